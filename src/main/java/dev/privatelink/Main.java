@@ -1,0 +1,14 @@
+package dev.privatelink;
+
+import dev.privatelink.forwarder.ForwarderCommand;
+import dev.privatelink.operator.OperatorCommand;
+import io.quarkus.picocli.runtime.annotations.TopCommand;
+import picocli.CommandLine.Command;
+
+/** One image, several roles: the role is the first argument. */
+@TopCommand
+@Command(name = "kube-privatelink", mixinStandardHelpOptions = true,
+        description = "PrivateLink for Kubernetes.",
+        subcommands = {OperatorCommand.class, ForwarderCommand.class})
+public class Main {
+}
