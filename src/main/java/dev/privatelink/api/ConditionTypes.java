@@ -1,0 +1,44 @@
+package dev.privatelink.api;
+
+/** Condition types and reasons shared by the three resources (Gateway API names where they fit). */
+public final class ConditionTypes {
+    private ConditionTypes() {
+    }
+
+    /** The object is fit for purpose. Argo CD and kstatus read this one. */
+    public static final String READY = "Ready";
+    /** The spec makes sense and is within limits. */
+    public static final String ACCEPTED = "Accepted";
+    /** What the spec points at exists and can be used. */
+    public static final String RESOLVED_REFS = "ResolvedRefs";
+
+    public static final class Reasons {
+        private Reasons() {
+        }
+
+        public static final String ACCEPTED = "Accepted";
+        public static final String RESOLVED = "Resolved";
+        public static final String READY = "Ready";
+        public static final String AVAILABLE = "Available";
+
+        // EndpointService
+        public static final String LOAD_BALANCER_NOT_FOUND = "LoadBalancerNotFound";
+        public static final String LOAD_BALANCER_IN_USE = "LoadBalancerInUse";
+        public static final String PORT_NOT_FOUND = "PortNotFound";
+        public static final String UNRESOLVED_REFS = "UnresolvedRefs";
+
+        // ServicePermission
+        public static final String ENDPOINT_SERVICE_NOT_FOUND = "EndpointServiceNotFound";
+
+        // InterfaceEndpoint
+        public static final String SERVICE_NOT_FOUND = "ServiceNotFound";
+        public static final String SERVICE_DELETED = "ServiceDeleted";
+        public static final String SERVICE_NOT_READY = "ServiceNotReady";
+        public static final String PORT_NOT_OFFERED = "PortNotOffered";
+        public static final String QUOTA_EXCEEDED = "QuotaExceeded";
+        public static final String PENDING_ACCEPTANCE = "PendingAcceptance";
+        public static final String REJECTED = "Rejected";
+        public static final String SUSPENDED = "Suspended";
+        public static final String TERMINATED = "Terminated";
+    }
+}

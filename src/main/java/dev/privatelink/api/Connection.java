@@ -1,0 +1,39 @@
+package dev.privatelink.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.Objects;
+
+/** One endpoint connection as the owner sees it. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class Connection {
+    private String endpointId;
+    private String consumer;
+    private ConnectionState state;
+
+    public Connection() {
+    }
+
+    public Connection(String endpointId, String consumer, ConnectionState state) {
+        this.endpointId = endpointId;
+        this.consumer = consumer;
+        this.state = state;
+    }
+
+    public String getEndpointId() { return endpointId; }
+    public void setEndpointId(String endpointId) { this.endpointId = endpointId; }
+    public String getConsumer() { return consumer; }
+    public void setConsumer(String consumer) { this.consumer = consumer; }
+    public ConnectionState getState() { return state; }
+    public void setState(ConnectionState state) { this.state = state; }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Connection c && Objects.equals(endpointId, c.endpointId)
+                && Objects.equals(consumer, c.consumer) && state == c.state;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(endpointId, consumer, state);
+    }
+}

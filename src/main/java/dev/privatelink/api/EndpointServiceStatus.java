@@ -1,0 +1,33 @@
+package dev.privatelink.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.ArrayList;
+import java.util.List;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class EndpointServiceStatus extends ConditionedStatus {
+
+    @JsonPropertyDescription("The name consumers use (vpce-svc-...), derived from this object's UID.")
+    private String serviceName;
+
+    @JsonPropertyDescription("The ports offered, as resolved from the load balancers.")
+    private List<Integer> ports;
+
+    @JsonPropertyDescription("Every endpoint connected or asking to connect, with its state.")
+    private List<Connection> connections = new ArrayList<>();
+
+    private Integer availableConnections;
+    private Integer pendingConnections;
+
+    public String getServiceName() { return serviceName; }
+    public void setServiceName(String serviceName) { this.serviceName = serviceName; }
+    public List<Integer> getPorts() { return ports; }
+    public void setPorts(List<Integer> ports) { this.ports = ports; }
+    public List<Connection> getConnections() { return connections; }
+    public void setConnections(List<Connection> connections) { this.connections = connections; }
+    public Integer getAvailableConnections() { return availableConnections; }
+    public void setAvailableConnections(Integer availableConnections) { this.availableConnections = availableConnections; }
+    public Integer getPendingConnections() { return pendingConnections; }
+    public void setPendingConnections(Integer pendingConnections) { this.pendingConnections = pendingConnections; }
+}

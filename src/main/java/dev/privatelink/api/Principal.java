@@ -1,0 +1,44 @@
+package dev.privatelink.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+
+/**
+ * Who may discover the service and create endpoints to it. Exactly one kind per entry; the
+ * one-of shape leaves room for ServiceAccount and cluster principals.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "[has(self.__namespace__), has(self.namespaceSelector)].filter(x, x).size() == 1",
+        message = "set exactly one principal kind: namespace or namespaceSelector")
+public class Principal {
+
+    @JsonPropertyDescription("A consumer namespace by name, or * for every namespace of the cluster.")
+    @Pattern("^(\\*|[a-z0-9]([-a-z0-9]*[a-z0-9])?)$")
+    private String namespace;
+
+    @JsonPropertyDescription("Every namespace whose labels match (the organizational unit).")
+    private LabelSelector namespaceSelector;
+
+    public Principal() {
+    }
+
+    public static Principal namespace(String name) {
+        Principal p = new Principal();
+        p.namespace = name;
+        return p;
+    }
+
+    public static Principal selector(LabelSelector selector) {
+        Principal p = new Principal();
+        p.namespaceSelector = selector;
+        return p;
+    }
+
+    public String getNamespace() { return namespace; }
+    public void setNamespace(String namespace) { this.namespace = namespace; }
+    public LabelSelector getNamespaceSelector() { return namespaceSelector; }
+    public void setNamespaceSelector(LabelSelector namespaceSelector) { this.namespaceSelector = namespaceSelector; }
+}

@@ -1,0 +1,4 @@
+package dev.privatelink.api;
+
+public class ServicePermissionStatus extends ConditionedStatus {
+}

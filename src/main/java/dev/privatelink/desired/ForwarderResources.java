@@ -1,0 +1,138 @@
+package dev.privatelink.desired;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.privatelink.config.OperatorSettings;
+import dev.privatelink.forwarder.ForwarderConfig;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The forwarder of one consumer namespace: a Deployment in the operator's namespace (so the
+ * consumer cannot alter what it enforces) and the ConfigMap it serves. Neither has an owner
+ * reference: owners cannot cross namespaces, so the labels find them for cleanup.
+ */
+public final class ForwarderResources {
+    private ForwarderResources() {
+    }
+
+    public static final String APP_NAME = "kube-privatelink-forwarder";
+    static final int HTTP_PORT = 8080;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public static Map<String, String> selectorLabels(String consumerNamespace) {
+        Map<String, String> labels = new LinkedHashMap<>(Labels.managed(Labels.COMPONENT_FORWARDER));
+        labels.put(Labels.CONSUMER_NAMESPACE, consumerNamespace);
+        return labels;
+    }
+
+    public static ConfigMap configMap(String consumerNamespace, ForwarderConfig config, OperatorSettings settings) {
+        Map<String, String> labels = new LinkedHashMap<>(Labels.managed(Labels.COMPONENT_FORWARDER_CONFIG));
+        labels.put(Labels.CONSUMER_NAMESPACE, consumerNamespace);
+        return new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName(Names.forwarder(consumerNamespace))
+                .withNamespace(settings.namespace())
+                .withLabels(labels)
+                .endMetadata()
+                .withData(Map.of(ForwarderConfig.DATA_KEY, toJson(config)))
+                .build();
+    }
+
+    public static ForwarderConfig config(ConfigMap configMap) {
+        String json = configMap == null || configMap.getData() == null ? null
+                : configMap.getData().get(ForwarderConfig.DATA_KEY);
+        if (json == null) {
+            return new ForwarderConfig(null);
+        }
+        try {
+            return JSON.readValue(json, ForwarderConfig.class);
+        } catch (JsonProcessingException e) {
+            // Someone edited it by hand: start afresh rather than stop reconciling.
+            return new ForwarderConfig(null);
+        }
+    }
+
+    static String toJson(ForwarderConfig config) {
+        try {
+            return JSON.writeValueAsString(config);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static Deployment deployment(String consumerNamespace, OperatorSettings settings) {
+        String name = Names.forwarder(consumerNamespace);
+        Map<String, String> labels = new LinkedHashMap<>(selectorLabels(consumerNamespace));
+        labels.put(Labels.NAME, APP_NAME);
+        OperatorSettings.Forwarder fwd = settings.forwarder();
+        return new DeploymentBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(settings.namespace())
+                .withLabels(labels)
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(fwd.replicas())
+                .withNewSelector().withMatchLabels(selectorLabels(consumerNamespace)).endSelector()
+                .withNewTemplate()
+                .withNewMetadata().withLabels(labels).endMetadata()
+                .withNewSpec()
+                .withServiceAccountName(fwd.serviceAccount())
+                .withTerminationGracePeriodSeconds(30L)
+                .withNewSecurityContext()
+                .withRunAsNonRoot(true)
+                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                .endSecurityContext()
+                .addNewTopologySpreadConstraint()
+                .withMaxSkew(1)
+                .withTopologyKey(Labels.ZONE_NODE_LABEL)
+                .withWhenUnsatisfiable("ScheduleAnyway")
+                .withNewLabelSelector().withMatchLabels(selectorLabels(consumerNamespace)).endLabelSelector()
+                .endTopologySpreadConstraint()
+                .addNewTopologySpreadConstraint()
+                .withMaxSkew(1)
+                .withTopologyKey("kubernetes.io/hostname")
+                .withWhenUnsatisfiable("ScheduleAnyway")
+                .withNewLabelSelector().withMatchLabels(selectorLabels(consumerNamespace)).endLabelSelector()
+                .endTopologySpreadConstraint()
+                .addNewContainer()
+                .withName("forwarder")
+                .withImage(fwd.image())
+                .withArgs("forwarder", "--config-map", name, "--namespace", settings.namespace())
+                .addNewPort().withName("http").withContainerPort(HTTP_PORT).endPort()
+                .withNewReadinessProbe()
+                .withNewHttpGet().withPath("/q/health/ready").withPort(new IntOrString("http")).endHttpGet()
+                .withPeriodSeconds(2)
+                .endReadinessProbe()
+                .withNewLivenessProbe()
+                .withNewHttpGet().withPath("/q/health/live").withPort(new IntOrString("http")).endHttpGet()
+                .withPeriodSeconds(10)
+                .endLivenessProbe()
+                .withNewResources()
+                .addToRequests("cpu", new Quantity(fwd.cpuRequest()))
+                .addToRequests("memory", new Quantity(fwd.memoryRequest()))
+                .addToLimits("memory", new Quantity(fwd.memoryLimit()))
+                .endResources()
+                .withNewSecurityContext()
+                .withAllowPrivilegeEscalation(false)
+                .withReadOnlyRootFilesystem(true)
+                .withNewCapabilities().addToDrop("ALL").endCapabilities()
+                .endSecurityContext()
+                // Netty unpacks its native transport into /tmp; the root filesystem is read-only.
+                .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
+                .endContainer()
+                .addNewVolume().withName("tmp").withNewEmptyDir().endEmptyDir().endVolume()
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build();
+    }
+}

@@ -1,0 +1,78 @@
+package dev.privatelink.desired;
+
+import dev.privatelink.forwarder.ForwarderConfig;
+import dev.privatelink.forwarder.ForwarderConfig.Route;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The routes of one forwarder, with listener ports that stay stable: a route keeps the port it
+ * had in the previous configuration, so the EndpointSlices that point at it never move, and a
+ * new route takes the lowest free port of the range.
+ */
+public final class ForwarderRoutes {
+    private ForwarderRoutes() {
+    }
+
+    public record Result(ForwarderConfig config, List<RouteSource> unplaced) {
+    }
+
+    private record Key(String endpointId, int endpointPort) {
+    }
+
+    public static Result assign(List<RouteSource> sources, ForwarderConfig previous, int firstPort, int lastPort) {
+        Map<Key, Integer> kept = new HashMap<>();
+        for (Route r : previous == null ? List.<Route>of() : previous.routes()) {
+            kept.put(new Key(r.endpointId(), r.endpointPort()), r.listenPort());
+        }
+        List<RouteSource> ordered = sources.stream()
+                .sorted(Comparator.comparing(RouteSource::endpointId).thenComparingInt(RouteSource::endpointPort))
+                .toList();
+        Set<Integer> taken = new HashSet<>();
+        Map<RouteSource, Integer> ports = new HashMap<>();
+        for (RouteSource s : ordered) {
+            Integer port = kept.get(new Key(s.endpointId(), s.endpointPort()));
+            if (port != null && port >= firstPort && port <= lastPort && taken.add(port)) {
+                ports.put(s, port);
+            }
+        }
+        List<RouteSource> unplaced = new ArrayList<>();
+        int next = firstPort;
+        for (RouteSource s : ordered) {
+            if (ports.containsKey(s)) {
+                continue;
+            }
+            while (next <= lastPort && taken.contains(next)) {
+                next++;
+            }
+            if (next > lastPort) {
+                unplaced.add(s);
+                continue;
+            }
+            taken.add(next);
+            ports.put(s, next);
+        }
+        List<Route> routes = ordered.stream().filter(ports::containsKey)
+                .map(s -> new Route(s.endpointId(), s.endpointPort(), ports.get(s), s.upstreams(), s.proxyProtocol(),
+                        s.state()))
+                .sorted(Comparator.comparingInt(Route::listenPort))
+                .toList();
+        return new Result(new ForwarderConfig(routes), unplaced);
+    }
+
+    /** For one endpoint, its listener port per endpoint port. */
+    public static Map<Integer, Integer> listenPorts(ForwarderConfig config, String endpointId) {
+        Map<Integer, Integer> ports = new HashMap<>();
+        for (Route r : config.routes()) {
+            if (r.endpointId().equals(endpointId)) {
+                ports.put(r.endpointPort(), r.listenPort());
+            }
+        }
+        return ports;
+    }
+}

@@ -1,0 +1,38 @@
+package dev.privatelink.desired;
+
+import java.util.Map;
+
+/** Label and annotation keys the operator puts on what it creates, in one place. */
+public final class Labels {
+    private Labels() {
+    }
+
+    public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+    public static final String MANAGED_BY_VALUE = "kube-privatelink";
+    public static final String NAME = "app.kubernetes.io/name";
+    public static final String COMPONENT = "app.kubernetes.io/component";
+    public static final String COMPONENT_ENDPOINT = "endpoint";
+    public static final String COMPONENT_FORWARDER = "forwarder";
+    public static final String COMPONENT_FORWARDER_CONFIG = "forwarder-config";
+
+    /** On endpoint Services and slices: the InterfaceEndpoint they belong to. */
+    public static final String ENDPOINT = "privatelink.dev/endpoint";
+    public static final String ENDPOINT_ID = "privatelink.dev/endpoint-id";
+    /** On endpoint Services and slices: the zone a zonal Service serves; absent on the regional one. */
+    public static final String ZONE = "privatelink.dev/zone";
+    /** On forwarder objects: the consumer namespace they serve. */
+    public static final String CONSUMER_NAMESPACE = "privatelink.dev/consumer-namespace";
+
+    public static final String SLICE_SERVICE_NAME = "kubernetes.io/service-name";
+    public static final String SLICE_MANAGED_BY = "endpointslice.kubernetes.io/managed-by";
+    public static final String SLICE_MANAGED_BY_VALUE = "privatelink.dev/operator";
+
+    public static final String ZONE_NODE_LABEL = "topology.kubernetes.io/zone";
+
+    /** The selector of everything the operator creates. */
+    public static final String MANAGED_SELECTOR = MANAGED_BY + "=" + MANAGED_BY_VALUE;
+
+    public static Map<String, String> managed(String component) {
+        return Map.of(MANAGED_BY, MANAGED_BY_VALUE, COMPONENT, component);
+    }
+}

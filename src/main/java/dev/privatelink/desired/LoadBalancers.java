@@ -1,0 +1,144 @@
+package dev.privatelink.desired;
+
+import static dev.privatelink.api.ConditionTypes.Reasons;
+
+import dev.privatelink.api.EndpointService;
+import dev.privatelink.api.LoadBalancerRef;
+import dev.privatelink.forwarder.ForwarderConfig.Upstream;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** Resolves an endpoint service's load balancers into offered ports and upstream addresses. */
+public final class LoadBalancers {
+    private LoadBalancers() {
+    }
+
+    /**
+     * @param resolved  whether every load balancer exists, is this service's to use and has every offered port
+     * @param reason    the ResolvedRefs reason
+     * @param message   for a person
+     * @param ports     the offered ports, ascending (empty unless resolved)
+     * @param upstreams per offered port, the load balancers' addresses with their weights
+     */
+    public record Resolution(boolean resolved, String reason, String message, List<Integer> ports,
+            Map<Integer, List<Upstream>> upstreams) {
+
+        static Resolution failed(String reason, String message) {
+            return new Resolution(false, reason, message, List.of(), Map.of());
+        }
+    }
+
+    /**
+     * @param services    the Services of the endpoint service's namespace, by name
+     * @param claimedBy   for a Service name, the endpoint service that owns it if that is another one
+     */
+    public static Resolution resolve(EndpointService es, Function<String, Optional<Service>> services,
+            Function<String, Optional<String>> claimedBy, String clusterDomain) {
+        List<LoadBalancerRef> refs = es.getSpec().getLoadBalancers();
+        List<String> problems = new ArrayList<>();
+        Map<LoadBalancerRef, Service> found = new LinkedHashMap<>();
+        String reason = null;
+        for (LoadBalancerRef ref : refs) {
+            Optional<Service> service = services.apply(ref.getName());
+            Optional<String> owner = claimedBy.apply(ref.getName());
+            if (service.isEmpty()) {
+                reason = reason == null ? Reasons.LOAD_BALANCER_NOT_FOUND : reason;
+                problems.add("Service " + ref.getName() + " not found");
+            } else if (owner.isPresent()) {
+                reason = reason == null ? Reasons.LOAD_BALANCER_IN_USE : reason;
+                problems.add("Service " + ref.getName() + " already backs endpoint service " + owner.get());
+            } else {
+                found.put(ref, service.get());
+            }
+        }
+        if (!problems.isEmpty()) {
+            return Resolution.failed(reason, String.join("; ", problems));
+        }
+
+        Map<LoadBalancerRef, Set<Integer>> portsOf = new LinkedHashMap<>();
+        found.forEach((ref, svc) -> portsOf.put(ref, tcpPorts(svc)));
+        List<Integer> offered = offeredPorts(es, portsOf);
+        for (var e : portsOf.entrySet()) {
+            List<Integer> missing = offered.stream().filter(p -> !e.getValue().contains(p)).toList();
+            if (!missing.isEmpty()) {
+                problems.add("Service " + e.getKey().getName() + " has no TCP port " + join(missing)
+                        + " (it has " + (e.getValue().isEmpty() ? "none" : join(e.getValue())) + ")");
+            }
+        }
+        if (offered.isEmpty()) {
+            problems.add("the load balancers have no TCP port in common");
+        }
+        if (!problems.isEmpty()) {
+            return Resolution.failed(Reasons.PORT_NOT_FOUND, String.join("; ", problems));
+        }
+
+        Map<Integer, List<Upstream>> upstreams = new LinkedHashMap<>();
+        for (int port : offered) {
+            List<Upstream> list = new ArrayList<>();
+            found.forEach((ref, svc) -> {
+                if (ref.weightOrDefault() > 0) {
+                    list.add(new Upstream(address(svc, clusterDomain), port, ref.weightOrDefault()));
+                }
+            });
+            upstreams.put(port, List.copyOf(list));
+        }
+        return new Resolution(true, Reasons.RESOLVED,
+                "load balancers " + found.keySet().stream().map(LoadBalancerRef::getName).collect(Collectors.joining(", "))
+                        + " offer port(s) " + join(offered),
+                offered, upstreams);
+    }
+
+    private static List<Integer> offeredPorts(EndpointService es, Map<LoadBalancerRef, Set<Integer>> portsOf) {
+        if (es.getSpec().getPorts() != null && !es.getSpec().getPorts().isEmpty()) {
+            return new TreeSet<>(es.getSpec().getPorts()).stream().toList();
+        }
+        Set<Integer> common = null;
+        for (Set<Integer> ports : portsOf.values()) {
+            if (common == null) {
+                common = new TreeSet<>(ports);
+            } else {
+                common.retainAll(ports);
+            }
+        }
+        return common == null ? List.of() : List.copyOf(common);
+    }
+
+    static Set<Integer> tcpPorts(Service svc) {
+        Set<Integer> ports = new TreeSet<>();
+        if (svc.getSpec() != null && svc.getSpec().getPorts() != null) {
+            for (ServicePort p : svc.getSpec().getPorts()) {
+                if (p.getProtocol() == null || "TCP".equals(p.getProtocol())) {
+                    ports.add(p.getPort());
+                }
+            }
+        }
+        return ports;
+    }
+
+    /** The ClusterIP where there is one; the DNS name for headless and ExternalName Services. */
+    static String address(Service svc, String clusterDomain) {
+        var spec = svc.getSpec();
+        if ("ExternalName".equals(spec.getType()) && spec.getExternalName() != null) {
+            return spec.getExternalName();
+        }
+        String ip = spec.getClusterIP();
+        if (ip != null && !ip.isBlank() && !"None".equals(ip)) {
+            return ip;
+        }
+        return svc.getMetadata().getName() + "." + svc.getMetadata().getNamespace() + ".svc." + clusterDomain;
+    }
+
+    private static String join(java.util.Collection<Integer> ports) {
+        return new LinkedHashSet<>(ports).stream().map(String::valueOf).collect(Collectors.joining(", "));
+    }
+}

@@ -1,0 +1,39 @@
+package dev.privatelink.desired;
+
+import dev.privatelink.ids.Ids;
+import java.util.Locale;
+
+/** Names of the objects the operator creates, kept within Kubernetes' length limits. */
+public final class Names {
+    private Names() {
+    }
+
+    private static final int DNS_LABEL_MAX = 63;
+    /** Deployment names longer than this make pod names that exceed a DNS label. */
+    private static final int DEPLOYMENT_MAX = 47;
+
+    /** The forwarder Deployment and its ConfigMap for one consumer namespace. */
+    public static String forwarder(String consumerNamespace) {
+        return fit("plfwd-" + consumerNamespace, DEPLOYMENT_MAX);
+    }
+
+    /** The Service that serves an endpoint in one zone. */
+    public static String zonalService(String endpointName, String zone) {
+        String sanitized = zone.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
+        return fit(endpointName + "-" + sanitized, DNS_LABEL_MAX);
+    }
+
+    public static String slice(String serviceName, String family) {
+        return fit(serviceName, DNS_LABEL_MAX - family.length() - 1) + "-" + family;
+    }
+
+    /** Keeps short names as they are; cuts long ones and appends a hash of the whole. */
+    static String fit(String name, int max) {
+        if (name.length() <= max) {
+            return name;
+        }
+        String hash = Ids.shortHash(name, 8);
+        String head = name.substring(0, max - hash.length() - 1).replaceAll("-+$", "");
+        return head + "-" + hash;
+    }
+}

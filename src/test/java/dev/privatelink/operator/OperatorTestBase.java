@@ -1,0 +1,85 @@
+package dev.privatelink.operator;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.privatelink.api.ConnectionState;
+import dev.privatelink.api.EndpointService;
+import dev.privatelink.api.InterfaceEndpoint;
+import dev.privatelink.desired.ForwarderResources;
+import dev.privatelink.forwarder.ForwarderConfig;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.time.Duration;
+import java.util.Optional;
+import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+
+/** Runs the operator against a fresh Fabric8 mock API server in CRUD mode for each test. */
+@EnableKubernetesMockClient(crud = true)
+abstract class OperatorTestBase {
+
+    static final String OWNER = "payments";
+    static final String CONSUMER = "shop";
+
+    KubernetesClient client;
+    World world;
+    ControlPlane controlPlane;
+
+    @BeforeEach
+    void startOperator() {
+        world = new World(client);
+        world.namespace(TestSettings.OPERATOR_NAMESPACE);
+        controlPlane = ControlPlane.start(client, settings());
+    }
+
+    TestSettings settings() {
+        return TestSettings.defaults();
+    }
+
+    @AfterEach
+    void stopOperator() {
+        controlPlane.close();
+    }
+
+    static ConditionFactory eventually() {
+        return await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50));
+    }
+
+    EndpointService endpointService(String namespace, String name) {
+        return client.resources(EndpointService.class).inNamespace(namespace).withName(name).get();
+    }
+
+    InterfaceEndpoint endpoint(String namespace, String name) {
+        return client.resources(InterfaceEndpoint.class).inNamespace(namespace).withName(name).get();
+    }
+
+    Optional<ConnectionState> stateOf(String namespace, String name) {
+        InterfaceEndpoint ep = endpoint(namespace, name);
+        return Optional.ofNullable(ep).map(InterfaceEndpoint::getStatus).map(s -> s.getState());
+    }
+
+    String serviceNameOf(String namespace, String endpointService) {
+        eventually().until(() -> {
+            EndpointService es = endpointService(namespace, endpointService);
+            return es.getStatus() != null && es.getStatus().getServiceName() != null;
+        });
+        return endpointService(namespace, endpointService).getStatus().getServiceName();
+    }
+
+    void awaitState(String namespace, String name, ConnectionState state) {
+        eventually().until(() -> stateOf(namespace, name).orElse(null) == state);
+    }
+
+    ForwarderConfig forwarderConfig(String consumerNamespace) {
+        ConfigMap cm = client.configMaps().inNamespace(TestSettings.OPERATOR_NAMESPACE)
+                .withName(World.forwarderName(consumerNamespace)).get();
+        return cm == null ? null : ForwarderResources.config(cm);
+    }
+
+    EndpointSlice slice(String namespace, String name) {
+        return client.resources(EndpointSlice.class).inNamespace(namespace).withName(name).get();
+    }
+}
