@@ -68,6 +68,7 @@ public class InterfaceEndpointReconciler implements Reconciler<InterfaceEndpoint
     private InformerEventSource<ConfigMap, InterfaceEndpoint> forwarderConfigs;
     private InformerEventSource<Pod, InterfaceEndpoint> forwarderPods;
     private InformerEventSource<Node, InterfaceEndpoint> nodes;
+    private InformerEventSource<InterfaceEndpoint, InterfaceEndpoint> siblings;
     private Applier applier;
     private EventRecorder events;
 
@@ -136,7 +137,7 @@ public class InterfaceEndpointReconciler implements Reconciler<InterfaceEndpoint
                 .from(EndpointSlice.class, InterfaceEndpoint.class).withLabelSelector(owned).build(), ctx);
 
         // The quota is shared: when one endpoint of a namespace goes, the ones over quota get another look.
-        var siblings = new InformerEventSource<>(InformerEventSourceConfiguration
+        siblings = new InformerEventSource<>(InformerEventSourceConfiguration
                 .from(InterfaceEndpoint.class, InterfaceEndpoint.class)
                 .withName("siblings")
                 .withOnAddFilter(ep -> false)
@@ -172,7 +173,9 @@ public class InterfaceEndpointReconciler implements Reconciler<InterfaceEndpoint
 
         ConnectionOutcome outcome = ConnectionStateMachine.decide(new ConnectionInputs(
                 previousState,
-                Quota.within(ep, endpoints.list(namespace, e -> true).toList(), settings.endpointQuota()),
+                // The siblings informer delivers the deletions that free quota: count with its view,
+                // which the primary cache may not have caught up with yet.
+                Quota.within(ep, siblings.list(namespace, e -> true).toList(), settings.endpointQuota()),
                 service.isPresent(),
                 grant.permitted(),
                 grant.autoAccept(),

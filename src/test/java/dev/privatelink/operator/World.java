@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.ServicePortBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -99,12 +100,24 @@ final class World {
         return client.resource(ep).create();
     }
 
+    /**
+     * Replaces the owner's decisions, as a kubectl apply of the edited manifest would. (Read,
+     * change, update, retried on conflict: the mock server's merge patch appends to lists.)
+     */
     void decide(String namespace, String endpointService, ConnectionDecision... decisions) {
-        client.resources(EndpointService.class).inNamespace(namespace).withName(endpointService)
-                .edit(es -> {
-                    es.getSpec().setConnections(List.of(decisions));
-                    return es;
-                });
+        for (int attempt = 0; ; attempt++) {
+            EndpointService es = client.resources(EndpointService.class).inNamespace(namespace)
+                    .withName(endpointService).get();
+            es.getSpec().setConnections(List.of(decisions));
+            try {
+                client.resource(es).update();
+                return;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt > 20) {
+                    throw e;
+                }
+            }
+        }
     }
 
     void node(String name, String zone) {

@@ -1,0 +1,128 @@
+package dev.privatelink.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.privatelink.api.ConditionTypes;
+import dev.privatelink.api.ConnectionState;
+import dev.privatelink.api.EndpointService;
+import dev.privatelink.api.InterfaceEndpoint;
+import dev.privatelink.api.Principal;
+import org.junit.jupiter.api.Test;
+
+class LoadBalancerAndDeletionTest extends OperatorTestBase {
+
+    String readyReason(String namespace, String name) {
+        var es = endpointService(namespace, name);
+        return es.getStatus() == null ? null
+                : es.getStatus().condition(ConditionTypes.RESOLVED_REFS).map(c -> c.getReason()).orElse(null);
+    }
+
+    @Test
+    void missingLoadBalancerIsReportedAndEndpointsWaitInPendingUntilItExists() {
+        world.namespace(OWNER);
+        world.namespace(CONSUMER);
+        world.endpointService(OWNER, "api", "api");
+        world.permission(OWNER, "all", "api", true, Principal.namespace("*"));
+        eventually().until(() -> "LoadBalancerNotFound".equals(readyReason(OWNER, "api")));
+        assertThat(endpointService(OWNER, "api").getStatus().condition(ConditionTypes.READY).orElseThrow().getMessage())
+                .contains("Service api not found");
+
+        world.endpoint(CONSUMER, "api", serviceNameOf(OWNER, "api"));
+        awaitState(CONSUMER, "api", ConnectionState.Pending);
+
+        world.loadBalancer(OWNER, "api", "10.96.0.10", 8080);
+        awaitState(CONSUMER, "api", ConnectionState.Available);
+        assertThat(readyReason(OWNER, "api")).isEqualTo("Resolved");
+    }
+
+    @Test
+    void aLoadBalancerBacksOnlyTheOldestEndpointService() {
+        world.namespace(OWNER);
+        world.loadBalancer(OWNER, "api", "10.96.0.10", 8080);
+        world.endpointService(OWNER, "first", "api");
+        eventually().until(() -> "Resolved".equals(readyReason(OWNER, "first")));
+        world.endpointService(OWNER, "second", "api");
+        eventually().until(() -> "LoadBalancerInUse".equals(readyReason(OWNER, "second")));
+
+        client.resources(EndpointService.class).inNamespace(OWNER).withName("first").delete();
+        eventually().until(() -> "Resolved".equals(readyReason(OWNER, "second")));
+    }
+
+    @Test
+    void portMissingOnOneOfTheLoadBalancersIsReported() {
+        world.namespace(OWNER);
+        world.loadBalancer(OWNER, "blue", "10.96.0.10", 8080, 9090);
+        world.loadBalancer(OWNER, "green", "10.96.0.11", 8080);
+        world.endpointService(OWNER, "api", s -> {
+            s.setPorts(java.util.List.of(8080, 9090));
+            return s;
+        }, "blue", "green");
+        eventually().until(() -> "PortNotFound".equals(readyReason(OWNER, "api")));
+    }
+
+    @Test
+    void deletingEndpointsRemovesRoutesConnectionsAndFinallyTheForwarder() {
+        world.namespace(OWNER);
+        world.namespace(CONSUMER);
+        world.loadBalancer(OWNER, "api", "10.96.0.10", 8080);
+        world.endpointService(OWNER, "api", "api");
+        world.permission(OWNER, "all", "api", true, Principal.namespace("*"));
+        String serviceName = serviceNameOf(OWNER, "api");
+        world.endpoint(CONSUMER, "a", serviceName);
+        world.endpoint(CONSUMER, "b", serviceName);
+        eventually().until(() -> forwarderConfig(CONSUMER) != null && forwarderConfig(CONSUMER).routes().size() == 2);
+        var service = client.services().inNamespace(CONSUMER).withName("a").get();
+        assertThat(service.getMetadata().getOwnerReferences()).singleElement()
+                .satisfies(o -> assertThat(o.getKind()).isEqualTo("InterfaceEndpoint"));
+
+        client.resources(InterfaceEndpoint.class).inNamespace(CONSUMER).withName("a").delete();
+        eventually().untilAsserted(() -> {
+            assertThat(forwarderConfig(CONSUMER).routes()).hasSize(1);
+            assertThat(endpointService(OWNER, "api").getStatus().getConnections())
+                    .extracting(c -> c.getConsumer()).containsExactly("shop/b");
+        });
+
+        client.resources(InterfaceEndpoint.class).inNamespace(CONSUMER).withName("b").delete();
+        eventually().untilAsserted(() -> {
+            assertThat(forwarderConfig(CONSUMER)).isNull();
+            assertThat(client.apps().deployments().inNamespace(TestSettings.OPERATOR_NAMESPACE)
+                    .withName(World.forwarderName(CONSUMER)).get()).isNull();
+            assertThat(endpointService(OWNER, "api").getStatus().getConnections()).isEmpty();
+        });
+    }
+
+    @Test
+    void deletingTheEndpointServiceStopsTrafficAndFailsItsEndpoints() {
+        world.namespace(OWNER);
+        world.namespace(CONSUMER);
+        world.loadBalancer(OWNER, "api", "10.96.0.10", 8080);
+        world.endpointService(OWNER, "api", "api");
+        world.permission(OWNER, "all", "api", true, Principal.namespace("*"));
+        world.endpoint(CONSUMER, "api", serviceNameOf(OWNER, "api"));
+        awaitState(CONSUMER, "api", ConnectionState.Available);
+
+        client.resources(EndpointService.class).inNamespace(OWNER).withName("api").delete();
+        awaitState(CONSUMER, "api", ConnectionState.Failed);
+        assertThat(endpoint(CONSUMER, "api").getStatus().condition(ConditionTypes.READY).orElseThrow().getReason())
+                .isEqualTo("ServiceDeleted");
+        eventually().untilAsserted(() -> {
+            assertThat(forwarderConfig(CONSUMER).routes()).isEmpty();
+            assertThat(client.services().inNamespace(CONSUMER).withName("api").get()).isNull();
+        });
+    }
+
+    @Test
+    void deletingALoadBalancerIsReportedAndTheEndpointWaits() {
+        world.namespace(OWNER);
+        world.namespace(CONSUMER);
+        world.loadBalancer(OWNER, "api", "10.96.0.10", 8080);
+        world.endpointService(OWNER, "api", "api");
+        world.permission(OWNER, "all", "api", true, Principal.namespace("*"));
+        world.endpoint(CONSUMER, "api", serviceNameOf(OWNER, "api"));
+        awaitState(CONSUMER, "api", ConnectionState.Available);
+
+        client.services().inNamespace(OWNER).withName("api").delete();
+        eventually().until(() -> "LoadBalancerNotFound".equals(readyReason(OWNER, "api")));
+        awaitState(CONSUMER, "api", ConnectionState.Pending);
+    }
+}

@@ -1,0 +1,142 @@
+package dev.privatelink.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.privatelink.api.ConnectionDecision;
+import dev.privatelink.api.ConnectionDecision.Decision;
+import dev.privatelink.api.ConnectionState;
+import dev.privatelink.api.Principal;
+import dev.privatelink.forwarder.ForwarderConfig.RouteState;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The owner accepts, rejects, suspends, resumes and terminates connections, declaratively. */
+class OwnerDecisionsTest extends OperatorTestBase {
+
+    String serviceName;
+
+    @BeforeEach
+    void publishWithManualAcceptance() {
+        world.namespace(OWNER);
+        world.namespace(CONSUMER);
+        world.node("node-a", "zone-a");
+        world.loadBalancer(OWNER, "api", "10.96.0.10", 8080);
+        world.endpointService(OWNER, "api", "api");
+        world.permission(OWNER, "shop", "api", false, Principal.namespace(CONSUMER));
+        serviceName = serviceNameOf(OWNER, "api");
+        world.forwarderPod(CONSUMER, "fwd-1", "10.244.0.5", "node-a", true);
+        world.endpoint(CONSUMER, "api", serviceName);
+        awaitState(CONSUMER, "api", ConnectionState.PendingAcceptance);
+    }
+
+    String endpointId() {
+        return endpoint(CONSUMER, "api").getStatus().getEndpointId();
+    }
+
+    void acceptAndAwaitTraffic() {
+        world.decide(OWNER, "api", new ConnectionDecision(endpointId(), null, Decision.Accept));
+        awaitState(CONSUMER, "api", ConnectionState.Available);
+        eventually().until(() -> readyAddresses() == 1);
+    }
+
+    long readyAddresses() {
+        EndpointSlice slice = slice(CONSUMER, "api-ipv4");
+        return slice == null ? 0 : slice.getEndpoints().stream().filter(e -> e.getConditions().getReady()).count();
+    }
+
+    @Test
+    void pendingConnectionHasNoServiceAndIsListedForTheOwner() {
+        assertThat(client.services().inNamespace(CONSUMER).withName("api").get()).isNull();
+        eventually().untilAsserted(() -> assertThat(endpointService(OWNER, "api").getStatus().getPendingConnections())
+                .isEqualTo(1));
+    }
+
+    @Test
+    void acceptByConsumerNameMakesItAvailable() {
+        world.decide(OWNER, "api", new ConnectionDecision(null, CONSUMER + "/api", Decision.Accept));
+        awaitState(CONSUMER, "api", ConnectionState.Available);
+        eventually().until(() -> readyAddresses() == 1);
+    }
+
+    @Test
+    void suspendEmptiesSlicesAndMarksRouteSuspendedAndResumeRestoresBoth() {
+        acceptAndAwaitTraffic();
+
+        world.decide(OWNER, "api", new ConnectionDecision(endpointId(), null, Decision.Suspend));
+        awaitState(CONSUMER, "api", ConnectionState.Suspended);
+        eventually().untilAsserted(() -> {
+            assertThat(readyAddresses()).isZero();
+            assertThat(forwarderConfig(CONSUMER).routes()).singleElement()
+                    .satisfies(r -> assertThat(r.state()).isEqualTo(RouteState.SUSPENDED));
+        });
+        assertThat(client.services().inNamespace(CONSUMER).withName("api").get())
+                .as("the address survives suspension").isNotNull();
+
+        world.decide(OWNER, "api", new ConnectionDecision(endpointId(), null, Decision.Accept));
+        awaitState(CONSUMER, "api", ConnectionState.Available);
+        eventually().untilAsserted(() -> {
+            assertThat(readyAddresses()).isEqualTo(1);
+            assertThat(forwarderConfig(CONSUMER).routes()).singleElement()
+                    .satisfies(r -> assertThat(r.state()).isEqualTo(RouteState.ACTIVE));
+        });
+    }
+
+    @Test
+    void rejectingAnAvailableConnectionRevokesIt() {
+        acceptAndAwaitTraffic();
+
+        world.decide(OWNER, "api", new ConnectionDecision(endpointId(), null, Decision.Reject));
+        awaitState(CONSUMER, "api", ConnectionState.Rejected);
+        eventually().untilAsserted(() -> {
+            assertThat(client.services().inNamespace(CONSUMER).withName("api").get()).isNull();
+            assertThat(slice(CONSUMER, "api-ipv4")).isNull();
+            assertThat(forwarderConfig(CONSUMER).routes()).isEmpty();
+            assertThat(endpoint(CONSUMER, "api").getStatus().getAddress()).isNull();
+        });
+    }
+
+    @Test
+    void terminateIsFinalEvenWhenTheDecisionIsWithdrawn() {
+        acceptAndAwaitTraffic();
+
+        world.decide(OWNER, "api", new ConnectionDecision(endpointId(), null, Decision.Terminate));
+        awaitState(CONSUMER, "api", ConnectionState.Terminated);
+        world.decide(OWNER, "api", new ConnectionDecision(endpointId(), null, Decision.Accept));
+
+        eventually().untilAsserted(() -> assertThat(endpointService(OWNER, "api").getSpec().getConnections())
+                .extracting(ConnectionDecision::getDecision).containsExactly(Decision.Accept));
+        // Give the operator the chance to get it wrong: the owner side sees the accept first.
+        eventually().untilAsserted(() -> assertThat(endpointService(OWNER, "api").getStatus().getConnections())
+                .singleElement().satisfies(c -> assertThat(c.getState()).isEqualTo(ConnectionState.Terminated)));
+        assertThat(stateOf(CONSUMER, "api")).contains(ConnectionState.Terminated);
+        assertThat(forwarderConfig(CONSUMER).routes()).isEmpty();
+    }
+
+    @Test
+    void removingThePrincipalKeepsAnAcceptedConnection() {
+        acceptAndAwaitTraffic();
+
+        client.resources(dev.privatelink.api.ServicePermission.class).inNamespace(OWNER).withName("shop").delete();
+        // The decision stays; removing it too would not cut the connection either: acceptance is sticky.
+        world.decide(OWNER, "api");
+        eventually().untilAsserted(() -> assertThat(endpointService(OWNER, "api").getSpec().getConnections()).isNullOrEmpty());
+        eventually().during(java.time.Duration.ofSeconds(1)).untilAsserted(() ->
+                assertThat(stateOf(CONSUMER, "api")).contains(ConnectionState.Available));
+    }
+
+    @Test
+    void everyStateChangeIsAnEventOnBothSides() {
+        acceptAndAwaitTraffic();
+        eventually().untilAsserted(() -> {
+            assertThat(reasons(CONSUMER)).contains("PendingAcceptance", "Available");
+            assertThat(reasons(OWNER)).contains("ConnectionPendingAcceptance", "ConnectionAvailable");
+        });
+    }
+
+    List<String> reasons(String namespace) {
+        return client.v1().events().inNamespace(namespace).list().getItems().stream().map(Event::getReason).toList();
+    }
+}
