@@ -9,6 +9,7 @@ import java.util.Optional;
  * Everything the state of one endpoint connection depends on.
  *
  * @param previous           the state in the endpoint's status, if any
+ * @param previousReason     the reason of the endpoint's Ready condition, if any
  * @param withinQuota        whether the consumer namespace is within its endpoint quota with this endpoint
  * @param serviceFound       whether an endpoint service of that name exists
  * @param permitted          whether a permission of the service grants the consumer namespace
@@ -18,7 +19,7 @@ import java.util.Optional;
  * @param missingPorts       requested ports the service does not offer
  * @param serviceReady       whether the service's load balancers are resolved
  */
-public record ConnectionInputs(ConnectionState previous, boolean withinQuota, boolean serviceFound, boolean permitted,
+public record ConnectionInputs(ConnectionState previous, String previousReason, boolean withinQuota, boolean serviceFound, boolean permitted,
         boolean autoAccept, boolean acceptanceRequired, Optional<Decision> decision, List<Integer> missingPorts,
         boolean serviceReady) {
 }

@@ -26,7 +26,9 @@ public final class ConnectionStateMachine {
             return new ConnectionOutcome(ConnectionState.Failed, Reasons.QUOTA_EXCEEDED,
                     "the namespace has reached its quota of interface endpoints; delete one or ask for a higher quota");
         }
-        boolean wasConnected = previous != null && previous.isConnected();
+        // A deleted service stays "deleted" for its endpoints: it must not turn into "not found".
+        boolean wasConnected = previous != null && previous.isConnected()
+                || Reasons.SERVICE_DELETED.equals(in.previousReason());
         if (!in.serviceFound()) {
             return wasConnected
                     ? new ConnectionOutcome(ConnectionState.Failed, Reasons.SERVICE_DELETED,

@@ -173,6 +173,7 @@ public class InterfaceEndpointReconciler implements Reconciler<InterfaceEndpoint
 
         ConnectionOutcome outcome = ConnectionStateMachine.decide(new ConnectionInputs(
                 previousState,
+                previous == null ? null : previous.condition(READY).map(c -> c.getReason()).orElse(null),
                 // The siblings informer delivers the deletions that free quota: count with its view,
                 // which the primary cache may not have caught up with yet.
                 Quota.within(ep, siblings.list(namespace, e -> true).toList(), settings.endpointQuota()),

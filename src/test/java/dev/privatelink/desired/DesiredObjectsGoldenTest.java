@@ -1,0 +1,59 @@
+package dev.privatelink.desired;
+
+import dev.privatelink.api.ConnectionState;
+import dev.privatelink.api.InterfaceEndpoint;
+import dev.privatelink.api.InterfaceEndpointSpec;
+import dev.privatelink.forwarder.ForwarderConfig;
+import dev.privatelink.forwarder.ForwarderConfig.ProxyProtocol;
+import dev.privatelink.forwarder.ForwarderConfig.RouteState;
+import dev.privatelink.forwarder.ForwarderConfig.Upstream;
+import dev.privatelink.operator.TestSettings;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** What the operator writes to a cluster, scenario by scenario (golden files). */
+class DesiredObjectsGoldenTest {
+
+    static final String ID = "vpce-0a1b2c3d4e5f60718";
+
+    static InterfaceEndpoint endpoint(List<String> zones) {
+        InterfaceEndpointSpec spec = new InterfaceEndpointSpec();
+        spec.setServiceName("vpce-svc-0123456789abcdef0");
+        spec.setZones(zones);
+        InterfaceEndpoint ep = new InterfaceEndpoint();
+        ep.setMetadata(new ObjectMetaBuilder().withName("payments").withNamespace("shop").withUid("uid-1").build());
+        ep.setSpec(spec);
+        return ep;
+    }
+
+    static final List<ForwarderPod> PODS = List.of(
+            new ForwarderPod("plfwd-shop-1", "privatelink-system", "10.244.1.5", true, false, "zone-a", "node-a"),
+            new ForwarderPod("plfwd-shop-2", "privatelink-system", "10.244.2.7", true, false, "zone-b", "node-b"),
+            new ForwarderPod("plfwd-shop-3", "privatelink-system", "10.244.2.9", false, false, "zone-b", "node-b"));
+
+    @Test
+    void availableEndpoint() {
+        GoldenFiles.assertMatches("endpoint-available.yaml", EndpointResources.desired(endpoint(null), ID,
+                ConnectionState.Available, List.of(443, 8080), Map.of(443, 10000, 8080, 10001), PODS).all());
+    }
+
+    @Test
+    void suspendedEndpointInOneZone() {
+        GoldenFiles.assertMatches("endpoint-suspended-zone-a.yaml", EndpointResources.desired(endpoint(List.of("zone-a")),
+                ID, ConnectionState.Suspended, List.of(443), Map.of(443, 10000), PODS).all());
+    }
+
+    @Test
+    void forwarderOfANamespace() {
+        var config = new ForwarderConfig(List.of(
+                new ForwarderConfig.Route(ID, 443, 10000, List.of(new Upstream("10.96.0.10", 443, 3),
+                        new Upstream("10.96.0.11", 443, 1)), ProxyProtocol.V2, RouteState.ACTIVE),
+                new ForwarderConfig.Route("vpce-11111111111111111", 5432, 10001, List.of(), ProxyProtocol.NONE,
+                        RouteState.SUSPENDED)));
+        var settings = TestSettings.defaults();
+        GoldenFiles.assertMatches("forwarder-shop.yaml", List.of(ForwarderResources.configMap("shop", config, settings),
+                ForwarderResources.deployment("shop", settings)));
+    }
+}

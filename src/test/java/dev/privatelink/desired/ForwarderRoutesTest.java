@@ -1,0 +1,49 @@
+package dev.privatelink.desired;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.privatelink.forwarder.ForwarderConfig;
+import dev.privatelink.forwarder.ForwarderConfig.ProxyProtocol;
+import dev.privatelink.forwarder.ForwarderConfig.Route;
+import dev.privatelink.forwarder.ForwarderConfig.RouteState;
+import dev.privatelink.forwarder.ForwarderConfig.Upstream;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ForwarderRoutesTest {
+
+    static RouteSource source(String id, int port) {
+        return new RouteSource(id, port, List.of(new Upstream("10.0.0.1", port, 1)), ProxyProtocol.NONE, RouteState.ACTIVE);
+    }
+
+    @Test
+    void newRoutesTakeTheLowestFreePorts() {
+        var result = ForwarderRoutes.assign(List.of(source("vpce-b", 80), source("vpce-a", 443), source("vpce-a", 80)),
+                null, 10000, 10010);
+        assertThat(result.config().routes()).extracting(r -> r.endpointId() + ":" + r.endpointPort() + "=" + r.listenPort())
+                .containsExactly("vpce-a:80=10000", "vpce-a:443=10001", "vpce-b:80=10002");
+    }
+
+    @Test
+    void existingRoutesKeepTheirPortsWhenOthersGo() {
+        var first = ForwarderRoutes.assign(List.of(source("vpce-a", 80), source("vpce-b", 80)), null, 10000, 10010);
+        var second = ForwarderRoutes.assign(List.of(source("vpce-b", 80), source("vpce-c", 80)), first.config(), 10000, 10010);
+        assertThat(ForwarderRoutes.listenPorts(second.config(), "vpce-b")).isEqualTo(Map.of(80, 10001));
+        assertThat(ForwarderRoutes.listenPorts(second.config(), "vpce-c")).isEqualTo(Map.of(80, 10000));
+    }
+
+    @Test
+    void routesThatDoNotFitAreReportedNotDropped() {
+        var result = ForwarderRoutes.assign(List.of(source("vpce-a", 80), source("vpce-b", 80)), null, 10000, 10000);
+        assertThat(result.config().routes()).hasSize(1);
+        assertThat(result.unplaced()).extracting(RouteSource::endpointId).containsExactly("vpce-b");
+    }
+
+    @Test
+    void aPreviousPortOutsideTheRangeIsReassigned() {
+        var previous = new ForwarderConfig(List.of(new Route("vpce-a", 80, 5, List.of(), null, null)));
+        var result = ForwarderRoutes.assign(List.of(source("vpce-a", 80)), previous, 10000, 10010);
+        assertThat(result.config().routes()).extracting(Route::listenPort).containsExactly(10000);
+    }
+}

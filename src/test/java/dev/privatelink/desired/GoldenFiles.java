@@ -1,0 +1,35 @@
+package dev.privatelink.desired;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Compares rendered objects with files under src/test/resources/golden, so a reviewer sees
+ * exactly what the operator writes. Run with -Dgolden.update=true to rewrite them.
+ */
+final class GoldenFiles {
+    private GoldenFiles() {
+    }
+
+    private static final Path DIR = Path.of("src/test/resources/golden");
+    private static final KubernetesSerialization YAML = new KubernetesSerialization();
+
+    static void assertMatches(String name, Object rendered) {
+        String actual = YAML.asYaml(rendered);
+        Path file = DIR.resolve(name);
+        try {
+            if (Boolean.getBoolean("golden.update") || !Files.exists(file)) {
+                Files.writeString(file, actual);
+            }
+            assertThat(actual).as("golden file %s (rerun with -Dgolden.update=true if the change is intended)", file)
+                    .isEqualTo(Files.readString(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
