@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -126,9 +127,9 @@ public final class EndpointResources {
         }
         List<EndpointSlice> slices = new ArrayList<>();
         byFamily.forEach((family, familyPods) -> slices.add(new EndpointSliceBuilder()
-                .withMetadata(meta(ep, endpointId, Names.slice(serviceName, family.toLowerCase()), zone, Map.of(
+                .withMetadata(meta(ep, endpointId, Names.slice(serviceName, family.toLowerCase()), zone, new TreeMap<>(Map.of(
                         Labels.SLICE_SERVICE_NAME, serviceName,
-                        Labels.SLICE_MANAGED_BY, Labels.SLICE_MANAGED_BY_VALUE)))
+                        Labels.SLICE_MANAGED_BY, Labels.SLICE_MANAGED_BY_VALUE))))
                 .withAddressType(family)
                 .withPorts(slicePorts)
                 .withEndpoints(familyPods.stream().map(EndpointResources::endpoint).toList())

@@ -1,5 +1,6 @@
 package dev.privatelink.desired;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Label and annotation keys the operator puts on what it creates, in one place. */
@@ -32,7 +33,11 @@ public final class Labels {
     /** The selector of everything the operator creates. */
     public static final String MANAGED_SELECTOR = MANAGED_BY + "=" + MANAGED_BY_VALUE;
 
+    /** In a fixed order: rendered objects (and their desired-state hashes) must not vary between runs. */
     public static Map<String, String> managed(String component) {
-        return Map.of(MANAGED_BY, MANAGED_BY_VALUE, COMPONENT, component);
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(MANAGED_BY, MANAGED_BY_VALUE);
+        labels.put(COMPONENT, component);
+        return labels;
     }
 }

@@ -71,6 +71,7 @@ public class EndpointServiceReconciler implements Reconciler<EndpointService> {
 
         endpoints = new InformerEventSource<>(InformerEventSourceConfiguration
                 .from(InterfaceEndpoint.class, EndpointService.class)
+                .withOnUpdateFilter(EventFilters::endpointStateChanged)
                 .withSecondaryToPrimaryMapper(ep -> Indexes.ids(endpointServices.byIndex(Indexes.SERVICE_NAME,
                         ep.getSpec().getServiceName())))
                 .build(), ctx);

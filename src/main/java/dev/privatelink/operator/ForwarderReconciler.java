@@ -64,12 +64,14 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
         applier = new Applier(ctx.getClient());
         endpoints = new InformerEventSource<>(InformerEventSourceConfiguration
                 .from(InterfaceEndpoint.class, Namespace.class)
+                .withOnUpdateFilter(EventFilters::endpointStateChanged)
                 .withSecondaryToPrimaryMapper(ep -> Set.of(new ResourceID(ep.getMetadata().getNamespace())))
                 .build(), ctx);
         endpoints.addIndexers(Map.of(Indexes.SERVICE_NAME, Indexes.ENDPOINT_BY_SERVICE_NAME));
 
         endpointServices = new InformerEventSource<>(InformerEventSourceConfiguration
                 .from(EndpointService.class, Namespace.class)
+                .withOnUpdateFilter(EventFilters::specChanged)
                 .withSecondaryToPrimaryMapper(this::consumersOf)
                 .build(), ctx);
         endpointServices.addIndexers(Map.of(

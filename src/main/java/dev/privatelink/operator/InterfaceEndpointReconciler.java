@@ -69,6 +69,7 @@ public class InterfaceEndpointReconciler implements Reconciler<InterfaceEndpoint
     private InformerEventSource<Pod, InterfaceEndpoint> forwarderPods;
     private InformerEventSource<Node, InterfaceEndpoint> nodes;
     private InformerEventSource<InterfaceEndpoint, InterfaceEndpoint> siblings;
+    private final ListenPortChanges listenPortChanges = new ListenPortChanges();
     private Applier applier;
     private EventRecorder events;
 
@@ -91,6 +92,7 @@ public class InterfaceEndpointReconciler implements Reconciler<InterfaceEndpoint
 
         endpointServices = new InformerEventSource<>(InformerEventSourceConfiguration
                 .from(EndpointService.class, InterfaceEndpoint.class)
+                .withOnUpdateFilter(EventFilters::endpointServiceOfferChanged)
                 .withSecondaryToPrimaryMapper(es -> Indexes.ids(endpointsAsking(es)))
                 .build(), ctx);
         endpointServices.addIndexers(Map.of(Indexes.SERVICE_NAME, Indexes.SERVICE_BY_SERVICE_NAME));
@@ -114,7 +116,7 @@ public class InterfaceEndpointReconciler implements Reconciler<InterfaceEndpoint
                 .from(ConfigMap.class, InterfaceEndpoint.class)
                 .withNamespaces(settings.namespace())
                 .withLabelSelector(Labels.COMPONENT + "=" + Labels.COMPONENT_FORWARDER_CONFIG)
-                .withSecondaryToPrimaryMapper(this::endpointsOfConsumer)
+                .withSecondaryToPrimaryMapper(this::endpointsWithNewListenPorts)
                 .build(), ctx);
 
         forwarderPods = new InformerEventSource<>(InformerEventSourceConfiguration
@@ -259,6 +261,13 @@ public class InterfaceEndpointReconciler implements Reconciler<InterfaceEndpoint
 
     private List<InterfaceEndpoint> endpointsAsking(EndpointService es) {
         return endpoints.byIndex(Indexes.SERVICE_NAME, Ids.serviceName(es.getMetadata().getUid()));
+    }
+
+    private Set<ResourceID> endpointsWithNewListenPorts(ConfigMap forwarderConfig) {
+        Set<String> changed = listenPortChanges.changedEndpointIds(forwarderConfig);
+        String consumer = forwarderConfig.getMetadata().getLabels().get(Labels.CONSUMER_NAMESPACE);
+        return changed.isEmpty() || consumer == null ? Set.of() : Indexes.ids(endpoints.list(consumer,
+                ep -> changed.contains(Ids.endpointId(ep.getMetadata().getUid()))).toList());
     }
 
     private Set<ResourceID> endpointsOfConsumer(HasMetadata forwarderObject) {

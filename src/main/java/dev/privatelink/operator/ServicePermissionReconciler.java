@@ -44,6 +44,7 @@ public class ServicePermissionReconciler implements Reconciler<ServicePermission
         permissions.addIndexer(Indexes.PERMISSION_TARGET, Indexes.PERMISSION_BY_TARGET);
         endpointServices = new InformerEventSource<>(InformerEventSourceConfiguration
                 .from(EndpointService.class, ServicePermission.class)
+                .withOnUpdateFilter(EventFilters::specChanged)
                 .withSecondaryToPrimaryMapper(es -> Indexes.ids(permissions.byIndex(Indexes.PERMISSION_TARGET,
                         Indexes.key(es.getMetadata().getNamespace(), es.getMetadata().getName()))))
                 .build(), ctx);

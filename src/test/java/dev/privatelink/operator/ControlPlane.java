@@ -3,6 +3,7 @@ package dev.privatelink.operator;
 import dev.privatelink.config.OperatorSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,9 +26,14 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     public static ControlPlane start(KubernetesClient client, OperatorSettings settings) {
+        return start(client, settings, Metrics.NOOP);
+    }
+
+    public static ControlPlane start(KubernetesClient client, OperatorSettings settings, Metrics metrics) {
         installCrds(client);
         Operator operator = new Operator(o -> o
                 .withKubernetesClient(client)
+                .withMetrics(metrics)
                 .withCloseClientOnStop(false)
                 .withUseSSAToPatchPrimaryResource(false)
                 .withSSABasedCreateUpdateMatchForDependentResources(false)

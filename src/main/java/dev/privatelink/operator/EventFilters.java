@@ -1,0 +1,45 @@
+package dev.privatelink.operator;
+
+import static dev.privatelink.api.ConditionTypes.RESOLVED_REFS;
+
+import dev.privatelink.api.EndpointService;
+import dev.privatelink.api.InterfaceEndpoint;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Which updates of a watched object matter to a reconciler. Without them, every connection
+ * that changes state on a service with a hundred endpoints would make all hundred reconcile.
+ */
+final class EventFilters {
+    private EventFilters() {
+    }
+
+    /** The spec changed, or the object started to go. */
+    static boolean specChanged(HasMetadata a, HasMetadata b) {
+        return !Objects.equals(a.getMetadata().getGeneration(), b.getMetadata().getGeneration())
+                || !Objects.equals(a.getMetadata().getDeletionTimestamp(), b.getMetadata().getDeletionTimestamp());
+    }
+
+    /** What consumers read of an endpoint service: its spec and whether (and to which ports) it resolved. */
+    static boolean endpointServiceOfferChanged(EndpointService a, EndpointService b) {
+        return specChanged(a, b) || !Objects.equals(offer(a), offer(b));
+    }
+
+    /** What owners and forwarders read of an endpoint: its spec, ID, state and ports. */
+    static boolean endpointStateChanged(InterfaceEndpoint a, InterfaceEndpoint b) {
+        return specChanged(a, b) || !Objects.equals(state(a), state(b));
+    }
+
+    private static List<Object> offer(EndpointService es) {
+        var s = es.getStatus();
+        return s == null ? List.of() : java.util.Arrays.asList(s.getObservedGeneration(), s.getPorts(),
+                s.condition(RESOLVED_REFS).map(c -> c.getStatus()).orElse(null));
+    }
+
+    private static List<Object> state(InterfaceEndpoint ep) {
+        var s = ep.getStatus();
+        return s == null ? List.of() : java.util.Arrays.asList(s.getEndpointId(), s.getState(), s.getPorts());
+    }
+}

@@ -1,0 +1,48 @@
+package dev.privatelink.operator;
+
+import dev.privatelink.desired.ForwarderResources;
+import dev.privatelink.desired.Labels;
+import dev.privatelink.forwarder.ForwarderConfig;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Tells, for a new version of a forwarder's ConfigMap, which endpoints' listener ports changed:
+ * only those need their EndpointSlices rewritten. Remembers the last version per namespace.
+ */
+final class ListenPortChanges {
+
+    private final Map<String, Map<String, Map<Integer, Integer>>> lastSeen = new ConcurrentHashMap<>();
+
+    /** The endpoint IDs whose listener ports differ from the last version seen, in the ConfigMap's consumer namespace. */
+    Set<String> changedEndpointIds(ConfigMap configMap) {
+        String consumer = configMap.getMetadata().getLabels().get(Labels.CONSUMER_NAMESPACE);
+        if (consumer == null) {
+            return Set.of();
+        }
+        Map<String, Map<Integer, Integer>> now = byEndpoint(ForwarderResources.config(configMap));
+        Map<String, Map<Integer, Integer>> before = lastSeen.put(consumer, now);
+        Map<String, Map<Integer, Integer>> previous = before == null ? Map.of() : before;
+        Set<String> changed = new HashSet<>();
+        Set<String> ids = new HashSet<>(now.keySet());
+        ids.addAll(previous.keySet());
+        for (String id : ids) {
+            if (!Objects.equals(now.get(id), previous.get(id))) {
+                changed.add(id);
+            }
+        }
+        return changed;
+    }
+
+    private static Map<String, Map<Integer, Integer>> byEndpoint(ForwarderConfig config) {
+        Map<String, Map<Integer, Integer>> ports = new HashMap<>();
+        config.routes().forEach(r -> ports.computeIfAbsent(r.endpointId(), k -> new HashMap<>())
+                .put(r.endpointPort(), r.listenPort()));
+        return ports;
+    }
+}

@@ -1,0 +1,71 @@
+package dev.privatelink.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.privatelink.api.ConnectionState;
+import dev.privatelink.api.InterfaceEndpoint;
+import dev.privatelink.api.Principal;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The operator role as Quarkus wires it (CDI, configuration, metrics, health), against the
+ * Fabric8 mock API server: the one test that boots Quarkus, since the others need not.
+ */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+class OperatorRoleTest {
+
+    @Inject
+    Operator operator;
+    @Inject
+    KubernetesClient client;
+    @ConfigProperty(name = "quarkus.http.test-port")
+    int httpPort;
+
+    @Test
+    void operatorReconcilesAndReportsHealthAndMetrics() throws Exception {
+        ControlPlane.installCrds(client);
+        operator.start();
+        World world = new World(client);
+        world.namespace("kube-privatelink-system");
+        world.namespace("payments");
+        world.namespace("shop");
+        world.loadBalancer("payments", "api", "10.96.0.10", 8080);
+        world.endpointService("payments", "api", "api");
+        world.permission("payments", "all", "api", true, Principal.namespace("*"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            var es = client.resources(dev.privatelink.api.EndpointService.class).inNamespace("payments")
+                    .withName("api").get();
+            return es.getStatus() != null && es.getStatus().getServiceName() != null;
+        });
+        String serviceName = client.resources(dev.privatelink.api.EndpointService.class).inNamespace("payments")
+                .withName("api").get().getStatus().getServiceName();
+        world.endpoint("shop", "api", serviceName);
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            var ep = client.resources(InterfaceEndpoint.class).inNamespace("shop").withName("api").get();
+            return ep.getStatus() != null && ep.getStatus().getState() == ConnectionState.Available;
+        });
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(get("/q/health/ready")).contains("\"status\": \"UP\""));
+        assertThat(get("/q/metrics")).contains("reconciliations_started_total");
+    }
+
+    String get(String path) throws IOException, InterruptedException {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + path))
+                .build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+}
