@@ -1,0 +1,374 @@
+package dev.privatelink.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Admission of sample objects against the committed CRDs, with real evaluators (the Fabric8 mock
+ * API server validates nothing): the OpenAPI schema through json-schema-validator, the
+ * {@code x-kubernetes-validations} rules through CEL. Every constraint of every spec and every CEL
+ * rule needs an accepted and a rejected example, or {@link #everyConstraintHasAnAcceptedExample()}
+ * and {@link #everyConstraintHasARejectedExample()} fail.
+ */
+class CrdValidationTest {
+
+    static final CrdSchema ENDPOINT_SERVICE = CrdSchema.load("endpointservices.privatelink.dev-v1.yml");
+    static final CrdSchema SERVICE_PERMISSION = CrdSchema.load("servicepermissions.privatelink.dev-v1.yml");
+    static final CrdSchema INTERFACE_ENDPOINT = CrdSchema.load("interfaceendpoints.privatelink.dev-v1.yml");
+    static final List<CrdSchema> CRDS = List.of(ENDPOINT_SERVICE, SERVICE_PERMISSION, INTERFACE_ENDPOINT);
+
+    static final String SERVICE_NAME = "vpce-svc-0123456789abcdef0";
+    static final String OTHER_SERVICE_NAME = "vpce-svc-fedcba98765432100";
+    static final String ENDPOINT_ID = "vpce-0123456789abcdef0";
+    /** What the API server adds when a type, required, enum or maximum-size violation stops the CEL rules. */
+    static final String NOT_CHECKED = CrdSchema.NOT_CHECKED;
+
+    /** One object (or one update) and the violations the API server would report; none means accepted. */
+    record Example(CrdSchema crd, String behaviour, String oldSpec, String spec, List<String> violations) {
+        CrdSchema.Review review() {
+            return oldSpec == null ? crd.create(spec) : crd.update(oldSpec, spec);
+        }
+
+        boolean accepted() {
+            return violations.isEmpty();
+        }
+
+        @Override
+        public String toString() {
+            return crd.kind + (accepted() ? " accepts " : " rejects ") + behaviour;
+        }
+    }
+
+    static Example accepts(CrdSchema crd, String behaviour, String spec) {
+        return new Example(crd, behaviour, null, spec, List.of());
+    }
+
+    static Example rejects(CrdSchema crd, String behaviour, String spec, String... violations) {
+        return new Example(crd, behaviour, null, spec, List.of(violations));
+    }
+
+    static Example acceptsUpdate(CrdSchema crd, String behaviour, String oldSpec, String spec) {
+        return new Example(crd, behaviour, oldSpec, spec, List.of());
+    }
+
+    static Example rejectsUpdate(CrdSchema crd, String behaviour, String oldSpec, String spec, String... violations) {
+        return new Example(crd, behaviour, oldSpec, spec, List.of(violations));
+    }
+
+    static Stream<Example> examples() {
+        return Stream.of(endpointServiceExamples(), servicePermissionExamples(), interfaceEndpointExamples())
+                .flatMap(Stream::of);
+    }
+
+    static Example[] endpointServiceExamples() {
+        CrdSchema es = ENDPOINT_SERVICE;
+        return new Example[] {
+            accepts(es, "one load balancer without a weight (the default weight 1 counts)", """
+                    loadBalancers: [{name: blue}]
+                    """),
+            accepts(es, "8 load balancers with weights from 0 to 1000 and a 63-character name", """
+                    loadBalancers: [{name: a, weight: 0}, {name: b, weight: 1000}, {name: c}, {name: d}, {name: e},
+                                    {name: f}, {name: g}, {name: %s}]
+                    """.formatted("x".repeat(63))),
+            accepts(es, "64 distinct ports from 1 to 65535", """
+                    loadBalancers: [{name: blue}]
+                    ports: %s
+                    """.formatted(ports(64, 65535))),
+            accepts(es, "proxy protocol V2 and acceptance not required", """
+                    loadBalancers: [{name: blue}]
+                    proxyProtocol: V2
+                    acceptanceRequired: false
+                    """),
+            accepts(es, "proxy protocol None", """
+                    loadBalancers: [{name: blue}]
+                    proxyProtocol: None
+                    """),
+            accepts(es, "a decision of each kind, by endpoint ID or by consumer", """
+                    loadBalancers: [{name: blue}]
+                    connections:
+                    - {endpointId: %s, decision: Accept}
+                    - {consumer: shop/web, decision: Reject}
+                    - {consumer: shop/web.v2, decision: Suspend}
+                    - {endpointId: vpce-fedcba98765432100, decision: Terminate}
+                    """.formatted(ENDPOINT_ID)),
+            accepts(es, "1000 decisions", """
+                    loadBalancers: [{name: blue}]
+                    connections: %s
+                    """.formatted(decisions(1000))),
+
+            rejects(es, "a spec without load balancers", """
+                    proxyProtocol: V2
+                    """, "spec.loadBalancers: required", NOT_CHECKED),
+            rejects(es, "an empty list of load balancers", """
+                    loadBalancers: []
+                    """, "spec.loadBalancers: minItems",
+                    "spec.loadBalancers: at least one load balancer needs a weight above 0"),
+            rejects(es, "9 load balancers", """
+                    loadBalancers: [{name: a}, {name: b}, {name: c}, {name: d}, {name: e}, {name: f}, {name: g},
+                                    {name: h}, {name: i}]
+                    """, "spec.loadBalancers: maxItems", NOT_CHECKED),
+            rejects(es, "a load balancer listed twice", """
+                    loadBalancers: [{name: blue}, {name: green}, {name: blue, weight: 0}]
+                    """, "spec.loadBalancers: each load balancer may be listed once"),
+            rejects(es, "load balancers that all weigh 0", """
+                    loadBalancers: [{name: blue, weight: 0}, {name: green, weight: 0}]
+                    """, "spec.loadBalancers: at least one load balancer needs a weight above 0"),
+            rejects(es, "a load balancer without a name", """
+                    loadBalancers: [{weight: 1}]
+                    """, "spec.loadBalancers[0].name: required", NOT_CHECKED),
+            rejects(es, "a load balancer with an empty name", """
+                    loadBalancers: [{name: ""}]
+                    """, "spec.loadBalancers[0].name: minLength", "spec.loadBalancers[0].name: pattern"),
+            rejects(es, "a load balancer name of 64 characters", """
+                    loadBalancers: [{name: %s}]
+                    """.formatted("x".repeat(64)), "spec.loadBalancers[0].name: maxLength", NOT_CHECKED),
+            rejects(es, "a load balancer name that starts with a digit (not a Service name)", """
+                    loadBalancers: [{name: 1blue}]
+                    """, "spec.loadBalancers[0].name: pattern"),
+            rejects(es, "a weight below 0", """
+                    loadBalancers: [{name: blue}, {name: green, weight: -1}]
+                    """, "spec.loadBalancers[1].weight: minimum"),
+            rejects(es, "a weight above 1000", """
+                    loadBalancers: [{name: blue, weight: 1001}]
+                    """, "spec.loadBalancers[0].weight: maximum"),
+            rejects(es, "port 0", """
+                    loadBalancers: [{name: blue}]
+                    ports: [0]
+                    """, "spec.ports[0]: minimum"),
+            rejects(es, "port 65536", """
+                    loadBalancers: [{name: blue}]
+                    ports: [80, 65536]
+                    """, "spec.ports[1]: maximum"),
+            rejects(es, "65 ports", """
+                    loadBalancers: [{name: blue}]
+                    ports: %s
+                    """.formatted(ports(65, 65535)), "spec.ports: maxItems", NOT_CHECKED),
+            rejects(es, "a port listed twice", """
+                    loadBalancers: [{name: blue}]
+                    ports: [80, 443, 80]
+                    """, "spec.ports: each port may be listed once"),
+            rejects(es, "proxy protocol V1", """
+                    loadBalancers: [{name: blue}]
+                    proxyProtocol: V1
+                    """, "spec.proxyProtocol: enum", NOT_CHECKED),
+            rejects(es, "1001 decisions", """
+                    loadBalancers: [{name: blue}]
+                    connections: %s
+                    """.formatted(decisions(1001)), "spec.connections: maxItems", NOT_CHECKED),
+            rejects(es, "a decision without a decision", """
+                    loadBalancers: [{name: blue}]
+                    connections: [{consumer: shop/web}]
+                    """, "spec.connections[0].decision: required", NOT_CHECKED),
+            rejects(es, "a decision that is not Accept, Reject, Suspend or Terminate", """
+                    loadBalancers: [{name: blue}]
+                    connections: [{consumer: shop/web, decision: Approve}]
+                    """, "spec.connections[0].decision: enum", NOT_CHECKED),
+            rejects(es, "an endpoint ID with upper-case hex digits", """
+                    loadBalancers: [{name: blue}]
+                    connections: [{endpointId: vpce-0123456789ABCDEF0, decision: Accept}]
+                    """, "spec.connections[0].endpointId: pattern"),
+            rejects(es, "a service name in place of an endpoint ID", """
+                    loadBalancers: [{name: blue}]
+                    connections: [{endpointId: %s, decision: Accept}]
+                    """.formatted(SERVICE_NAME), "spec.connections[0].endpointId: pattern"),
+            rejects(es, "a consumer without its namespace", """
+                    loadBalancers: [{name: blue}]
+                    connections: [{consumer: web, decision: Accept}]
+                    """, "spec.connections[0].consumer: pattern"),
+            rejects(es, "a decision by both endpoint ID and consumer", """
+                    loadBalancers: [{name: blue}]
+                    connections: [{endpointId: %s, consumer: shop/web, decision: Accept}]
+                    """.formatted(ENDPOINT_ID), "spec.connections[0]: set exactly one of endpointId and consumer"),
+            rejects(es, "a decision by neither endpoint ID nor consumer", """
+                    loadBalancers: [{name: blue}]
+                    connections: [{consumer: shop/web, decision: Accept}, {decision: Reject}]
+                    """, "spec.connections[1]: set exactly one of endpointId and consumer"),
+        };
+    }
+
+    static Example[] servicePermissionExamples() {
+        CrdSchema sp = SERVICE_PERMISSION;
+        return new Example[] {
+            accepts(sp, "a principal by namespace name (the reserved word namespace reaches CEL as __namespace__)", """
+                    endpointService: payments-api
+                    principals: [{namespace: shop}]
+                    """),
+            accepts(sp, "every namespace (*) and a namespace selector, with auto-accept", """
+                    endpointService: payments.api
+                    principals:
+                    - {namespace: "*"}
+                    - namespaceSelector: {matchLabels: {team: shop}, matchExpressions: [{key: tier, operator: Exists}]}
+                    autoAccept: true
+                    """),
+            accepts(sp, "100 principals and an endpoint service name of 253 characters", """
+                    endpointService: %s
+                    principals: %s
+                    """.formatted("x".repeat(253), principals(100))),
+
+            rejects(sp, "a permission without an endpoint service", """
+                    principals: [{namespace: shop}]
+                    """, "spec.endpointService: required", NOT_CHECKED),
+            rejects(sp, "a permission without principals", """
+                    endpointService: payments
+                    """, "spec.principals: required", NOT_CHECKED),
+            rejects(sp, "an empty endpoint service name", """
+                    endpointService: ""
+                    principals: [{namespace: shop}]
+                    """, "spec.endpointService: minLength", "spec.endpointService: pattern"),
+            rejects(sp, "an endpoint service name of 254 characters", """
+                    endpointService: %s
+                    principals: [{namespace: shop}]
+                    """.formatted("x".repeat(254)), "spec.endpointService: maxLength", NOT_CHECKED),
+            rejects(sp, "an endpoint service name with upper-case letters", """
+                    endpointService: Payments
+                    principals: [{namespace: shop}]
+                    """, "spec.endpointService: pattern"),
+            rejects(sp, "an empty list of principals", """
+                    endpointService: payments
+                    principals: []
+                    """, "spec.principals: minItems"),
+            rejects(sp, "101 principals", """
+                    endpointService: payments
+                    principals: %s
+                    """.formatted(principals(101)), "spec.principals: maxItems", NOT_CHECKED),
+            rejects(sp, "a namespace name with a wildcard suffix", """
+                    endpointService: payments
+                    principals: [{namespace: "shop-*"}]
+                    """, "spec.principals[0].namespace: pattern"),
+            rejects(sp, "a principal with both a namespace and a namespace selector", """
+                    endpointService: payments
+                    principals: [{namespace: shop, namespaceSelector: {matchLabels: {team: shop}}}]
+                    """, "spec.principals[0]: set exactly one principal kind: namespace or namespaceSelector"),
+            rejects(sp, "an empty principal", """
+                    endpointService: payments
+                    principals: [{namespace: shop}, {}]
+                    """, "spec.principals[1]: set exactly one principal kind: namespace or namespaceSelector"),
+        };
+    }
+
+    static Example[] interfaceEndpointExamples() {
+        CrdSchema ie = INTERFACE_ENDPOINT;
+        String immutable = "spec.serviceName: serviceName is immutable: delete and recreate the endpoint to connect"
+                + " elsewhere";
+        return new Example[] {
+            accepts(ie, "a service name alone", """
+                    serviceName: %s
+                    """.formatted(SERVICE_NAME)),
+            accepts(ie, "64 distinct ports from 1 to 65535 and 16 zones, one of 63 characters", """
+                    serviceName: %s
+                    ports: %s
+                    zones: [eu-west-1a, zone_b.2, c, d, e, f, g, h, i, j, k, l, m, n, o, %s]
+                    """.formatted(SERVICE_NAME, ports(64, 65535), "Z".repeat(63))),
+            acceptsUpdate(ie, "an update that keeps the service name and changes the ports", """
+                    serviceName: %s
+                    ports: [80]
+                    """.formatted(SERVICE_NAME), """
+                    serviceName: %s
+                    ports: [443]
+                    """.formatted(SERVICE_NAME)),
+
+            rejects(ie, "an endpoint without a service name", """
+                    ports: [443]
+                    """, "spec.serviceName: required", NOT_CHECKED),
+            rejects(ie, "a service name with 16 hex digits", """
+                    serviceName: vpce-svc-0123456789abcdef
+                    """, "spec.serviceName: pattern"),
+            rejects(ie, "an endpoint ID in place of a service name", """
+                    serviceName: %s
+                    """.formatted(ENDPOINT_ID), "spec.serviceName: pattern"),
+            rejectsUpdate(ie, "an update that changes the service name", """
+                    serviceName: %s
+                    """.formatted(SERVICE_NAME), """
+                    serviceName: %s
+                    """.formatted(OTHER_SERVICE_NAME), immutable),
+            rejects(ie, "port 0", """
+                    serviceName: %s
+                    ports: [0]
+                    """.formatted(SERVICE_NAME), "spec.ports[0]: minimum"),
+            rejects(ie, "port 65536", """
+                    serviceName: %s
+                    ports: [65536]
+                    """.formatted(SERVICE_NAME), "spec.ports[0]: maximum"),
+            rejects(ie, "65 ports", """
+                    serviceName: %s
+                    ports: %s
+                    """.formatted(SERVICE_NAME, ports(65, 65535)), "spec.ports: maxItems", NOT_CHECKED),
+            rejects(ie, "a port listed twice", """
+                    serviceName: %s
+                    ports: [443, 443]
+                    """.formatted(SERVICE_NAME), "spec.ports: each port may be listed once"),
+            rejects(ie, "17 zones", """
+                    serviceName: %s
+                    zones: [a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p, q]
+                    """.formatted(SERVICE_NAME), "spec.zones: maxItems", NOT_CHECKED),
+            rejects(ie, "a zone that starts with a dash", """
+                    serviceName: %s
+                    zones: [eu-west-1a, -1b]
+                    """.formatted(SERVICE_NAME), "spec.zones[1]: pattern"),
+            rejects(ie, "a zone of 64 characters", """
+                    serviceName: %s
+                    zones: [%s]
+                    """.formatted(SERVICE_NAME, "z".repeat(64)), "spec.zones[0]: maxLength", NOT_CHECKED),
+        };
+    }
+
+    /** n distinct ports, the first 1 and the last {@code last}. */
+    static String ports(int n, int last) {
+        return IntStream.range(0, n).mapToObj(i -> i == n - 1 ? last : i + 1).map(String::valueOf)
+                .collect(Collectors.joining(", ", "[", "]"));
+    }
+
+    static String decisions(int n) {
+        return IntStream.range(0, n).mapToObj(i -> "{endpointId: vpce-%017x, decision: Accept}".formatted(i))
+                .collect(Collectors.joining(", ", "[", "]"));
+    }
+
+    static String principals(int n) {
+        return IntStream.range(0, n).mapToObj(i -> "{namespace: ns-" + i + "}")
+                .collect(Collectors.joining(", ", "[", "]"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("examples")
+    void admissionReportsExactlyTheExpectedViolations(Example example) {
+        assertThat(example.review().messages()).as(example.toString())
+                .containsExactlyInAnyOrderElementsOf(example.violations());
+    }
+
+    @Test
+    void everyConstraintHasAnAcceptedExample() {
+        Set<String> checked = new HashSet<>();
+        examples().filter(Example::accepted).forEach(e -> checked.addAll(e.review().checked()));
+
+        assertThat(uncovered(checked)).as("constraints (CRD, schema location, CEL rule) no accepted example reaches")
+                .isEmpty();
+    }
+
+    @Test
+    void everyConstraintHasARejectedExample() {
+        Set<String> violated = new HashSet<>();
+        examples().filter(e -> !e.accepted())
+                .forEach(e -> e.review().violations().forEach(v -> violated.add(v.constraint())));
+
+        assertThat(uncovered(violated)).as("constraints (CRD, schema location, CEL rule) no rejected example breaks")
+                .isEmpty();
+    }
+
+    /** The constraints of the CRDs not in {@code covered}. */
+    static Set<String> uncovered(Set<String> covered) {
+        Set<String> constraints = CRDS.stream().flatMap(crd -> crd.constraints().stream())
+                .collect(Collectors.toCollection(TreeSet::new));
+        constraints.removeAll(covered);
+        return constraints;
+    }
+}
