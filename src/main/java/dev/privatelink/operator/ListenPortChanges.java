@@ -13,11 +13,15 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Tells, for a new version of a forwarder's ConfigMap, which endpoints' listener ports changed:
- * only those need their EndpointSlices rewritten. Remembers the last version per namespace.
+ * only those need their EndpointSlices rewritten. Remembers the last version per namespace. The
+ * SDK may ask about the same version more than once, so the answer is kept per version.
  */
 final class ListenPortChanges {
 
-    private final Map<String, Map<String, Map<Integer, Integer>>> lastSeen = new ConcurrentHashMap<>();
+    private record Seen(String resourceVersion, Map<String, Map<Integer, Integer>> ports, Set<String> changed) {
+    }
+
+    private final Map<String, Seen> lastSeen = new ConcurrentHashMap<>();
 
     /** The endpoint IDs whose listener ports differ from the last version seen, in the ConfigMap's consumer namespace. */
     Set<String> changedEndpointIds(ConfigMap configMap) {
@@ -25,9 +29,13 @@ final class ListenPortChanges {
         if (consumer == null) {
             return Set.of();
         }
+        String version = configMap.getMetadata().getResourceVersion();
+        Seen before = lastSeen.get(consumer);
+        if (before != null && Objects.equals(before.resourceVersion(), version)) {
+            return before.changed();
+        }
         Map<String, Map<Integer, Integer>> now = byEndpoint(ForwarderResources.config(configMap));
-        Map<String, Map<Integer, Integer>> before = lastSeen.put(consumer, now);
-        Map<String, Map<Integer, Integer>> previous = before == null ? Map.of() : before;
+        Map<String, Map<Integer, Integer>> previous = before == null ? Map.of() : before.ports();
         Set<String> changed = new HashSet<>();
         Set<String> ids = new HashSet<>(now.keySet());
         ids.addAll(previous.keySet());
@@ -36,6 +44,7 @@ final class ListenPortChanges {
                 changed.add(id);
             }
         }
+        lastSeen.put(consumer, new Seen(version, now, Set.copyOf(changed)));
         return changed;
     }
 

@@ -8,16 +8,15 @@ import dev.privatelink.api.InterfaceEndpoint;
 import dev.privatelink.api.Principal;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
-import java.io.IOException;
-import java.net.URI;
+import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,8 +31,8 @@ class OperatorRoleTest {
     Operator operator;
     @Inject
     KubernetesClient client;
-    @ConfigProperty(name = "quarkus.http.test-port")
-    int httpPort;
+    @TestHTTPResource("/")
+    URL base;
 
     @Test
     void operatorReconcilesAndReportsHealthAndMetrics() throws Exception {
@@ -64,8 +63,8 @@ class OperatorRoleTest {
         assertThat(get("/q/metrics")).contains("reconciliations_started_total");
     }
 
-    String get(String path) throws IOException, InterruptedException {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + path))
+    String get(String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(base.toURI().resolve(path))
                 .build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 }
