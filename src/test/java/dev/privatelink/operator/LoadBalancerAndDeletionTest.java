@@ -17,6 +17,21 @@ class LoadBalancerAndDeletionTest extends OperatorTestBase {
                 : es.getStatus().condition(ConditionTypes.RESOLVED_REFS).map(c -> c.getReason()).orElse(null);
     }
 
+    /** An auto-accepting service open to every namespace; returns its service name. */
+    String publishToEveryone() {
+        world.namespace(OWNER);
+        world.namespace(CONSUMER);
+        world.loadBalancer(OWNER, "api", "10.96.0.10", 8080);
+        world.endpointService(OWNER, "api", "api");
+        world.permission(OWNER, "all", "api", true, Principal.namespace("*"));
+        return serviceNameOf(OWNER, "api");
+    }
+
+    void connectOneEndpoint() {
+        world.endpoint(CONSUMER, "api", publishToEveryone());
+        awaitState(CONSUMER, "api", ConnectionState.Available);
+    }
+
     @Test
     void missingLoadBalancerIsReportedAndEndpointsWaitInPendingUntilItExists() {
         world.namespace(OWNER);
@@ -62,12 +77,7 @@ class LoadBalancerAndDeletionTest extends OperatorTestBase {
 
     @Test
     void deletingEndpointsRemovesRoutesConnectionsAndFinallyTheForwarder() {
-        world.namespace(OWNER);
-        world.namespace(CONSUMER);
-        world.loadBalancer(OWNER, "api", "10.96.0.10", 8080);
-        world.endpointService(OWNER, "api", "api");
-        world.permission(OWNER, "all", "api", true, Principal.namespace("*"));
-        String serviceName = serviceNameOf(OWNER, "api");
+        String serviceName = publishToEveryone();
         world.endpoint(CONSUMER, "a", serviceName);
         world.endpoint(CONSUMER, "b", serviceName);
         eventually().until(() -> forwarderConfig(CONSUMER) != null && forwarderConfig(CONSUMER).routes().size() == 2);
@@ -93,13 +103,7 @@ class LoadBalancerAndDeletionTest extends OperatorTestBase {
 
     @Test
     void deletingTheEndpointServiceStopsTrafficAndFailsItsEndpoints() {
-        world.namespace(OWNER);
-        world.namespace(CONSUMER);
-        world.loadBalancer(OWNER, "api", "10.96.0.10", 8080);
-        world.endpointService(OWNER, "api", "api");
-        world.permission(OWNER, "all", "api", true, Principal.namespace("*"));
-        world.endpoint(CONSUMER, "api", serviceNameOf(OWNER, "api"));
-        awaitState(CONSUMER, "api", ConnectionState.Available);
+        connectOneEndpoint();
 
         client.resources(EndpointService.class).inNamespace(OWNER).withName("api").delete();
         awaitState(CONSUMER, "api", ConnectionState.Failed);
@@ -113,13 +117,7 @@ class LoadBalancerAndDeletionTest extends OperatorTestBase {
 
     @Test
     void deletingALoadBalancerIsReportedAndTheEndpointWaits() {
-        world.namespace(OWNER);
-        world.namespace(CONSUMER);
-        world.loadBalancer(OWNER, "api", "10.96.0.10", 8080);
-        world.endpointService(OWNER, "api", "api");
-        world.permission(OWNER, "all", "api", true, Principal.namespace("*"));
-        world.endpoint(CONSUMER, "api", serviceNameOf(OWNER, "api"));
-        awaitState(CONSUMER, "api", ConnectionState.Available);
+        connectOneEndpoint();
 
         client.services().inNamespace(OWNER).withName("api").delete();
         eventually().until(() -> "LoadBalancerNotFound".equals(readyReason(OWNER, "api")));
