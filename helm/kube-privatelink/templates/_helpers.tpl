@@ -1,0 +1,108 @@
+{{/* The chart's name, as labels carry it. */}}
+{{- define "kube-privatelink.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+The prefix of every object's name: the release name, or <release>-<chart> when the release name
+does not contain the chart's. At most 40 characters, so that "<fullname>-operator-metrics" stays
+a valid name.
+*/}}
+{{- define "kube-privatelink.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 40 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 40 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 40 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "kube-privatelink.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Labels of every object of the chart. */}}
+{{- define "kube-privatelink.labels" -}}
+helm.sh/chart: {{ include "kube-privatelink.chart" . }}
+app.kubernetes.io/name: {{ include "kube-privatelink.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: kube-privatelink
+{{- end }}
+
+{{/*
+The operator pods' selector. The forwarder pods the operator creates carry
+app.kubernetes.io/managed-by=kube-privatelink and component=forwarder, so they never match it.
+*/}}
+{{- define "kube-privatelink.operator.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "kube-privatelink.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: operator
+{{- end }}
+
+{{- define "kube-privatelink.operator.labels" -}}
+{{ include "kube-privatelink.labels" . }}
+app.kubernetes.io/component: operator
+{{- end }}
+
+{{- define "kube-privatelink.forwarder.labels" -}}
+{{ include "kube-privatelink.labels" . }}
+app.kubernetes.io/component: forwarder
+{{- end }}
+
+{{- define "kube-privatelink.operator.name" -}}
+{{- printf "%s-operator" (include "kube-privatelink.fullname" .) }}
+{{- end }}
+
+{{- define "kube-privatelink.operator.serviceAccountName" -}}
+{{- default (include "kube-privatelink.operator.name" .) .Values.operator.serviceAccount.name }}
+{{- end }}
+
+{{- define "kube-privatelink.forwarder.name" -}}
+{{- printf "%s-forwarder" (include "kube-privatelink.fullname" .) }}
+{{- end }}
+
+{{- define "kube-privatelink.forwarder.serviceAccountName" -}}
+{{- default (include "kube-privatelink.forwarder.name" .) .Values.forwarder.serviceAccount.name }}
+{{- end }}
+
+{{/* The Lease the operator replicas elect a leader with: fixed in the operator (LeaderElection.LEASE). */}}
+{{- define "kube-privatelink.leaseName" -}}
+kube-privatelink-operator
+{{- end }}
+
+{{/* repository:tag, or repository@sha256:... for a digest. */}}
+{{- define "kube-privatelink.imageRef" -}}
+{{- $repository := index . 0 }}
+{{- $tag := index . 1 }}
+{{- if hasPrefix "sha256:" $tag }}
+{{- printf "%s@%s" $repository $tag }}
+{{- else }}
+{{- printf "%s:%s" $repository $tag }}
+{{- end }}
+{{- end }}
+
+{{- define "kube-privatelink.operator.image" -}}
+{{- include "kube-privatelink.imageRef" (list .Values.image.repository (default .Chart.AppVersion .Values.image.tag)) }}
+{{- end }}
+
+{{- define "kube-privatelink.forwarder.image" -}}
+{{- $repository := default .Values.image.repository .Values.forwarder.image.repository }}
+{{- $tag := default (default .Chart.AppVersion .Values.image.tag) .Values.forwarder.image.tag }}
+{{- include "kube-privatelink.imageRef" (list $repository $tag) }}
+{{- end }}
+
+{{/* Pull secrets, for the ServiceAccounts (the forwarder pods are not the chart's: their SA carries them). */}}
+{{- define "kube-privatelink.imagePullSecrets" -}}
+{{- with .Values.imagePullSecrets }}
+imagePullSecrets:
+{{- range . }}
+  - name: {{ .name }}
+{{- end }}
+{{- end }}
+{{- end }}
