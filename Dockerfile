@@ -1,0 +1,41 @@
+# The one image of kube-privatelink: every role (operator, forwarder) runs from it; the role is
+# the first argument (`operator` by default, `forwarder ...` in the pods the operator creates).
+#
+# Build the application first, then the image (no Maven inside the image build):
+#   mvn -B package -DskipTests
+#   docker build -t ghcr.io/kube-privatelink/kube-privatelink:0.1.0 .
+# The Helm chart and config/manager use ghcr.io/kube-privatelink/kube-privatelink:<appVersion>.
+FROM eclipse-temurin:17-jre
+
+ARG VERSION=0.1.0
+LABEL org.opencontainers.image.title="kube-privatelink" \
+      org.opencontainers.image.description="PrivateLink for Kubernetes: operator and forwarder" \
+      org.opencontainers.image.version="${VERSION}"
+
+# A numeric non-root user, so that runAsNonRoot can check it without a passwd lookup.
+RUN groupadd --system --gid 10001 privatelink \
+ && useradd --system --uid 10001 --gid 10001 --home-dir /deployments --no-create-home \
+      --shell /usr/sbin/nologin privatelink
+
+# The Quarkus fast-jar layout, in the order it changes least to most (better layer reuse).
+# Owned by root and read-only to the user: the root filesystem may be mounted read-only;
+# only /tmp needs to be writable (Netty unpacks its native transport there).
+COPY target/quarkus-app/lib/ /deployments/lib/
+COPY target/quarkus-app/quarkus-run.jar /deployments/quarkus-run.jar
+COPY target/quarkus-app/app/ /deployments/app/
+COPY target/quarkus-app/quarkus/ /deployments/quarkus/
+
+WORKDIR /deployments
+USER 10001:10001
+EXPOSE 8080
+
+# Heap from the container's memory limit; exit on OOM so Kubernetes restarts the pod; no
+# hsperfdata files; Quarkus' log manager for java.util.logging.
+ENTRYPOINT ["java", \
+    "-XX:MaxRAMPercentage=75.0", \
+    "-XX:+ExitOnOutOfMemoryError", \
+    "-XX:-UsePerfData", \
+    "-Djava.util.logging.manager=org.jboss.logmanager.LogManager", \
+    "-Djava.io.tmpdir=/tmp", \
+    "-jar", "/deployments/quarkus-run.jar"]
+CMD ["operator"]
