@@ -1,0 +1,77 @@
+package dev.privatelink.install;
+
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
+import java.util.List;
+import java.util.SortedSet;
+import java.util.TreeSet;
+
+/**
+ * The operator's and the forwarder's permissions: exactly what their code uses, cluster-wide only
+ * where it must be. The chart and config/rbac must grant these and nothing more. Rules compare as
+ * sets of single permissions ("verb group/resource[/name]"), so regrouping rules changes nothing
+ * while any added or missing verb shows.
+ */
+final class LeastPrivilege {
+
+    /** The operator's leader-election Lease, fixed in dev.privatelink.operator.LeaderElection. */
+    static final String LEASE = "kube-privatelink-operator";
+
+    /** Cluster-wide: what the operator reads or writes in owners' and consumers' namespaces. */
+    static final List<PolicyRule> OPERATOR_CLUSTER = List.of(
+            rule("privatelink.dev", List.of("endpointservices", "servicepermissions", "interfaceendpoints"),
+                    "get", "list", "watch"),
+            // the operator writes only the status of the three kinds
+            rule("privatelink.dev", List.of("endpointservices/status", "servicepermissions/status",
+                    "interfaceendpoints/status"), "get", "patch", "update"),
+            // endpoint Services in consumer namespaces; owners' load balancer Services (read)
+            rule("", List.of("services"), "get", "list", "watch", "create", "update", "delete"),
+            rule("discovery.k8s.io", List.of("endpointslices"), "get", "list", "watch", "create", "update", "delete"),
+            // namespace labels (selector principals), one forwarder per consumer namespace; node zones
+            rule("", List.of("namespaces", "nodes"), "get", "list", "watch"),
+            rule("", List.of("events"), "create", "patch"));
+
+    /** In the operator's own namespace only: forwarders, their routes and pods, the Lease. */
+    static final List<PolicyRule> OPERATOR_NAMESPACE = List.of(
+            rule("", List.of("pods"), "get", "list", "watch"),
+            rule("", List.of("configmaps"), "get", "list", "watch", "create", "update", "delete"),
+            rule("apps", List.of("deployments"), "get", "list", "watch", "create", "update", "delete"),
+            rule("coordination.k8s.io", List.of("leases"), "create"),
+            new PolicyRuleBuilder().withApiGroups("coordination.k8s.io").withResources("leases")
+                    .withResourceNames(LEASE).withVerbs("get", "update").build());
+
+    /** A forwarder reads its routes' ConfigMap. */
+    static final List<PolicyRule> FORWARDER_NAMESPACE = List.of(
+            rule("", List.of("configmaps"), "get", "list", "watch"));
+
+    private LeastPrivilege() {
+    }
+
+    static PolicyRule rule(String group, List<String> resources, String... verbs) {
+        return new PolicyRuleBuilder().withApiGroups(group).withResources(resources).withVerbs(verbs).build();
+    }
+
+    /** Every single permission the rules grant, as "verb group/resource" or "verb group/resource/name". */
+    static SortedSet<String> permissions(List<PolicyRule> rules) {
+        SortedSet<String> permissions = new TreeSet<>();
+        for (PolicyRule rule : rules) {
+            for (String url : rule.getNonResourceURLs()) {
+                rule.getVerbs().forEach(verb -> permissions.add(verb + " " + url));
+            }
+            for (String group : rule.getApiGroups()) {
+                for (String resource : rule.getResources()) {
+                    for (String verb : rule.getVerbs()) {
+                        String target = (group.isEmpty() ? "core" : group) + "/" + resource;
+                        List<String> names = rule.getResourceNames();
+                        if (names == null || names.isEmpty()) {
+                            permissions.add(verb + " " + target);
+                        } else {
+                            names.forEach(name -> permissions.add(verb + " " + target + "/" + name));
+                        }
+                    }
+                }
+            }
+        }
+        return permissions;
+    }
+}
