@@ -163,6 +163,11 @@ public final class Forwarder implements AutoCloseable {
         return new RoutePlan(route, UpstreamOrder.of(route.upstreams()), endpointMetrics);
     }
 
+    /** Whether a config was applied (whether or not every listener could bind). */
+    public boolean isConfigured() {
+        return configured;
+    }
+
     /** Whether every active route of the last config is listening and no shutdown has begun. */
     public boolean isServing() {
         return configured && complete && !draining;
