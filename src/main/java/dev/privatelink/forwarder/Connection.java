@@ -13,7 +13,10 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.ChannelOutputShutdownException;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.channel.unix.Socket;
+import io.netty.channel.unix.UnixChannel;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -134,12 +137,31 @@ final class Connection implements Relay.Events, UpstreamDialer.Callback {
         target.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFuture flushed) -> {
             if (!flushed.isSuccess()) {
                 finish(CloseReason.RESET);
-            } else if (target instanceof DuplexChannel duplex) {
-                duplex.shutdownOutput().addListener((ChannelFuture shut) -> outputShutDown(shut));
             } else {
-                target.close();
+                shutdownOutput(target).addListener((ChannelFuture shut) -> outputShutDown(shut));
             }
         });
+    }
+
+    /**
+     * Sends FIN once the channel's writes are flushed. On a native socket this is the syscall
+     * itself: Netty's {@code shutdownOutput()} builds an exception with a stack trace on every
+     * call (to fail pending writes, of which there are none after the flush), a cost paid twice
+     * per connection that showed in the connection-rate profile.
+     */
+    private static ChannelFuture shutdownOutput(Channel channel) {
+        if (channel instanceof UnixChannel unix && unix.fd() instanceof Socket socket) {
+            try {
+                socket.shutdown(false, true);
+                return channel.newSucceededFuture();
+            } catch (IOException e) {
+                return channel.newFailedFuture(e);
+            }
+        }
+        if (channel instanceof DuplexChannel duplex) {
+            return duplex.shutdownOutput();
+        }
+        return channel.close();
     }
 
     private void outputShutDown(ChannelFuture shut) {
@@ -211,7 +233,9 @@ final class Connection implements Relay.Events, UpstreamDialer.Callback {
         if (channel == null) {
             return;
         }
-        if (channel.isActive()) {
+        // after a half-close there is nothing left to flush (and a write would only fail)
+        boolean outputOpen = !(channel instanceof DuplexChannel duplex) || !duplex.isOutputShutdown();
+        if (channel.isActive() && outputOpen) {
             channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         } else {
             channel.close();

@@ -80,6 +80,10 @@ public final class Forwarder implements AutoCloseable {
                 : sharedGroup;
         this.resolver = new DnsAddressResolverGroup(
                 new DnsNameResolverBuilder().datagramChannelType(transport.datagramChannelType()));
+        // TCP_NODELAY: Netty's socket channels (epoll and NIO) turn it on when they are created;
+        // setting it again would cost a syscall per socket. No SO_KEEPALIVE: the idle timeout
+        // already ends connections to peers that went away, and each option is a syscall on the
+        // path of every new connection.
         WriteBufferWaterMark waterMark = new WriteBufferWaterMark(settings.writeBufferLowMark(),
                 settings.writeBufferHighMark());
         this.serverTemplate = new ServerBootstrap()
@@ -88,17 +92,13 @@ public final class Forwarder implements AutoCloseable {
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.AUTO_READ, false)
-                .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark);
         this.dialer = new UpstreamDialer(new Bootstrap()
                 .channel(transport.socketChannelType())
                 .resolver(resolver)
                 .option(ChannelOption.AUTO_READ, false)
-                .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis()));
     }

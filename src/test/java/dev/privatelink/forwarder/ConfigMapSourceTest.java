@@ -71,9 +71,7 @@ class ConfigMapSourceTest {
     @Test
     void aChangeToTheConfigMapAppliesPromptly() throws Exception {
         Route route = route("vpce-a", freePort(), echo.port());
-        write(config(route).toJson());
-        source.start();
-        await().atMost(Duration.ofSeconds(10)).until(forwarder::isServing);
+        serving(config(route));
 
         write(config(suspended(route)).toJson());
 
@@ -95,9 +93,7 @@ class ConfigMapSourceTest {
     void badJsonKeepsTheLastGoodConfig() throws Exception {
         Route route = route("vpce-a", freePort(), echo.port());
         Route other = route("vpce-b", freePort(), echo.port());
-        write(config(route).toJson());
-        source.start();
-        await().atMost(Duration.ofSeconds(10)).until(forwarder::isServing);
+        serving(config(route));
         try (Socket live = connect(route.listenPort())) {
 
             write("{\"routes\": [ not json");
@@ -114,9 +110,7 @@ class ConfigMapSourceTest {
     @Test
     void deletingTheConfigMapKeepsServing() throws Exception {
         Route route = route("vpce-a", freePort(), echo.port());
-        write(config(route).toJson());
-        source.start();
-        await().atMost(Duration.ofSeconds(10)).until(forwarder::isServing);
+        serving(config(route));
 
         client.configMaps().inNamespace(NAMESPACE).withName(NAME).delete();
 
@@ -129,9 +123,7 @@ class ConfigMapSourceTest {
     @Test
     void anUnreachableApiServerChangesNothing() throws Exception {
         Route route = route("vpce-a", freePort(), echo.port());
-        write(config(route).toJson());
-        source.start();
-        await().atMost(Duration.ofSeconds(10)).until(forwarder::isServing);
+        serving(config(route));
         try (Socket live = connect(route.listenPort())) {
 
             server.destroy();
@@ -142,6 +134,13 @@ class ConfigMapSourceTest {
                 assertThat(roundTrip(fresh, "new too")).isEqualTo("new too");
             }
         }
+    }
+
+    /** Given: the ConfigMap holds {@code config} and the forwarder serves it. */
+    private void serving(ForwarderConfig config) {
+        write(config.toJson());
+        source.start();
+        await().atMost(Duration.ofSeconds(10)).until(forwarder::isServing);
     }
 
     private void write(String json) {

@@ -3,6 +3,7 @@ package dev.privatelink.forwarder;
 import static dev.privatelink.forwarder.Loopback.config;
 import static dev.privatelink.forwarder.Loopback.connect;
 import static dev.privatelink.forwarder.Loopback.ending;
+import static dev.privatelink.forwarder.Loopback.endingOfNewConnection;
 import static dev.privatelink.forwarder.Loopback.freePort;
 import static dev.privatelink.forwarder.Loopback.readToEnd;
 import static dev.privatelink.forwarder.Loopback.roundTrip;
@@ -20,7 +21,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -288,15 +288,6 @@ class ForwardingTest {
     private int listen(ForwarderConfig.Route route) {
         assertThat(forwarder.apply(config(route)).complete()).isTrue();
         return route.listenPort();
-    }
-
-    /** The reset may come before the client's connect() returns, or after. */
-    private static Ending endingOfNewConnection(int port) throws Exception {
-        try (Socket client = connect(port)) {
-            return ending(client).get(5, TimeUnit.SECONDS);
-        } catch (SocketException resetWhileConnecting) {
-            return Ending.RESET;
-        }
     }
 
     private static Ending roundTripThroughSilence(Socket client) throws Exception {

@@ -101,6 +101,15 @@ final class Loopback {
         return ending;
     }
 
+    /** Connects and waits for the end; a reset may come before connect() returns, or after. */
+    static Ending endingOfNewConnection(int port) throws Exception {
+        try (Socket client = connect(port)) {
+            return ending(client).get(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (SocketException resetWhileConnecting) {
+            return Ending.RESET;
+        }
+    }
+
     /** A reproducible pseudo-random byte stream, written with its checksum. */
     static final class Stream {
         private final long size;
