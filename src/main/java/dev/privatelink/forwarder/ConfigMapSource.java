@@ -4,13 +4,16 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.time.Duration;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
  * Feeds a forwarder from the one ConfigMap the operator writes for it, through a watch, so a
- * change applies as soon as the API server sends it. Nothing here ever takes a config away:
+ * change applies as soon as the API server sends it. The informer also hands the ConfigMap
+ * over again every {@link #RESYNC}, which applies it again: a no-op for a forwarder that serves
+ * it, and a retry for one whose listener could not bind. Nothing here ever takes a config away:
  * while the API server is unreachable (the informer lists and watches again by itself), and
  * when the ConfigMap is missing, deleted or holds JSON that does not parse, the forwarder keeps
  * serving its last good config (static stability: the data plane outlives the control plane).
@@ -19,17 +22,24 @@ public final class ConfigMapSource implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(ConfigMapSource.class);
 
+    static final Duration RESYNC = Duration.ofSeconds(30);
+
     private final String description;
     private final Consumer<ForwarderConfig> sink;
     private final SharedIndexInformer<ConfigMap> informer;
-    // written only from the informer's event thread, which calls the handler serially
+    // the last config applied, to log changes only; used from the informer's event thread alone
     private ForwarderConfig last;
 
     public ConfigMapSource(KubernetesClient client, String namespace, String name, Consumer<ForwarderConfig> sink) {
+        this(client, namespace, name, sink, RESYNC);
+    }
+
+    ConfigMapSource(KubernetesClient client, String namespace, String name, Consumer<ForwarderConfig> sink,
+            Duration resync) {
         this.description = "ConfigMap " + namespace + "/" + name;
         this.sink = sink;
-        this.informer = client.configMaps().inNamespace(namespace).withName(name).runnableInformer(0);
-        informer.addEventHandler(new ResourceEventHandler<>() {
+        this.informer = client.configMaps().inNamespace(namespace).withName(name).runnableInformer(resync.toMillis());
+        informer.addEventHandlerWithResyncPeriod(new ResourceEventHandler<>() {
             @Override
             public void onAdd(ConfigMap configMap) {
                 offer(configMap);
@@ -44,7 +54,7 @@ public final class ConfigMapSource implements AutoCloseable {
             public void onDelete(ConfigMap configMap, boolean finalStateUnknown) {
                 LOG.warnf("%s was deleted; serving the last config until it is back", description);
             }
-        });
+        }, resync.toMillis());
         informer.exceptionHandler((started, error) -> {
             LOG.warnf("watching %s failed (%s); serving the last config and trying again", description,
                     error.toString());
@@ -72,11 +82,10 @@ public final class ConfigMapSource implements AutoCloseable {
                     configMap.getMetadata().getResourceVersion(), e.getMessage());
             return;
         }
-        if (config.equals(last)) {
-            return;
+        if (!config.equals(last)) {
+            LOG.infof("applying %s (resourceVersion %s): %d routes", description,
+                    configMap.getMetadata().getResourceVersion(), config.routes().size());
         }
-        LOG.infof("applying %s (resourceVersion %s): %d routes", description,
-                configMap.getMetadata().getResourceVersion(), config.routes().size());
         sink.accept(config);
         last = config;
     }

@@ -121,6 +121,21 @@ class ConfigMapSourceTest {
     }
 
     @Test
+    void aListenerThatCouldNotBindIsRetriedAtTheNextResync() throws Exception {
+        source.close();
+        source = new ConfigMapSource(client, NAMESPACE, NAME, forwarder::apply, Duration.ofMillis(200));
+        Route route = route("vpce-a", freePort(), echo.port());
+        try (var squatter = new java.net.ServerSocket(route.listenPort(), 1, java.net.InetAddress.getLoopbackAddress())) {
+            write(config(route).toJson());
+            source.start();
+            await().atMost(Duration.ofSeconds(10)).until(forwarder::isConfigured);
+            assertThat(forwarder.isServing()).isFalse();
+        }
+
+        await().atMost(Duration.ofSeconds(5)).until(forwarder::isServing);
+    }
+
+    @Test
     void anUnreachableApiServerChangesNothing() throws Exception {
         Route route = route("vpce-a", freePort(), echo.port());
         serving(config(route));
