@@ -213,6 +213,41 @@ class ForwardingTest {
     }
 
     @Test
+    void anUpstreamThatDoesNotAnswerTimesOutAndFailsOver() throws Exception {
+        Forwarder quick = new Forwarder(ForwarderSettings.defaults().withBindAddress(Loopback.HOST)
+                .withConnectTimeout(Duration.ofMillis(300)), registry);
+        // a listener that never accepts, with its accept queue full: the kernel drops further SYNs
+        try (quick; var clogged = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+                TestServer echo = TestServer.echo()) {
+            List<Socket> filling = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 3; i++) {
+                    Socket s = new Socket();
+                    s.connect(new InetSocketAddress(Loopback.HOST, clogged.getLocalPort()), 1000);
+                    filling.add(s);
+                }
+            } catch (IOException queueAlreadyFull) {
+                // fine: what matters is that it is full
+            }
+            int listenPort = freePort();
+            quick.apply(config(Loopback.withUpstreams(route("vpce-timeout", listenPort),
+                    List.of(new Upstream(Loopback.HOST, clogged.getLocalPort(), 1_000_000),
+                            new Upstream(Loopback.HOST, echo.port(), 1)))));
+
+            try (Socket client = connect(listenPort)) {
+                long start = System.nanoTime();
+                assertThat(roundTrip(client, "late")).isEqualTo("late");
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+            } finally {
+                for (Socket s : filling) {
+                    s.close();
+                }
+            }
+            assertThat(meters.count("upstream.connect.failures", "vpce-timeout")).isGreaterThanOrEqualTo(1);
+        }
+    }
+
+    @Test
     void anIdleConnectionIsClosedOnBothSides() throws Exception {
         Forwarder impatient = new Forwarder(ForwarderSettings.defaults().withBindAddress(Loopback.HOST)
                 .withIdleTimeout(Duration.ofMillis(300)), registry);
