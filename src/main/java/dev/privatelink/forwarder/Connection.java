@@ -138,7 +138,7 @@ final class Connection implements Relay.Events, UpstreamDialer.Callback {
             if (!flushed.isSuccess()) {
                 finish(CloseReason.RESET);
             } else {
-                shutdownOutput(target).addListener((ChannelFuture shut) -> outputShutDown(shut));
+                shutdownOutput(target).addListener((ChannelFuture shut) -> outputShutDown(target, shut));
             }
         });
     }
@@ -164,11 +164,17 @@ final class Connection implements Relay.Events, UpstreamDialer.Callback {
         return channel.close();
     }
 
-    private void outputShutDown(ChannelFuture shut) {
+    private void outputShutDown(Channel channel, ChannelFuture shut) {
         if (!shut.isSuccess()) {
             finish(CloseReason.RESET);
         } else if (++outputsShutDown == 2) {
             finish(CloseReason.COMPLETED);
+        } else {
+            // Once this side's FIN arrives, both directions are done: let Netty close the
+            // channel at end of input rather than half-close it (a shutdown(SHUT_RD) that fails
+            // with ENOTCONN on a socket already closed both ways, and an exception, per connection).
+            // The close reaches the relay as channelInactive, which finishes the connection.
+            channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
         }
     }
 
