@@ -69,10 +69,6 @@ final class Connection implements Relay.Events, UpstreamDialer.Callback {
                 () -> new Relay(Side.UPSTREAM, this, plan.metrics().bytesUpstreamToClient, client), this);
     }
 
-    ConnectionState state() {
-        return state;
-    }
-
     /** Ends the connection from any thread. */
     void closeAsync(CloseReason reason) {
         client.eventLoop().execute(() -> finish(reason));

@@ -67,8 +67,4 @@ final class EndpointMetrics {
             resets.increment();
         }
     }
-
-    int active() {
-        return active.get();
-    }
 }

@@ -57,8 +57,4 @@ public record ForwarderSettings(String bindAddress, Duration connectTimeout, Dur
         return new ForwarderSettings(bindAddress, connectTimeout, idleTimeout, max,
                 writeBufferLowMark, writeBufferHighMark);
     }
-
-    public ForwarderSettings withWriteBufferMarks(int low, int high) {
-        return new ForwarderSettings(bindAddress, connectTimeout, idleTimeout, maxConnectionsPerRoute, low, high);
-    }
 }
