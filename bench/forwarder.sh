@@ -26,7 +26,7 @@ fi
 #  -TieredCompilation    C2 only (no C1 tier): the same peak code, fewer compilations and less
 #                        compiler memory; the harness warms up every target before measuring
 #  TrimNativeHeap        gives malloc memory freed after start-up (class loading, compiler
-#                        arenas) back to the OS
+#                        arenas) back to the OS; MetaspaceReclaimPolicy: smaller metaspace chunks
 #  SharedArchiveFile     AppCDS: class metadata mapped from an archive made by a training run
 #                        (below) instead of parsed and verified at start
 #  -Xss256k, code cache  smaller reservations; Netty: one direct arena per core, no heap arenas
