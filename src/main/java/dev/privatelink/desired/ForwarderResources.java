@@ -1,7 +1,5 @@
 package dev.privatelink.desired;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.privatelink.config.OperatorSettings;
 import dev.privatelink.forwarder.ForwarderConfig;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -10,7 +8,6 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
-import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -25,7 +22,8 @@ public final class ForwarderResources {
 
     public static final String APP_NAME = "kube-privatelink-forwarder";
     static final int HTTP_PORT = 8080;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The forwarder's own readiness group: the image's operator readiness check is down in this role. */
+    static final String READINESS_PATH = "/q/health/group/forwarder";
 
     public static Map<String, String> selectorLabels(String consumerNamespace) {
         Map<String, String> labels = new LinkedHashMap<>(Labels.managed(Labels.COMPONENT_FORWARDER));
@@ -42,7 +40,7 @@ public final class ForwarderResources {
                 .withNamespace(settings.namespace())
                 .withLabels(labels)
                 .endMetadata()
-                .withData(Map.of(ForwarderConfig.DATA_KEY, toJson(config)))
+                .withData(Map.of(ForwarderConfig.DATA_KEY, config.toJson()))
                 .build();
     }
 
@@ -53,18 +51,10 @@ public final class ForwarderResources {
             return new ForwarderConfig(null);
         }
         try {
-            return JSON.readValue(json, ForwarderConfig.class);
-        } catch (JsonProcessingException e) {
+            return ForwarderConfig.fromJson(json);
+        } catch (IllegalArgumentException e) {
             // Someone edited it by hand: start afresh rather than stop reconciling.
             return new ForwarderConfig(null);
-        }
-    }
-
-    static String toJson(ForwarderConfig config) {
-        try {
-            return JSON.writeValueAsString(config);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
         }
     }
 
@@ -109,7 +99,7 @@ public final class ForwarderResources {
                 .withArgs("forwarder", "--config-map", name, "--namespace", settings.namespace())
                 .addNewPort().withName("http").withContainerPort(HTTP_PORT).endPort()
                 .withNewReadinessProbe()
-                .withNewHttpGet().withPath("/q/health/ready").withPort(new IntOrString("http")).endHttpGet()
+                .withNewHttpGet().withPath(READINESS_PATH).withPort(new IntOrString("http")).endHttpGet()
                 .withPeriodSeconds(2)
                 .endReadinessProbe()
                 .withNewLivenessProbe()
