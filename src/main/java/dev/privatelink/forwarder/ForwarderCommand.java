@@ -1,12 +1,189 @@
 package dev.privatelink.forwarder;
 
+import dev.privatelink.forwarder.ForwarderConfig.ProxyProtocol;
+import dev.privatelink.forwarder.ForwarderConfig.Route;
+import dev.privatelink.forwarder.ForwarderConfig.RouteState;
+import dev.privatelink.forwarder.ForwarderConfig.Upstream;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Quarkus;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
-/** The data plane role. */
-@Command(name = "forwarder", mixinStandardHelpOptions = true, description = "Run a forwarder.")
-public class ForwarderCommand implements Runnable {
+/** The data plane role: in a cluster from a watched ConfigMap, or standalone with one route. */
+@Command(name = "forwarder", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Forward TCP for interface endpoints.",
+            "In a cluster:  forwarder --config-map NAME [--namespace NS]",
+            "Standalone:    forwarder --listen HOST:PORT --upstream HOST:PORT[,HOST:PORT...] "
+                    + "[--proxy-protocol v2 --endpoint-id ID]",
+            "HTTP (metrics /q/metrics, health /q/health) listens on 8080; set -Dquarkus.http.port=N "
+                    + "(0 = any free port)."
+        })
+public class ForwarderCommand implements Callable<Integer> {
+
+    static final String STANDALONE_ENDPOINT_ID = "standalone";
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--config-map", paramLabel = "NAME",
+            description = "Serve the routes in this ConfigMap (key " + ForwarderConfig.DATA_KEY + "), watched through the API.")
+    String configMap;
+
+    @Option(names = "--namespace", paramLabel = "NS",
+            description = "Namespace of the ConfigMap (default: the client's namespace, i.e. the pod's).")
+    String namespace;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", converter = HostPortConverter.class,
+            description = "Standalone: the one listener.")
+    HostPort listen;
+
+    @Option(names = "--upstream", paramLabel = "HOST:PORT", split = ",", converter = HostPortConverter.class,
+            description = "Standalone: where to forward to; several are chosen at random and fail over.")
+    List<HostPort> upstreams;
+
+    @Option(names = "--proxy-protocol", paramLabel = "none|v2", defaultValue = "none",
+            converter = ProxyProtocolConverter.class,
+            description = "Standalone: send a PROXY protocol v2 header to the upstream (default: ${DEFAULT-VALUE}).")
+    ProxyProtocol proxyProtocol;
+
+    @Option(names = "--endpoint-id", paramLabel = "ID",
+            description = "Standalone: the endpoint ID for the PROXY v2 TLV and the metrics.")
+    String endpointId;
+
+    @Option(names = "--bind-address", paramLabel = "ADDRESS", defaultValue = "0.0.0.0",
+            description = "In a cluster: the address every listener binds to (default: ${DEFAULT-VALUE}).")
+    String bindAddress;
+
+    @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "5s",
+            converter = DurationConverter.class, description = "Per upstream attempt (default: ${DEFAULT-VALUE}).")
+    Duration connectTimeout;
+
+    @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "350s",
+            converter = DurationConverter.class,
+            description = "Close connections silent both ways for this long (default: ${DEFAULT-VALUE}, as PrivateLink).")
+    Duration idleTimeout;
+
+    @Option(names = "--drain-timeout", paramLabel = "DURATION", defaultValue = "20s",
+            converter = DurationConverter.class,
+            description = "On SIGTERM, how long live connections may finish (default: ${DEFAULT-VALUE}).")
+    Duration drainTimeout;
+
+    @Option(names = "--max-connections-per-route", paramLabel = "N", defaultValue = "100000",
+            description = "Refuse (reset) connections of a route beyond this many (default: ${DEFAULT-VALUE}).")
+    int maxConnectionsPerRoute;
+
+    @Inject
+    MeterRegistry registry;
+
+    @Inject
+    ForwarderRuntime runtime;
+
+    @Inject
+    Instance<KubernetesClient> kubernetes;
+
     @Override
-    public void run() {
-        throw new UnsupportedOperationException("the forwarder role is being built (issue 3)");
+    public Integer call() {
+        boolean standalone = listen != null || upstreams != null;
+        if (standalone == (configMap != null)) {
+            throw new ParameterException(spec.commandLine(),
+                    "give either --config-map NAME, or --listen HOST:PORT with --upstream HOST:PORT[,...]");
+        }
+        return standalone ? runStandalone() : runFromConfigMap();
+    }
+
+    private int runStandalone() {
+        if (listen == null || upstreams == null || upstreams.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "standalone needs both --listen and --upstream");
+        }
+        if (proxyProtocol == ProxyProtocol.V2 && (endpointId == null || endpointId.isBlank())) {
+            throw new ParameterException(spec.commandLine(), "--proxy-protocol v2 needs --endpoint-id");
+        }
+        String id = endpointId == null ? STANDALONE_ENDPOINT_ID : endpointId;
+        Route route = new Route(id, listen.port(), listen.port(),
+                upstreams.stream().map(u -> new Upstream(u.host(), u.port(), 1)).toList(),
+                proxyProtocol, RouteState.ACTIVE);
+        Forwarder forwarder = new Forwarder(settings(listen.host()), registry);
+        Forwarder.Applied applied = forwarder.apply(new ForwarderConfig(List.of(route)));
+        if (!applied.complete()) {
+            forwarder.close();
+            spec.commandLine().getErr().println("forwarder: " + String.join("; ", applied.failures()));
+            return 1;
+        }
+        runtime.serve(forwarder, drainTimeout, List.of());
+        Quarkus.waitForExit();
+        return 0;
+    }
+
+    private int runFromConfigMap() {
+        if (listen != null || upstreams != null) {
+            throw new ParameterException(spec.commandLine(), "--config-map excludes --listen and --upstream");
+        }
+        KubernetesClient client = kubernetes.get();
+        String ns = namespace != null ? namespace : client.getNamespace();
+        if (ns == null) {
+            throw new ParameterException(spec.commandLine(), "no --namespace and no namespace from the client");
+        }
+        Forwarder forwarder = new Forwarder(settings(bindAddress), registry);
+        ConfigMapSource source = new ConfigMapSource(client, ns, configMap, forwarder::apply);
+        runtime.serve(forwarder, drainTimeout, List.of(source));
+        source.start();
+        Quarkus.waitForExit();
+        return 0;
+    }
+
+    private ForwarderSettings settings(String address) {
+        return ForwarderSettings.defaults()
+                .withBindAddress(address)
+                .withConnectTimeout(connectTimeout)
+                .withIdleTimeout(idleTimeout)
+                .withMaxConnectionsPerRoute(maxConnectionsPerRoute);
+    }
+
+    static final class HostPortConverter implements ITypeConverter<HostPort> {
+        @Override
+        public HostPort convert(String value) {
+            return HostPort.parse(value);
+        }
+    }
+
+    static final class ProxyProtocolConverter implements ITypeConverter<ProxyProtocol> {
+        @Override
+        public ProxyProtocol convert(String value) {
+            return ProxyProtocol.valueOf(value.toUpperCase(Locale.ROOT));
+        }
+    }
+
+    /** {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h}, or ISO-8601 ({@code PT5S}). */
+    static final class DurationConverter implements ITypeConverter<Duration> {
+        private static final Pattern SIMPLE = Pattern.compile("(\\d+)(ms|s|m|h)");
+
+        @Override
+        public Duration convert(String value) {
+            Matcher m = SIMPLE.matcher(value.trim());
+            if (!m.matches()) {
+                return Duration.parse(value);
+            }
+            long amount = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(amount);
+                case "s" -> Duration.ofSeconds(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                default -> Duration.ofHours(amount);
+            };
+        }
     }
 }

@@ -1,6 +1,12 @@
 package dev.privatelink.forwarder;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * What one forwarder serves: the one contract between the control plane and the data plane.
@@ -11,6 +17,11 @@ public record ForwarderConfig(List<Route> routes) {
 
     /** The ConfigMap key that holds the JSON form of this record. */
     public static final String DATA_KEY = "forwarder.json";
+
+    // Unknown fields are ignored so that an operator newer than its forwarders can add fields
+    // without stopping them (they keep serving what they understand during a rolling upgrade).
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     public ForwarderConfig {
         routes = routes == null ? List.of() : List.copyOf(routes);
@@ -43,4 +54,69 @@ public record ForwarderConfig(List<Route> routes) {
 
     /** A suspended route has no listener and no connections; it stays in the config so resume is instant. */
     public enum RouteState { ACTIVE, SUSPENDED }
+
+    /**
+     * Parses the JSON form the operator writes.
+     *
+     * @throws IllegalArgumentException if the text is not JSON of this shape, or describes a
+     *                                  config that cannot be served (see {@link #problems()})
+     */
+    public static ForwarderConfig fromJson(String json) {
+        ForwarderConfig config;
+        try {
+            config = JSON.readValue(json, ForwarderConfig.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not a forwarder config: " + e.getOriginalMessage(), e);
+        }
+        if (config == null) {
+            throw new IllegalArgumentException("not a forwarder config: empty document");
+        }
+        List<String> problems = config.problems();
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("invalid forwarder config: " + String.join("; ", problems));
+        }
+        return config;
+    }
+
+    /** The JSON form, as stored under {@link #DATA_KEY}. */
+    public String toJson() {
+        try {
+            return JSON.writeValueAsString(this);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a forwarder config always serializes", e);
+        }
+    }
+
+    /** What makes this config unservable, for a person; empty when it can be served. */
+    public List<String> problems() {
+        List<String> problems = new ArrayList<>();
+        Set<Integer> listenPorts = new HashSet<>();
+        for (Route route : routes) {
+            String name = "route " + route.endpointId() + " (listenPort " + route.listenPort() + ")";
+            if (route.endpointId() == null || route.endpointId().isBlank()) {
+                problems.add(name + ": endpointId is missing");
+            }
+            if (!isPort(route.listenPort())) {
+                problems.add(name + ": listenPort is not a TCP port");
+            } else if (!listenPorts.add(route.listenPort())) {
+                problems.add(name + ": listenPort is used by another route");
+            }
+            for (Upstream upstream : route.upstreams()) {
+                if (upstream.host() == null || upstream.host().isBlank()) {
+                    problems.add(name + ": an upstream has no host");
+                }
+                if (!isPort(upstream.port())) {
+                    problems.add(name + ": upstream " + upstream.host() + " has no valid port");
+                }
+                if (upstream.weight() < 0) {
+                    problems.add(name + ": upstream " + upstream.host() + " has a negative weight");
+                }
+            }
+        }
+        return problems;
+    }
+
+    private static boolean isPort(int port) {
+        return port > 0 && port < 65536;
+    }
 }

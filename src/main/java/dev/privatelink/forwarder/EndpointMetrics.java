@@ -1,0 +1,70 @@
+package dev.privatelink.forwarder;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The figures PrivateLink reports per endpoint (BytesProcessed, ActiveConnections,
+ * NewConnections, RstPackets…), tagged by endpoint ID only: a client address or connection ID
+ * as a tag would make the series count unbounded.
+ *
+ * <p>Several forwarders in one JVM that share a registry must tell their meters apart (a common
+ * tag per forwarder), since a gauge is registered once per name and tags.
+ */
+final class EndpointMetrics {
+
+    static final String PREFIX = "privatelink.forwarder.";
+    static final String ENDPOINT_TAG = "endpoint_id";
+
+    final Counter bytesClientToUpstream;
+    final Counter bytesUpstreamToClient;
+    final Counter newConnections;
+    final Counter refused;
+    final Counter resets;
+    final Counter upstreamConnectFailures;
+    private final Timer duration;
+    private final AtomicInteger active = new AtomicInteger();
+
+    EndpointMetrics(MeterRegistry registry, String endpointId) {
+        Tags tags = Tags.of(ENDPOINT_TAG, endpointId);
+        bytesClientToUpstream = Counter.builder(PREFIX + "bytes").baseUnit("bytes")
+                .description("Bytes forwarded, by direction")
+                .tags(tags).tag("direction", "client_to_upstream").register(registry);
+        bytesUpstreamToClient = Counter.builder(PREFIX + "bytes").baseUnit("bytes")
+                .description("Bytes forwarded, by direction")
+                .tags(tags).tag("direction", "upstream_to_client").register(registry);
+        newConnections = Counter.builder(PREFIX + "connections.new")
+                .description("Connections accepted").tags(tags).register(registry);
+        refused = Counter.builder(PREFIX + "connections.refused")
+                .description("Connections refused because the route was closing or over its limit")
+                .tags(tags).register(registry);
+        resets = Counter.builder(PREFIX + "connections.reset")
+                .description("Connections ended by a reset, sent or received")
+                .tags(tags).register(registry);
+        upstreamConnectFailures = Counter.builder(PREFIX + "upstream.connect.failures")
+                .description("Failed connection attempts to an upstream (each may fail over to the next)")
+                .tags(tags).register(registry);
+        duration = Timer.builder(PREFIX + "connection.duration")
+                .description("How long connections lasted").tags(tags).register(registry);
+        Gauge.builder(PREFIX + "connections.active", active, AtomicInteger::get)
+                .description("Connections open now").tags(tags).strongReference(true).register(registry);
+    }
+
+    void opened() {
+        newConnections.increment();
+        active.incrementAndGet();
+    }
+
+    void closed(CloseReason reason, long durationNanos) {
+        active.decrementAndGet();
+        duration.record(durationNanos, TimeUnit.NANOSECONDS);
+        if (reason.resets()) {
+            resets.increment();
+        }
+    }
+}

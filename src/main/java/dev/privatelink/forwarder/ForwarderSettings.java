@@ -1,0 +1,60 @@
+package dev.privatelink.forwarder;
+
+import java.time.Duration;
+
+/**
+ * How a {@link Forwarder} serves its routes, apart from the routes themselves.
+ *
+ * @param bindAddress            the address every listener binds to
+ * @param connectTimeout         how long one connection attempt to one upstream may take
+ * @param idleTimeout            a connection with no bytes either way for this long is closed
+ * @param maxConnectionsPerRoute connections of one route beyond this are refused (reset)
+ * @param writeBufferLowMark     bytes queued towards one side below which reading the other resumes
+ * @param writeBufferHighMark    bytes queued towards one side above which reading the other pauses
+ */
+public record ForwarderSettings(String bindAddress, Duration connectTimeout, Duration idleTimeout,
+        int maxConnectionsPerRoute, int writeBufferLowMark, int writeBufferHighMark) {
+
+    /** PrivateLink's idle timeout for TCP. */
+    public static final Duration PRIVATELINK_IDLE_TIMEOUT = Duration.ofSeconds(350);
+
+    public ForwarderSettings {
+        if (connectTimeout.isNegative() || connectTimeout.isZero()) {
+            throw new IllegalArgumentException("connectTimeout must be positive");
+        }
+        if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+            throw new IllegalArgumentException("idleTimeout must be positive");
+        }
+        if (maxConnectionsPerRoute < 1) {
+            throw new IllegalArgumentException("maxConnectionsPerRoute must be at least 1");
+        }
+        if (writeBufferLowMark < 0 || writeBufferHighMark < writeBufferLowMark) {
+            throw new IllegalArgumentException("need 0 <= writeBufferLowMark <= writeBufferHighMark");
+        }
+    }
+
+    public static ForwarderSettings defaults() {
+        return new ForwarderSettings("0.0.0.0", Duration.ofSeconds(5), PRIVATELINK_IDLE_TIMEOUT,
+                Integer.MAX_VALUE, 32 * 1024, 64 * 1024);
+    }
+
+    public ForwarderSettings withBindAddress(String address) {
+        return new ForwarderSettings(address, connectTimeout, idleTimeout, maxConnectionsPerRoute,
+                writeBufferLowMark, writeBufferHighMark);
+    }
+
+    public ForwarderSettings withConnectTimeout(Duration timeout) {
+        return new ForwarderSettings(bindAddress, timeout, idleTimeout, maxConnectionsPerRoute,
+                writeBufferLowMark, writeBufferHighMark);
+    }
+
+    public ForwarderSettings withIdleTimeout(Duration timeout) {
+        return new ForwarderSettings(bindAddress, connectTimeout, timeout, maxConnectionsPerRoute,
+                writeBufferLowMark, writeBufferHighMark);
+    }
+
+    public ForwarderSettings withMaxConnectionsPerRoute(int max) {
+        return new ForwarderSettings(bindAddress, connectTimeout, idleTimeout, max,
+                writeBufferLowMark, writeBufferHighMark);
+    }
+}

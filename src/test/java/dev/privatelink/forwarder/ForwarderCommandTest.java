@@ -1,0 +1,64 @@
+package dev.privatelink.forwarder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.privatelink.forwarder.ForwarderConfig.ProxyProtocol;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** The command line as picocli reads it (what runs then is tested through the classes it builds). */
+class ForwarderCommandTest {
+
+    private final ForwarderCommand command = new ForwarderCommand();
+
+    @Test
+    void standaloneOptionsAreRead() {
+        new CommandLine(command).parseArgs("--listen", "127.0.0.1:20443",
+                "--upstream", "10.0.0.1:8443,[fd00::2]:8443", "--proxy-protocol", "v2", "--endpoint-id", "vpce-1",
+                "--idle-timeout", "90s", "--connect-timeout", "500ms", "--drain-timeout", "PT1M");
+
+        assertThat(command.listen).isEqualTo(new HostPort("127.0.0.1", 20443));
+        assertThat(command.upstreams).containsExactly(new HostPort("10.0.0.1", 8443), new HostPort("fd00::2", 8443));
+        assertThat(command.proxyProtocol).isEqualTo(ProxyProtocol.V2);
+        assertThat(command.idleTimeout).isEqualTo(Duration.ofSeconds(90));
+        assertThat(command.connectTimeout).isEqualTo(Duration.ofMillis(500));
+        assertThat(command.drainTimeout).isEqualTo(Duration.ofMinutes(1));
+    }
+
+    @Test
+    void defaultsMatchPrivateLink() {
+        new CommandLine(command).parseArgs("--config-map", "forwarder-a");
+
+        assertThat(command.idleTimeout).isEqualTo(Duration.ofSeconds(350));
+        assertThat(command.connectTimeout).isEqualTo(Duration.ofSeconds(5));
+        assertThat(command.drainTimeout).isEqualTo(Duration.ofSeconds(20));
+        assertThat(command.bindAddress).isEqualTo("0.0.0.0");
+        assertThat(command.proxyProtocol).isEqualTo(ProxyProtocol.NONE);
+    }
+
+    @Test
+    void badValuesAreRejectedWithTheOptionsName() {
+        assertThatThrownBy(() -> new CommandLine(command).parseArgs("--listen", "nowhere"))
+                .hasMessageContaining("--listen");
+        assertThatThrownBy(() -> new CommandLine(command).parseArgs("--proxy-protocol", "v3"))
+                .hasMessageContaining("--proxy-protocol");
+    }
+
+    @Test
+    void bothModesAtOnceAreRefused() {
+        CommandLine line = new CommandLine(command);
+        line.parseArgs("--config-map", "forwarder-a", "--listen", "127.0.0.1:1", "--upstream", "127.0.0.1:2");
+
+        assertThatThrownBy(command::call).isInstanceOf(CommandLine.ParameterException.class);
+    }
+
+    @Test
+    void proxyProtocolWithoutAnEndpointIdIsRefused() {
+        new CommandLine(command).parseArgs("--listen", "127.0.0.1:1", "--upstream", "127.0.0.1:2",
+                "--proxy-protocol", "v2");
+
+        assertThatThrownBy(command::call).hasMessageContaining("--endpoint-id");
+    }
+}

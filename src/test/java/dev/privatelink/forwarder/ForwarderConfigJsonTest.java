@@ -1,0 +1,78 @@
+package dev.privatelink.forwarder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.privatelink.forwarder.ForwarderConfig.ProxyProtocol;
+import dev.privatelink.forwarder.ForwarderConfig.Route;
+import dev.privatelink.forwarder.ForwarderConfig.RouteState;
+import dev.privatelink.forwarder.ForwarderConfig.Upstream;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ForwarderConfigJsonTest {
+
+    private static final ForwarderConfig CONFIG = new ForwarderConfig(List.of(
+            new Route("vpce-0123456789abcdef0", 443, 20443,
+                    List.of(new Upstream("payments.owner.svc", 8443, 3), new Upstream("10.0.0.7", 8443, 1)),
+                    ProxyProtocol.V2, RouteState.ACTIVE),
+            new Route("vpce-0fedcba9876543210", 80, 20080, List.of(), ProxyProtocol.NONE, RouteState.SUSPENDED)));
+
+    @Test
+    void jsonRoundTripGivesTheSameConfig() {
+        assertThat(ForwarderConfig.fromJson(CONFIG.toJson())).isEqualTo(CONFIG);
+    }
+
+    @Test
+    void enumsAreWrittenByName() {
+        assertThat(CONFIG.toJson())
+                .contains("\"proxyProtocol\":\"V2\"", "\"proxyProtocol\":\"NONE\"")
+                .contains("\"state\":\"ACTIVE\"", "\"state\":\"SUSPENDED\"");
+    }
+
+    @Test
+    void missingOptionalFieldsTakeTheirDefaults() {
+        ForwarderConfig config = ForwarderConfig.fromJson("""
+                {"routes":[{"endpointId":"vpce-1","endpointPort":80,"listenPort":20080,
+                            "upstreams":[{"host":"10.0.0.1","port":80,"weight":1}]}]}""");
+
+        Route route = config.routes().get(0);
+        assertThat(route.proxyProtocol()).isEqualTo(ProxyProtocol.NONE);
+        assertThat(route.state()).isEqualTo(RouteState.ACTIVE);
+    }
+
+    @Test
+    void unknownFieldsFromANewerOperatorAreIgnored() {
+        ForwarderConfig config = ForwarderConfig.fromJson("""
+                {"routes":[],"generation":7}""");
+
+        assertThat(config.routes()).isEmpty();
+    }
+
+    @Test
+    void textThatIsNotAConfigIsRejected() {
+        assertThatThrownBy(() -> ForwarderConfig.fromJson("{\"routes\": [")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ForwarderConfig.fromJson("")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ForwarderConfig.fromJson("{\"routes\":[{\"state\":\"MAYBE\"}]}"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void twoRoutesOnOneListenPortAreRejected() {
+        String json = new ForwarderConfig(List.of(
+                new Route("vpce-1", 80, 20080, List.of(), ProxyProtocol.NONE, RouteState.ACTIVE),
+                new Route("vpce-2", 80, 20080, List.of(), ProxyProtocol.NONE, RouteState.SUSPENDED))).toJson();
+
+        assertThatThrownBy(() -> ForwarderConfig.fromJson(json))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("listenPort is used by another route");
+    }
+
+    @Test
+    void badPortsAndWeightsAreReported() {
+        ForwarderConfig config = new ForwarderConfig(List.of(new Route("", 80, 70000,
+                List.of(new Upstream(" ", 0, -1)), ProxyProtocol.NONE, RouteState.ACTIVE)));
+
+        assertThat(config.problems()).hasSize(5);
+    }
+}
