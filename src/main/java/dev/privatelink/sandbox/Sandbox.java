@@ -38,6 +38,8 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -91,7 +93,7 @@ public final class Sandbox implements AutoCloseable {
 
     private void startAll(MeterRegistry registry) throws IOException {
         server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(List.of()), false);
+                new DiscoveryDispatcher(new KubernetesCrudDispatcher(List.of())), false);
         server.init(InetAddress.getByName(options.apiHost()), options.apiPort());
         running.push(server::destroy);
         client = server.createClient();
@@ -198,6 +200,19 @@ public final class Sandbox implements AutoCloseable {
                                 .withName(ENDPOINT).get())
                         .filter(ep -> ep.getStatus() != null && ep.getStatus().getState() == ConnectionState.Available
                                 && ep.getStatus().getAddress() != null && ep.getStatus().getEndpointId() != null));
+    }
+
+    /** Waits until the sample endpoint's address takes connections (its slices list a ready forwarder). */
+    public void awaitServing(InterfaceEndpoint endpoint, Duration timeout) {
+        InetSocketAddress address = new InetSocketAddress(endpoint.getStatus().getAddress(), options.servicePort());
+        await(timeout, "a connection to " + address, () -> {
+            try (Socket socket = new Socket()) {
+                socket.connect(address, 1000);
+                return Optional.of(true);
+            } catch (IOException e) {
+                return Optional.empty();
+            }
+        });
     }
 
     /** Replaces the sample endpoint service's decisions, as the owner's edit of its manifest would. */
