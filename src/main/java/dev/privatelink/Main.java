@@ -2,6 +2,7 @@ package dev.privatelink;
 
 import dev.privatelink.forwarder.ForwarderCommand;
 import dev.privatelink.operator.OperatorCommand;
+import dev.privatelink.sandbox.SandboxCommand;
 import io.quarkus.picocli.runtime.annotations.TopCommand;
 import picocli.CommandLine.Command;
 
@@ -9,6 +10,6 @@ import picocli.CommandLine.Command;
 @TopCommand
 @Command(name = "kube-privatelink", mixinStandardHelpOptions = true,
         description = "PrivateLink for Kubernetes.",
-        subcommands = {OperatorCommand.class, ForwarderCommand.class})
+        subcommands = {OperatorCommand.class, ForwarderCommand.class, SandboxCommand.class})
 public class Main {
 }

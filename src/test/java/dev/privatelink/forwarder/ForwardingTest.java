@@ -275,7 +275,7 @@ class ForwardingTest {
                 client.shutdownOutput();
 
                 byte[] bytes = upstreamGot.get(10, TimeUnit.SECONDS);
-                ProxyV2TestDecoder.Header header = ProxyV2TestDecoder.decode(bytes);
+                ProxyProtocolV2Decoder.Header header = ProxyProtocolV2Decoder.decode(bytes);
                 assertThat(header.source()).isEqualTo(client.getLocalSocketAddress());
                 assertThat(header.destination()).isEqualTo(new InetSocketAddress(Loopback.HOST, listenPort));
                 assertThat(header.vpceId()).isEqualTo("vpce-0123456789abcdef0");

@@ -48,7 +48,7 @@ class ProxyProtocolV2Test {
 
     @Test
     void aClientOfTheOtherFamilyIsWrittenAsAnIpv4MappedIpv6Address() {
-        ProxyV2TestDecoder.Header decoded = ProxyV2TestDecoder.decode(
+        ProxyProtocolV2Decoder.Header decoded = ProxyProtocolV2Decoder.decode(
                 ProxyProtocolV2.header(CLIENT_V4, LISTENER_V6, "vpce-1"));
 
         assertThat(decoded.family()).isEqualTo(0x21);
@@ -61,12 +61,12 @@ class ProxyProtocolV2Test {
         byte[] header = ProxyProtocolV2.header(CLIENT_V4, LISTENER_V4, "");
 
         assertThat(header.length).isEqualTo(16 + 12);
-        assertThat(ProxyV2TestDecoder.decode(header).tlvs()).isEmpty();
+        assertThat(ProxyProtocolV2Decoder.decode(header).tlvs()).isEmpty();
     }
 
     @Test
     void ownDecoderReadsBackWhatWasEncoded() {
-        ProxyV2TestDecoder.Header decoded = ProxyV2TestDecoder.decode(
+        ProxyProtocolV2Decoder.Header decoded = ProxyProtocolV2Decoder.decode(
                 ProxyProtocolV2.header(CLIENT_V6, LISTENER_V6, "vpce-0123456789abcdef0"));
 
         assertThat(decoded.source()).isEqualTo(CLIENT_V6);

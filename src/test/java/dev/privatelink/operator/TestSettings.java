@@ -1,5 +1,6 @@
 package dev.privatelink.operator;
 
+import dev.privatelink.config.FixedOperatorSettings;
 import dev.privatelink.config.OperatorSettings;
 
 /** Operator settings for tests: the defaults, with the namespace and quota chosen by the test. */
@@ -13,51 +14,15 @@ public record TestSettings(String namespace, int endpointQuota) implements Opera
 
     @Override
     public String clusterDomain() {
-        return "cluster.local";
+        return fixed().clusterDomain();
     }
 
     @Override
     public Forwarder forwarder() {
-        return new Forwarder() {
-            @Override
-            public String image() {
-                return "example.test/kube-privatelink:test";
-            }
+        return fixed().forwarder();
+    }
 
-            @Override
-            public int replicas() {
-                return 2;
-            }
-
-            @Override
-            public String serviceAccount() {
-                return "kube-privatelink-forwarder";
-            }
-
-            @Override
-            public int firstListenPort() {
-                return 10000;
-            }
-
-            @Override
-            public int lastListenPort() {
-                return 19999;
-            }
-
-            @Override
-            public String cpuRequest() {
-                return "100m";
-            }
-
-            @Override
-            public String memoryRequest() {
-                return "128Mi";
-            }
-
-            @Override
-            public String memoryLimit() {
-                return "256Mi";
-            }
-        };
+    private FixedOperatorSettings fixed() {
+        return new FixedOperatorSettings(namespace, endpointQuota, "example.test/kube-privatelink:test", 2);
     }
 }

@@ -11,6 +11,7 @@ import dev.privatelink.api.ServicePermission;
 import dev.privatelink.api.ServicePermissionSpec;
 import dev.privatelink.desired.Labels;
 import dev.privatelink.desired.Names;
+import dev.privatelink.sandbox.Sandbox;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
@@ -19,7 +20,6 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.ServicePortBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -100,24 +100,9 @@ final class World {
         return client.resource(ep).create();
     }
 
-    /**
-     * Replaces the owner's decisions, as a kubectl apply of the edited manifest would. (Read,
-     * change, update, retried on conflict: the mock server's merge patch appends to lists.)
-     */
+    /** Replaces the owner's decisions, as a kubectl apply of the edited manifest would. */
     void decide(String namespace, String endpointService, ConnectionDecision... decisions) {
-        for (int attempt = 0; ; attempt++) {
-            EndpointService es = client.resources(EndpointService.class).inNamespace(namespace)
-                    .withName(endpointService).get();
-            es.getSpec().setConnections(List.of(decisions));
-            try {
-                client.resource(es).update();
-                return;
-            } catch (KubernetesClientException e) {
-                if (e.getCode() != 409 || attempt > 20) {
-                    throw e;
-                }
-            }
-        }
+        Sandbox.replaceDecisions(client, namespace, endpointService, decisions);
     }
 
     void node(String name, String zone) {

@@ -9,13 +9,16 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** A small PROXY v2 decoder for the tests: reads a header back into addresses and TLVs. */
-final class ProxyV2TestDecoder {
+/**
+ * Reads a PROXY v2 header back into addresses and TLVs: what a provider behind an endpoint does.
+ * Used by the sandbox's sample provider and by the tests of {@link ProxyProtocolV2}.
+ */
+public final class ProxyProtocolV2Decoder {
 
-    record Header(int family, InetSocketAddress source, InetSocketAddress destination, Map<Integer, byte[]> tlvs,
+    public record Header(int family, InetSocketAddress source, InetSocketAddress destination, Map<Integer, byte[]> tlvs,
             int length) {
         /** The endpoint ID from the AWS TLV, checking its subtype. */
-        String vpceId() {
+        public String vpceId() {
             byte[] value = tlvs.get(0xEA);
             if (value == null || value[0] != 0x01) {
                 return null;
@@ -24,11 +27,22 @@ final class ProxyV2TestDecoder {
         }
     }
 
-    private ProxyV2TestDecoder() {
+    private ProxyProtocolV2Decoder() {
+    }
+
+    /**
+     * How many bytes the header at the start of {@code bytes} takes, once its fixed part (16 bytes)
+     * is there; -1 while fewer than 16 bytes are available.
+     */
+    public static int headerLength(byte[] bytes, int available) {
+        if (available < 16) {
+            return -1;
+        }
+        return 16 + (((bytes[14] & 0xFF) << 8) | (bytes[15] & 0xFF));
     }
 
     /** Decodes the header at the start of {@code bytes}; {@link Header#length()} says where the payload starts. */
-    static Header decode(byte[] bytes) {
+    public static Header decode(byte[] bytes) {
         ByteBuffer in = ByteBuffer.wrap(bytes);
         byte[] signature = new byte[12];
         in.get(signature);

@@ -1,23 +1,30 @@
 package dev.privatelink.operator;
 
+import dev.privatelink.api.EndpointService;
+import dev.privatelink.api.InterfaceEndpoint;
+import dev.privatelink.api.ServicePermission;
 import dev.privatelink.config.OperatorSettings;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
-import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.stream.Stream;
+import java.util.List;
 
 /**
- * The operator as it runs in production, started by hand against an API server: the CRDs from
- * {@code crds/} are installed, then the four reconcilers run. Works against the Fabric8 mock
- * server in CRUD mode and against a real cluster alike.
+ * The operator as it runs in production, started by hand against an API server: the CRDs (from
+ * the classpath, where the build copies {@code crds/}) are installed, then the four reconcilers
+ * run. Works against the Fabric8 mock server in CRUD mode and against a real cluster alike; the
+ * sandbox and the operator tests start it this way.
  */
 public final class ControlPlane implements AutoCloseable {
+
+    /** The CRD files of {@code crds/}, as the build puts them on the classpath. */
+    static final List<String> CRD_RESOURCES = List.of(
+            crdResource(EndpointService.class), crdResource(InterfaceEndpoint.class),
+            crdResource(ServicePermission.class));
 
     private final Operator operator;
 
@@ -47,17 +54,20 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     public static void installCrds(KubernetesClient client) {
-        try (Stream<Path> files = Files.list(Path.of("crds"))) {
-            files.filter(f -> f.toString().endsWith(".yml")).sorted().forEach(f -> {
-                try (InputStream in = new FileInputStream(f.toFile())) {
-                    client.load(in).createOrReplace();
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+        for (String resource : CRD_RESOURCES) {
+            try (InputStream in = ControlPlane.class.getClassLoader().getResourceAsStream(resource)) {
+                if (in == null) {
+                    throw new IllegalStateException(resource + " is not on the classpath (the build copies crds/ there)");
                 }
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+                client.load(in).createOrReplace();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
+    }
+
+    private static String crdResource(Class<? extends HasMetadata> kind) {
+        return "crds/" + HasMetadata.getPlural(kind) + "." + HasMetadata.getGroup(kind) + "-v1.yml";
     }
 
     @Override

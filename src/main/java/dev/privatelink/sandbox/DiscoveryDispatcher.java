@@ -1,0 +1,128 @@
+package dev.privatelink.sandbox;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.privatelink.api.EndpointService;
+import dev.privatelink.api.InterfaceEndpoint;
+import dev.privatelink.api.ServicePermission;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionNames;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.http.Dispatcher;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Answers the discovery requests kubectl starts with ({@code /version}, {@code /api},
+ * {@code /apis} and each group version) for the kinds the sandbox holds, which the mock API
+ * server does not (it answers them with a list of every object); everything else goes to the
+ * CRUD dispatcher.
+ */
+final class DiscoveryDispatcher extends Dispatcher {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> VERBS = List.of("create", "delete", "deletecollection", "get", "list", "patch",
+            "update", "watch");
+
+    private final Dispatcher crud;
+    private final Map<String, Object> documents = new LinkedHashMap<>();
+
+    DiscoveryDispatcher(Dispatcher crud) {
+        this.crud = crud;
+        Map<String, List<Map<String, Object>>> groups = new LinkedHashMap<>();
+        groups.put("v1", List.of(
+                resource("namespaces", "Namespace", false, List.of("ns"), List.of()),
+                resource("pods", "Pod", true, List.of("po"), List.of("all")),
+                resource("services", "Service", true, List.of("svc"), List.of("all")),
+                resource("configmaps", "ConfigMap", true, List.of("cm"), List.of()),
+                resource("nodes", "Node", false, List.of("no"), List.of()),
+                resource("events", "Event", true, List.of("ev"), List.of()),
+                resource("serviceaccounts", "ServiceAccount", true, List.of("sa"), List.of())));
+        groups.put("apps/v1", List.of(resource("deployments", "Deployment", true, List.of("deploy"), List.of("all"))));
+        groups.put("discovery.k8s.io/v1", List.of(resource("endpointslices", "EndpointSlice", true, List.of(), List.of())));
+        groups.put("coordination.k8s.io/v1", List.of(resource("leases", "Lease", true, List.of(), List.of())));
+        groups.put("events.k8s.io/v1", List.of(resource("events", "Event", true, List.of("ev"), List.of())));
+        groups.put("apiextensions.k8s.io/v1", List.of(resource("customresourcedefinitions", "CustomResourceDefinition",
+                false, List.of("crd", "crds"), List.of())));
+        List<Map<String, Object>> privatelink = new ArrayList<>();
+        for (Class<? extends HasMetadata> kind : List.of(EndpointService.class, ServicePermission.class,
+                InterfaceEndpoint.class)) {
+            CustomResourceDefinitionNames names = crd(kind).getSpec().getNames();
+            privatelink.add(resource(names.getPlural(), names.getKind(), true, names.getShortNames(),
+                    names.getCategories()));
+        }
+        groups.put(HasMetadata.getApiVersion(EndpointService.class), privatelink);
+
+        documents.put("/version", Map.of("major", "1", "minor", "32", "gitVersion", "v1.32.0-privatelink-sandbox",
+                "platform", "linux/amd64"));
+        documents.put("/api", Map.of("kind", "APIVersions", "versions", List.of("v1"),
+                "serverAddressByClientCIDRs", List.of(Map.of("clientCIDR", "0.0.0.0/0", "serverAddress", "127.0.0.1"))));
+        List<Map<String, Object>> groupList = new ArrayList<>();
+        groups.forEach((groupVersion, resources) -> {
+            String prefix = groupVersion.equals("v1") ? "/api/" : "/apis/";
+            documents.put(prefix + groupVersion, Map.of("kind", "APIResourceList", "apiVersion", "v1",
+                    "groupVersion", groupVersion, "resources", resources));
+            if (!groupVersion.equals("v1")) {
+                String group = groupVersion.substring(0, groupVersion.indexOf('/'));
+                Map<String, Object> version = Map.of("groupVersion", groupVersion,
+                        "version", groupVersion.substring(group.length() + 1));
+                groupList.add(Map.of("name", group, "versions", List.of(version), "preferredVersion", version));
+            }
+        });
+        documents.put("/apis", Map.of("kind", "APIGroupList", "apiVersion", "v1", "groups", groupList));
+    }
+
+    private static Map<String, Object> resource(String plural, String kind, boolean namespaced, List<String> shortNames,
+            List<String> categories) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("name", plural);
+        r.put("singularName", kind.toLowerCase());
+        r.put("namespaced", namespaced);
+        r.put("kind", kind);
+        r.put("verbs", VERBS);
+        if (shortNames != null && !shortNames.isEmpty()) {
+            r.put("shortNames", shortNames);
+        }
+        if (categories != null && !categories.isEmpty()) {
+            r.put("categories", categories);
+        }
+        return r;
+    }
+
+    static CustomResourceDefinition crd(Class<? extends HasMetadata> kind) {
+        String resource = "crds/" + HasMetadata.getPlural(kind) + "." + HasMetadata.getGroup(kind) + "-v1.yml";
+        try (InputStream in = DiscoveryDispatcher.class.getClassLoader().getResourceAsStream(resource)) {
+            return Serialization.unmarshal(in, CustomResourceDefinition.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public MockResponse dispatch(RecordedRequest request) {
+        String path = request.getPath();
+        int query = path.indexOf('?');
+        Object document = "GET".equals(request.getMethod())
+                ? documents.get(query < 0 ? path : path.substring(0, query)) : null;
+        if (document == null) {
+            return crud.dispatch(request);
+        }
+        try {
+            return new MockResponse().setResponseCode(200).addHeader("Content-Type", "application/json")
+                    .setBody(JSON.writeValueAsString(document));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void shutdown() {
+        crud.shutdown();
+    }
+}

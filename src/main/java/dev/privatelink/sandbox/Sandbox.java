@@ -1,0 +1,316 @@
+package dev.privatelink.sandbox;
+
+import static dev.privatelink.sandbox.SandboxOptions.CONSUMER_NAMESPACE;
+import static dev.privatelink.sandbox.SandboxOptions.ENDPOINT;
+import static dev.privatelink.sandbox.SandboxOptions.ENDPOINT_SERVICE;
+import static dev.privatelink.sandbox.SandboxOptions.PROVIDER_NAMESPACE;
+import static dev.privatelink.sandbox.SandboxOptions.PROVIDER_SERVICE;
+
+import dev.privatelink.api.ConnectionDecision;
+import dev.privatelink.api.ConnectionState;
+import dev.privatelink.api.EndpointService;
+import dev.privatelink.api.EndpointServiceSpec;
+import dev.privatelink.api.InterfaceEndpoint;
+import dev.privatelink.api.InterfaceEndpointSpec;
+import dev.privatelink.api.LoadBalancerRef;
+import dev.privatelink.api.Principal;
+import dev.privatelink.api.ServicePermission;
+import dev.privatelink.api.ServicePermissionSpec;
+import dev.privatelink.config.FixedOperatorSettings;
+import dev.privatelink.desired.Labels;
+import dev.privatelink.forwarder.Transport;
+import dev.privatelink.operator.ControlPlane;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
+
+/**
+ * Kubernetes and PrivateLink on one machine, in one JVM: an API server (the Fabric8 mock server
+ * in CRUD mode) with the CRDs, the operator, stand-ins for the kubelet and kube-proxy that run
+ * the project's own forwarder on loopback addresses, and a sample provider published as an
+ * endpoint service, with a consumer namespace that has an endpoint to it. A connection takes the
+ * path it takes in a cluster: client → endpoint Service → forwarder pod → load balancer Service
+ * → provider.
+ */
+public final class Sandbox implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Sandbox.class);
+
+    private final SandboxOptions options;
+    private final Deque<AutoCloseable> running = new ArrayDeque<>();
+    private KubernetesMockServer server;
+    private KubernetesClient client;
+
+    private Sandbox(SandboxOptions options) {
+        this.options = options;
+    }
+
+    /** Starts everything and creates the sample objects; returns without waiting for the endpoint. */
+    public static Sandbox start(SandboxOptions options) {
+        return start(options, new SimpleMeterRegistry());
+    }
+
+    /** As {@link #start(SandboxOptions)}, with the kube-proxy stand-in's per-Service metrics in {@code registry}. */
+    public static Sandbox start(SandboxOptions options, MeterRegistry registry) {
+        Sandbox sandbox = new Sandbox(options);
+        try {
+            sandbox.startAll(registry);
+            return sandbox;
+        } catch (RuntimeException | IOException e) {
+            sandbox.close();
+            throw e instanceof RuntimeException r ? r : new UncheckedIOException((IOException) e);
+        }
+    }
+
+    private void startAll(MeterRegistry registry) throws IOException {
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                new DiscoveryDispatcher(new KubernetesCrudDispatcher(List.of())), false);
+        server.init(InetAddress.getByName(options.apiHost()), options.apiPort());
+        running.push(server::destroy);
+        client = server.createClient();
+        running.push(client::close);
+        LOG.infof("API server listening on %s", apiUrl());
+
+        for (String ns : List.of(options.operatorNamespace(), PROVIDER_NAMESPACE, CONSUMER_NAMESPACE)) {
+            namespace(ns);
+        }
+
+        Transport transport = Transport.best();
+        EventLoopGroup group = transport.newGroup(Math.max(2, Runtime.getRuntime().availableProcessors()),
+                new DefaultThreadFactory("sandbox-net", true));
+        running.push(() -> group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());
+
+        KubeProxy kubeProxy = new KubeProxy(client, options.serviceAddresses(), transport, group, registry);
+        running.push(kubeProxy);
+        kubeProxy.start();
+        Kubelet kubelet = new Kubelet(client, options.operatorNamespace(), options.podAddresses(), transport, group);
+        running.push(kubelet);
+        kubelet.start();
+        GarbageCollector gc = new GarbageCollector(client);
+        running.push(gc);
+        gc.start();
+
+        running.push(ControlPlane.start(client, new FixedOperatorSettings(options.operatorNamespace(), 100,
+                "kube-privatelink:sandbox", options.forwarderReplicas())));
+
+        running.push(new SampleProvider(options.providerAddress(), options.servicePort()));
+        createProvider();
+        createEndpoint(awaitServiceName(Duration.ofSeconds(30)));
+        writeKubeconfig();
+    }
+
+    /** The sample provider's Service, with the slice a Deployment's pods would give it. */
+    private void createProvider() {
+        client.services().resource(new ServiceBuilder()
+                .withNewMetadata().withNamespace(PROVIDER_NAMESPACE).withName(PROVIDER_SERVICE)
+                .withLabels(Map.of("app", PROVIDER_SERVICE)).endMetadata()
+                .withNewSpec()
+                .withType("ClusterIP")
+                .withSelector(Map.of("app", PROVIDER_SERVICE))
+                .addNewPort().withName("http").withProtocol("TCP").withPort(options.servicePort())
+                .withTargetPort(new IntOrString(options.servicePort())).endPort()
+                .endSpec().build()).createOr(s -> s.update());
+        client.resources(io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice.class)
+                .resource(new EndpointSliceBuilder()
+                        .withNewMetadata().withNamespace(PROVIDER_NAMESPACE).withName(PROVIDER_SERVICE + "-sandbox")
+                        .withLabels(Map.of(Labels.SLICE_SERVICE_NAME, PROVIDER_SERVICE,
+                                Labels.SLICE_MANAGED_BY, "sandbox.privatelink.dev"))
+                        .endMetadata()
+                        .withAddressType("IPv4")
+                        .addNewPort().withName("http").withProtocol("TCP").withPort(options.servicePort()).endPort()
+                        .addNewEndpoint().withAddresses(options.providerAddress())
+                        .withNewConditions().withReady(true).withServing(true).withTerminating(false).endConditions()
+                        .withNodeName(Kubelet.NODE).withZone(Kubelet.ZONE)
+                        .endEndpoint()
+                        .build()).createOr(s -> s.update());
+
+        EndpointServiceSpec spec = new EndpointServiceSpec();
+        spec.setLoadBalancers(List.of(new LoadBalancerRef(PROVIDER_SERVICE, 1)));
+        spec.setAcceptanceRequired(false);
+        spec.setProxyProtocol(EndpointServiceSpec.ProxyProtocol.V2);
+        EndpointService es = new EndpointService();
+        es.setMetadata(new ObjectMetaBuilder().withNamespace(PROVIDER_NAMESPACE).withName(ENDPOINT_SERVICE).build());
+        es.setSpec(spec);
+        client.resource(es).create();
+
+        ServicePermissionSpec permissionSpec = new ServicePermissionSpec();
+        permissionSpec.setEndpointService(ENDPOINT_SERVICE);
+        permissionSpec.setPrincipals(List.of(Principal.namespace(CONSUMER_NAMESPACE)));
+        ServicePermission permission = new ServicePermission();
+        permission.setMetadata(new ObjectMetaBuilder().withNamespace(PROVIDER_NAMESPACE).withName(CONSUMER_NAMESPACE)
+                .build());
+        permission.setSpec(permissionSpec);
+        client.resource(permission).create();
+    }
+
+    private void createEndpoint(String serviceName) {
+        InterfaceEndpointSpec spec = new InterfaceEndpointSpec();
+        spec.setServiceName(serviceName);
+        InterfaceEndpoint ep = new InterfaceEndpoint();
+        ep.setMetadata(new ObjectMetaBuilder().withNamespace(CONSUMER_NAMESPACE).withName(ENDPOINT).build());
+        ep.setSpec(spec);
+        client.resource(ep).create();
+    }
+
+    private void namespace(String name) {
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name)
+                .withLabels(Map.of("kubernetes.io/metadata.name", name)).endMetadata().build())
+                .createOr(n -> n.update());
+    }
+
+    private String awaitServiceName(Duration timeout) {
+        return await(timeout, "the endpoint service's name", () -> Optional.ofNullable(
+                client.resources(EndpointService.class).inNamespace(PROVIDER_NAMESPACE).withName(ENDPOINT_SERVICE).get())
+                .map(EndpointService::getStatus).map(s -> s.getServiceName()));
+    }
+
+    /** Waits until the sample endpoint is Available and has its address. */
+    public InterfaceEndpoint awaitEndpoint(Duration timeout) {
+        return await(timeout, "endpoint " + CONSUMER_NAMESPACE + "/" + ENDPOINT + " to be Available",
+                () -> Optional.ofNullable(client.resources(InterfaceEndpoint.class).inNamespace(CONSUMER_NAMESPACE)
+                                .withName(ENDPOINT).get())
+                        .filter(ep -> ep.getStatus() != null && ep.getStatus().getState() == ConnectionState.Available
+                                && ep.getStatus().getAddress() != null && ep.getStatus().getEndpointId() != null));
+    }
+
+    /** Waits until the sample endpoint's address takes connections (its slices list a ready forwarder). */
+    public void awaitServing(InterfaceEndpoint endpoint, Duration timeout) {
+        InetSocketAddress address = new InetSocketAddress(endpoint.getStatus().getAddress(), options.servicePort());
+        await(timeout, "a connection to " + address, () -> {
+            try (Socket socket = new Socket()) {
+                socket.connect(address, 1000);
+                return Optional.of(true);
+            } catch (IOException e) {
+                return Optional.empty();
+            }
+        });
+    }
+
+    /** Replaces the sample endpoint service's decisions, as the owner's edit of its manifest would. */
+    public void decide(ConnectionDecision... decisions) {
+        replaceDecisions(client, PROVIDER_NAMESPACE, ENDPOINT_SERVICE, decisions);
+    }
+
+    /**
+     * Replaces an endpoint service's decisions, as a {@code kubectl apply} of the edited manifest
+     * would: read, change, update, retried on conflict (the mock server's merge patch appends to
+     * lists instead of replacing them).
+     */
+    public static void replaceDecisions(KubernetesClient client, String namespace, String endpointService,
+            ConnectionDecision... decisions) {
+        for (int attempt = 0; ; attempt++) {
+            EndpointService es = client.resources(EndpointService.class).inNamespace(namespace)
+                    .withName(endpointService).get();
+            es.getSpec().setConnections(List.of(decisions));
+            try {
+                client.resource(es).update();
+                return;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt > 20) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static <T> T await(Duration timeout, String what, Supplier<Optional<T>> probe) {
+        Instant deadline = Instant.now().plus(timeout);
+        while (true) {
+            Optional<T> value = probe.get();
+            if (value.isPresent()) {
+                return value.get();
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("timed out after " + timeout + " waiting for " + what);
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted waiting for " + what, e);
+            }
+        }
+    }
+
+    private void writeKubeconfig() throws IOException {
+        Path path = options.kubeconfig().toAbsolutePath();
+        Files.createDirectories(path.getParent());
+        Files.writeString(path, """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: privatelink-sandbox
+                  cluster:
+                    server: %s
+                users:
+                - name: privatelink-sandbox
+                  user: {}
+                contexts:
+                - name: privatelink-sandbox
+                  context:
+                    cluster: privatelink-sandbox
+                    user: privatelink-sandbox
+                    namespace: %s
+                current-context: privatelink-sandbox
+                """.formatted(apiUrl(), CONSUMER_NAMESPACE));
+    }
+
+    public SandboxOptions options() {
+        return options;
+    }
+
+    /** A client of the sandbox's API server (closed with the sandbox). */
+    public KubernetesClient client() {
+        return client;
+    }
+
+    public String apiUrl() {
+        return "http://" + options.apiHost() + ":" + server.getPort();
+    }
+
+    public Path kubeconfig() {
+        return options.kubeconfig().toAbsolutePath();
+    }
+
+    /** Stops everything, in the reverse order of starting; leaves no thread or socket behind. */
+    @Override
+    public void close() {
+        while (!running.isEmpty()) {
+            AutoCloseable next = running.pop();
+            try {
+                next.close();
+            } catch (Exception e) {
+                LOG.warnf("stopping the sandbox: %s", e.toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package dev.privatelink.sandbox;
+
+import static dev.privatelink.sandbox.SandboxOptions.CONSUMER_NAMESPACE;
+import static dev.privatelink.sandbox.SandboxOptions.ENDPOINT;
+import static dev.privatelink.sandbox.SandboxOptions.ENDPOINT_SERVICE;
+import static dev.privatelink.sandbox.SandboxOptions.PROVIDER_NAMESPACE;
+
+import dev.privatelink.api.InterfaceEndpoint;
+
+/** What the sandbox prints once the sample endpoint is Available: how to try it with curl and kubectl. */
+final class SandboxGuide {
+    private SandboxGuide() {
+    }
+
+    static String text(Sandbox sandbox, InterfaceEndpoint endpoint) {
+        String id = endpoint.getStatus().getEndpointId();
+        String serviceName = endpoint.getSpec().getServiceName();
+        String url = "http://" + endpoint.getStatus().getAddress() + ":" + sandbox.options().servicePort() + "/";
+        return """
+
+                ================================================================================
+                The kube-privatelink sandbox is running. Ctrl-C stops everything.
+
+                Kubernetes API: %1$s (no auth; the Fabric8 mock API server, in memory)
+                  export KUBECONFIG=%2$s
+                  kubectl get privatelink -A          # also: get epsvc,svcperm -n %3$s; get vpce -n %4$s
+
+                Endpoint %4$s/%5$s (%6$s) to endpoint service %3$s/%7$s (%8$s) is Available:
+                  curl %9$s
+                  -> hello from payments: client=... endpoint=%6$s
+
+                Suspend the connection (the owner's decision, in the EndpointService's spec), then curl: refused
+                  kubectl -n %3$s patch epsvc %7$s --type=json \\
+                    -p '[{"op":"add","path":"/spec/connections","value":[{"endpointId":"%6$s","decision":"Suspend"}]}]'
+                  kubectl -n %4$s get vpce %5$s      # STATE Suspended
+                  curl %9$s      # Connection refused
+
+                Resume it (remove the decision, or make it Accept), then curl again: it answers
+                  kubectl -n %3$s patch epsvc %7$s --type=json -p '[{"op":"remove","path":"/spec/connections"}]'
+
+                A namespace the owner did not permit cannot tell the service from one that does not exist:
+                  kubectl create --validate=false -f - <<EOF
+                  apiVersion: v1
+                  kind: Namespace
+                  metadata: {name: intruder}
+                  ---
+                  apiVersion: privatelink.dev/v1alpha1
+                  kind: InterfaceEndpoint
+                  metadata: {name: payments, namespace: intruder}
+                  spec: {serviceName: %8$s}
+                  EOF
+                  kubectl -n intruder get vpce payments -o jsonpath='{.status.state} {.status.conditions[?(@.type=="Ready")].reason}{"\\n"}'
+                  -> Failed ServiceNotFound
+
+                kubectl: discovery, get/describe/delete, -o yaml/json/jsonpath and --type=json patches work;
+                the mock API server serves no tables (get shows NAME and AGE, not the printer columns),
+                no OpenAPI (create/apply need --validate=false) and no protobuf (use -f manifests, not
+                `kubectl create namespace`). JSON merge patches append to lists: use --type=json.
+                ================================================================================
+                """.formatted(sandbox.apiUrl(), sandbox.kubeconfig(), PROVIDER_NAMESPACE, CONSUMER_NAMESPACE, ENDPOINT,
+                id, ENDPOINT_SERVICE, serviceName, url);
+    }
+}

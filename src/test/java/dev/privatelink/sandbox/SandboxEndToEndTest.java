@@ -1,0 +1,142 @@
+package dev.privatelink.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.privatelink.api.ConditionTypes;
+import dev.privatelink.api.ConnectionDecision;
+import dev.privatelink.api.ConnectionState;
+import dev.privatelink.api.InterfaceEndpoint;
+import dev.privatelink.api.InterfaceEndpointSpec;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The sandbox end to end, with real TCP: client → endpoint Service (the kube-proxy stand-in) →
+ * forwarder pod → load balancer Service → sample provider, which reports the endpoint ID it read
+ * in the PROXY v2 header. Then the owner suspends the connection in the EndpointService's spec,
+ * and resumes it.
+ */
+class SandboxEndToEndTest {
+
+    @TempDir
+    static Path dir;
+
+    static Sandbox sandbox;
+    static KubernetesClient client;
+    static InterfaceEndpoint endpoint;
+
+    @BeforeAll
+    static void startSandbox() throws IOException {
+        SandboxOptions options = SandboxOptions.defaults()
+                .withApiPort(0)
+                // loopback addresses of their own, so the test coexists with a sandbox someone runs
+                .withNet(ThreadLocalRandom.current().nextInt(100, 200))
+                .withServicePort(freePort())
+                .withKubeconfig(dir.resolve("kubeconfig"));
+        sandbox = Sandbox.start(options);
+        client = sandbox.client();
+        endpoint = sandbox.awaitEndpoint(Duration.ofSeconds(30));
+    }
+
+    @AfterAll
+    static void stopSandbox() {
+        if (sandbox != null) {
+            sandbox.close();
+        }
+    }
+
+    static ConditionFactory eventually() {
+        return await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100));
+    }
+
+    @Test
+    void providerSeesTheEndpointIdAndSuspensionRefusesAtTheService() {
+        String id = endpoint.getStatus().getEndpointId();
+        String address = endpoint.getStatus().getAddress();
+        int port = sandbox.options().servicePort();
+        assertThat(address).startsWith("127." + sandbox.options().net() + ".2.");
+
+        // forwarder pods become ready and the slices list them: the first answers may still be refusals
+        eventually().untilAsserted(() -> assertThat(get(address, port))
+                .hasValueSatisfying(body -> assertThat(body)
+                        .startsWith("hello from payments: client=127.")
+                        .contains("endpoint=" + id)));
+
+        sandbox.decide(new ConnectionDecision(id, null, ConnectionDecision.Decision.Suspend));
+        eventually().untilAsserted(() -> assertThat(get(address, port)).isEmpty());
+        assertThat(state()).isEqualTo(ConnectionState.Suspended);
+
+        sandbox.decide();
+        eventually().untilAsserted(() -> assertThat(get(address, port))
+                .hasValueSatisfying(body -> assertThat(body).contains("endpoint=" + id)));
+        assertThat(state()).isEqualTo(ConnectionState.Available);
+    }
+
+    @Test
+    void namespaceWithoutPermissionGetsServiceNotFound() {
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("intruder").endMetadata()
+                .build()).create();
+        InterfaceEndpointSpec spec = new InterfaceEndpointSpec();
+        spec.setServiceName(endpoint.getSpec().getServiceName());
+        InterfaceEndpoint ep = new InterfaceEndpoint();
+        ep.setMetadata(new ObjectMetaBuilder().withNamespace("intruder").withName("payments").build());
+        ep.setSpec(spec);
+        client.resource(ep).create();
+
+        eventually().untilAsserted(() -> {
+            InterfaceEndpoint current = client.resource(ep).get();
+            assertThat(current.getStatus()).isNotNull();
+            assertThat(current.getStatus().getState()).isEqualTo(ConnectionState.Failed);
+            assertThat(current.getStatus().condition(ConditionTypes.READY))
+                    .hasValueSatisfying(c -> assertThat(c.getReason()).isEqualTo(ConditionTypes.Reasons.SERVICE_NOT_FOUND));
+        });
+    }
+
+    private static ConnectionState state() {
+        return client.resources(InterfaceEndpoint.class).inNamespace(SandboxOptions.CONSUMER_NAMESPACE)
+                .withName(SandboxOptions.ENDPOINT).get().getStatus().getState();
+    }
+
+    /** One HTTP request; the answer's body, or empty when the connection is refused or closed without an answer. */
+    private static Optional<String> get(String host, int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(host, port), 2000);
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write(("GET / HTTP/1.1\r\nHost: payments\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            InputStream in = socket.getInputStream();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            in.transferTo(out);
+            String response = out.toString(StandardCharsets.UTF_8);
+            int body = response.indexOf("\r\n\r\n");
+            return body < 0 ? Optional.empty() : Optional.of(response.substring(body + 4));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
