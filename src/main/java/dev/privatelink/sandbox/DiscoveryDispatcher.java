@@ -1,5 +1,6 @@
 package dev.privatelink.sandbox;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.privatelink.api.EndpointService;
 import dev.privatelink.api.InterfaceEndpoint;
@@ -9,11 +10,13 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionNames;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.http.Dispatcher;
+import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,15 +26,22 @@ import java.util.Map;
  * Answers the discovery requests kubectl starts with ({@code /version}, {@code /api},
  * {@code /apis} and each group version) for the kinds the sandbox holds, which the mock API
  * server does not (it answers them with a list of every object); everything else goes to the
- * CRUD dispatcher.
+ * CRUD dispatcher. Two requests it adapts on the way: a GET that asks for a Table (kubectl get)
+ * is answered with one ({@link TableView}: the CRD's printer columns for our kinds, Name and Age
+ * for the others), and a strategic merge patch (kubectl apply, edit and patch of built-in kinds)
+ * goes to the CRUD dispatcher as a JSON merge patch, which the mock server would refuse.
  */
 final class DiscoveryDispatcher extends Dispatcher {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> VERBS = List.of("create", "delete", "deletecollection", "get", "list", "patch",
             "update", "watch");
 
+    private static final String STRATEGIC_MERGE = "application/strategic-merge-patch+json";
+
     private final Dispatcher crud;
     private final Map<String, Object> documents = new LinkedHashMap<>();
+    /** The printer columns of our kinds, by "group/plural". */
+    private final Map<String, List<TableView.Column>> columns = new LinkedHashMap<>();
 
     DiscoveryDispatcher(Dispatcher crud) {
         this.crud = crud;
@@ -56,6 +66,7 @@ final class DiscoveryDispatcher extends Dispatcher {
             CustomResourceDefinitionNames names = crd(kind).getSpec().getNames();
             privatelink.add(resource(names.getPlural(), names.getKind(), true, names.getShortNames(),
                     names.getCategories()));
+            columns.put(HasMetadata.getGroup(kind) + "/" + names.getPlural(), TableView.columns(kind));
         }
         groups.put(HasMetadata.getApiVersion(EndpointService.class), privatelink);
 
@@ -111,13 +122,78 @@ final class DiscoveryDispatcher extends Dispatcher {
         Object document = "GET".equals(request.getMethod())
                 ? documents.get(query < 0 ? path : path.substring(0, query)) : null;
         if (document == null) {
-            return crud.dispatch(request);
+            if (path.startsWith("/openapi/v3")) {
+                return new MockResponse().setResponseCode(200).addHeader("Content-Type", "application/json")
+                        .setBody("{\"paths\":{}}");
+            }
+            if (path.startsWith("/openapi/v2")) {
+                return new MockResponse().setResponseCode(200)
+                        .addHeader("Content-Type", "application/octet-stream")
+                        .setBody(new byte[0]);
+            }
+            if ("PATCH".equals(request.getMethod()) && String.valueOf(request.getHeader("Content-Type"))
+                    .startsWith(STRATEGIC_MERGE)) {
+                Headers headers = request.getHeaders().newBuilder()
+                        .set("Content-Type", "application/merge-patch+json").build();
+                return crud.dispatch(new RecordedRequest(request.getHttpVersion(), request.method(), path, headers,
+                        request.getBody()));
+            }
+            List<TableView.Column> table = "GET".equals(request.getMethod())
+                    && String.valueOf(request.getHeader("Accept")).contains("as=Table")
+                    && !(query >= 0 && path.substring(query).matches(".*[?&]watch=(true|1).*"))
+                    ? tableColumns(query < 0 ? path : path.substring(0, query)) : null;
+            return table == null ? crud.dispatch(request) : asTable(crud.dispatch(request), table);
         }
         try {
             return new MockResponse().setResponseCode(200).addHeader("Content-Type", "application/json")
                     .setBody(JSON.writeValueAsString(document));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The columns of a Table of the resource (or list) at this path, or null if the path is not
+     * one of a resource kind: {@code /api/v1/[namespaces/NS/]PLURAL[/NAME]} or
+     * {@code /apis/GROUP/VERSION/[namespaces/NS/]PLURAL[/NAME]}.
+     */
+    private List<TableView.Column> tableColumns(String path) {
+        String[] segments = path.replaceFirst("^/", "").split("/");
+        int at;
+        String group;
+        if (segments.length >= 3 && segments[0].equals("api")) {
+            group = "";
+            at = 2;
+        } else if (segments.length >= 4 && segments[0].equals("apis")) {
+            group = segments[1];
+            at = 3;
+        } else {
+            return null;
+        }
+        int rest = segments.length - at;
+        if (segments[at].equals("namespaces") && rest >= 3) {
+            at += 2;
+            rest -= 2;
+        }
+        if (rest > 2) {
+            return null; // a subresource (status, log…)
+        }
+        return columns.getOrDefault(group + "/" + segments[at], List.of(TableView.NAME, TableView.AGE));
+    }
+
+    private static MockResponse asTable(MockResponse response, List<TableView.Column> columns) {
+        if (response.code() != 200 || response.getBody() == null) {
+            return response;
+        }
+        try {
+            JsonNode body = JSON.readTree(response.getBody().getBytes());
+            if (body == null || !body.isObject() || !(body.has("items") || body.has("metadata"))) {
+                return response;
+            }
+            return new MockResponse().setResponseCode(200).addHeader("Content-Type", "application/json")
+                    .setBody(JSON.writeValueAsString(TableView.table(body, columns, Instant.now())));
+        } catch (IOException e) {
+            return response;
         }
     }
 

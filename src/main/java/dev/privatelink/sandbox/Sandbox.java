@@ -27,7 +27,6 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -93,7 +92,7 @@ public final class Sandbox implements AutoCloseable {
 
     private void startAll(MeterRegistry registry) throws IOException {
         server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new DiscoveryDispatcher(new KubernetesCrudDispatcher(List.of())), false);
+                new DiscoveryDispatcher(new SandboxCrudDispatcher()), false);
         server.init(InetAddress.getByName(options.apiHost()), options.apiPort());
         running.push(server::destroy);
         client = server.createClient();

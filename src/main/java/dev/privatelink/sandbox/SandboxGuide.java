@@ -39,7 +39,7 @@ final class SandboxGuide {
                   kubectl -n %3$s patch epsvc %7$s --type=json -p '[{"op":"remove","path":"/spec/connections"}]'
 
                 A namespace the owner did not permit cannot tell the service from one that does not exist:
-                  kubectl create --validate=false -f - <<EOF
+                  kubectl create -f - <<EOF
                   apiVersion: v1
                   kind: Namespace
                   metadata: {name: intruder}
@@ -52,10 +52,9 @@ final class SandboxGuide {
                   kubectl -n intruder get vpce payments -o jsonpath='{.status.state} {.status.conditions[?(@.type=="Ready")].reason}{"\\n"}'
                   -> Failed ServiceNotFound
 
-                kubectl: discovery, get/describe/delete, -o yaml/json/jsonpath and --type=json patches work;
-                the mock API server serves no tables (get shows NAME and AGE, not the printer columns),
-                no OpenAPI (create/apply need --validate=false) and no protobuf (use -f manifests, not
-                `kubectl create namespace`). JSON merge patches append to lists: use --type=json.
+                kubectl: discovery, get (with printer columns), describe, delete, create/apply -f, edit
+                and patch work; not get -w, explain (no OpenAPI) or protobuf (use -f manifests, not
+                `kubectl create namespace`). See README.md, section "The sandbox".
                 ================================================================================
                 """.formatted(sandbox.apiUrl(), sandbox.kubeconfig(), PROVIDER_NAMESPACE, CONSUMER_NAMESPACE, ENDPOINT,
                 id, ENDPOINT_SERVICE, serviceName, url);

@@ -20,30 +20,30 @@ import java.util.stream.Stream;
  * (what {@code .ci/install-tools} installs), else the {@code PATH}. A missing tool fails the
  * test rather than skipping it: CI must run these.
  */
-final class Tools {
+public final class Tools {
 
-    static final Path PROJECT = Path.of("").toAbsolutePath();
+    public static final Path PROJECT = Path.of("").toAbsolutePath();
     private static final long TIMEOUT_SECONDS = 60;
 
     private Tools() {
     }
 
-    static Path helm() {
+    public static Path helm() {
         return find("helm", "HELM", ".tools/helm/helm");
     }
 
-    static Path kubectl() {
+    public static Path kubectl() {
         return find("kubectl", "KUBECTL", ".tools/kubectl/kubectl");
     }
 
     /** What a command printed and how it ended. */
-    record Result(List<String> command, int exitCode, String out, String err) {
-        boolean succeeded() {
+    public record Result(List<String> command, int exitCode, String out, String err) {
+        public boolean succeeded() {
             return exitCode == 0;
         }
 
         /** The output of a command that must succeed; its error output in the failure otherwise. */
-        String outOrFail() {
+        public String outOrFail() {
             if (!succeeded()) {
                 fail("%s exited %d:%n%s%s", String.join(" ", command), exitCode, err, out);
             }
@@ -51,7 +51,7 @@ final class Tools {
         }
     }
 
-    static Result run(Path tool, String... args) {
+    public static Result run(Path tool, String... args) {
         List<String> command = new ArrayList<>();
         command.add(tool.toString());
         command.addAll(List.of(args));
