@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -31,10 +32,12 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.Set;
 
 /** Owner side: resolves the load balancers and reports the connections of each endpoint service. */
-@ControllerConfiguration(name = "endpointservice")
+// A full pass every few minutes repairs what a lost watch event would leave stale.
+@ControllerConfiguration(name = "endpointservice", maxReconciliationInterval = @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
 public class EndpointServiceReconciler implements Reconciler<EndpointService> {
 
     /** Connections the owner sees: those that reached the service, not lookups that failed. */

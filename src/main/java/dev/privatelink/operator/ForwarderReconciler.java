@@ -22,6 +22,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -32,6 +33,7 @@ import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -42,7 +44,8 @@ import org.jboss.logging.Logger;
  * states and their services' load balancers) and its Deployment. Keyed by namespace so that the
  * routes of one namespace are only ever written by one reconcile at a time.
  */
-@ControllerConfiguration(name = "forwarder")
+// A full pass every few minutes repairs what a lost watch event would leave stale.
+@ControllerConfiguration(name = "forwarder", maxReconciliationInterval = @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
 public class ForwarderReconciler implements Reconciler<Namespace> {
     private static final Logger LOG = Logger.getLogger(ForwarderReconciler.class);
 

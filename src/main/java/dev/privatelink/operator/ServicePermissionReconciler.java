@@ -12,6 +12,7 @@ import dev.privatelink.desired.Conditions;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -22,9 +23,11 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /** Reports whether a permission points at an endpoint service that exists. Granting itself happens on the consumer side. */
-@ControllerConfiguration(name = "servicepermission")
+// A full pass every few minutes repairs what a lost watch event would leave stale.
+@ControllerConfiguration(name = "servicepermission", maxReconciliationInterval = @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
 public class ServicePermissionReconciler implements Reconciler<ServicePermission> {
 
     private final Clock clock;
