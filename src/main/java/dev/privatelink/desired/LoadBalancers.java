@@ -49,7 +49,9 @@ public final class LoadBalancers {
         Map<LoadBalancerRef, Service> found = new LinkedHashMap<>();
         String reason = null;
         for (LoadBalancerRef ref : refs) {
-            Optional<Service> service = services.apply(ref.getName());
+            // A Service on its way out is no load balancer any more.
+            Optional<Service> service = services.apply(ref.getName())
+                    .filter(s -> s.getMetadata().getDeletionTimestamp() == null);
             Optional<String> owner = claimedBy.apply(ref.getName());
             if (service.isEmpty()) {
                 reason = reason == null ? Reasons.LOAD_BALANCER_NOT_FOUND : reason;

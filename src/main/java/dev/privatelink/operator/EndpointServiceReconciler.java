@@ -49,6 +49,7 @@ public class EndpointServiceReconciler implements Reconciler<EndpointService> {
     private IndexerResourceCache<EndpointService> endpointServices;
     private InformerEventSource<Service, EndpointService> services;
     private InformerEventSource<InterfaceEndpoint, EndpointService> endpoints;
+    private InformerEventSource<EndpointService, EndpointService> rivals;
 
     @Inject
     public EndpointServiceReconciler(OperatorSettings settings) {
@@ -81,7 +82,7 @@ public class EndpointServiceReconciler implements Reconciler<EndpointService> {
         endpoints.addIndexers(java.util.Map.of(Indexes.SERVICE_NAME, Indexes.ENDPOINT_BY_SERVICE_NAME));
 
         // A claim on a load balancer frees up when its holder goes or lets go: the others get another look.
-        var rivals = new InformerEventSource<>(InformerEventSourceConfiguration
+        rivals = new InformerEventSource<>(InformerEventSourceConfiguration
                 .from(EndpointService.class, EndpointService.class)
                 .withName("rivals")
                 .withSecondaryToPrimaryMapper(es -> {
@@ -92,6 +93,7 @@ public class EndpointServiceReconciler implements Reconciler<EndpointService> {
                     return ids;
                 })
                 .build(), ctx);
+        rivals.addIndexers(java.util.Map.of(Indexes.LOAD_BALANCER, Indexes.SERVICE_BY_LOAD_BALANCER));
         return List.of(services, endpoints, rivals);
     }
 
@@ -100,7 +102,9 @@ public class EndpointServiceReconciler implements Reconciler<EndpointService> {
         String namespace = es.getMetadata().getNamespace();
         LoadBalancers.Resolution resolution = LoadBalancers.resolve(es,
                 name -> services.get(new ResourceID(name, namespace)),
-                name -> LoadBalancerClaims.otherOwner(endpointServices, es, name),
+                // The rivals informer delivers the deletions that free a claim: ask its view, which
+                // the primary cache may not have caught up with yet.
+                name -> LoadBalancerClaims.otherOwner(rivals, es, name),
                 settings.clusterDomain());
         String serviceName = Ids.serviceName(es.getMetadata().getUid());
         List<Connection> connections = endpoints.byIndex(Indexes.SERVICE_NAME, serviceName).stream()

@@ -73,6 +73,14 @@ class LoadBalancersTest {
     }
 
     @Test
+    void serviceBeingDeletedIsNotFound() {
+        Service going = service("api", "10.0.0.1", 80);
+        going.getMetadata().setDeletionTimestamp("2026-11-26T09:00:00Z");
+        assertThat(resolve(es(null, new LoadBalancerRef("api", 1)), Map.of("api", going)).reason())
+                .isEqualTo("LoadBalancerNotFound");
+    }
+
+    @Test
     void loadBalancerOfAnotherServiceIsInUse() {
         var r = LoadBalancers.resolve(es(null, new LoadBalancerRef("api", 1)),
                 n -> Optional.of(service("api", "10.0.0.1", 80)), n -> Optional.of("older"), "cluster.local");
