@@ -7,7 +7,6 @@ import dev.privatelink.api.ConnectionDecision.Decision;
 import dev.privatelink.api.ConnectionState;
 import dev.privatelink.api.EndpointService;
 import dev.privatelink.api.InterfaceEndpoint;
-import dev.privatelink.api.Principal;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
@@ -59,16 +58,7 @@ class OperatorPermissionsTest extends OperatorTestBase {
 
     @Test
     void everyRequestOfTheOperatorIsGrantedByItsRoles() throws Exception {
-        world.namespace(OWNER);
-        world.namespace(CONSUMER);
-        world.node("node-a", "zone-a");
-        world.loadBalancer(OWNER, "api", "10.96.0.10", 8080);
-        world.endpointService(OWNER, "api", "api");
-        world.permission(OWNER, "shop", "api", false, Principal.namespace(CONSUMER));
-        String serviceName = serviceNameOf(OWNER, "api");
-        world.forwarderPod(CONSUMER, "fwd-1", "10.244.0.5", "node-a", true);
-        world.endpoint(CONSUMER, "api", serviceName);
-        awaitState(CONSUMER, "api", ConnectionState.PendingAcceptance);
+        publishAndAwaitPendingEndpoint();
         String endpointId = endpoint(CONSUMER, "api").getStatus().getEndpointId();
         for (Decision decision : List.of(Decision.Accept, Decision.Suspend, Decision.Accept, Decision.Reject)) {
             world.decide(OWNER, "api", new ConnectionDecision(endpointId, null, decision));

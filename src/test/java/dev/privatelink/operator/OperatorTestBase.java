@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import dev.privatelink.api.ConnectionState;
 import dev.privatelink.api.EndpointService;
 import dev.privatelink.api.InterfaceEndpoint;
+import dev.privatelink.api.Principal;
 import dev.privatelink.desired.ForwarderResources;
 import dev.privatelink.forwarder.ForwarderConfig;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -67,6 +68,24 @@ abstract class OperatorTestBase {
             return es.getStatus() != null && es.getStatus().getServiceName() != null;
         });
         return endpointService(namespace, endpointService).getStatus().getServiceName();
+    }
+
+    /**
+     * The owner publishes "api" with manual acceptance to the consumer namespace, a forwarder pod
+     * runs in zone-a, and the consumer's endpoint "api" waits for acceptance. Returns the service name.
+     */
+    String publishAndAwaitPendingEndpoint() {
+        world.namespace(OWNER);
+        world.namespace(CONSUMER);
+        world.node("node-a", "zone-a");
+        world.loadBalancer(OWNER, "api", "10.96.0.10", 8080);
+        world.endpointService(OWNER, "api", "api");
+        world.permission(OWNER, "shop", "api", false, Principal.namespace(CONSUMER));
+        String serviceName = serviceNameOf(OWNER, "api");
+        world.forwarderPod(CONSUMER, "fwd-1", "10.244.0.5", "node-a", true);
+        world.endpoint(CONSUMER, "api", serviceName);
+        awaitState(CONSUMER, "api", ConnectionState.PendingAcceptance);
+        return serviceName;
     }
 
     void awaitState(String namespace, String name, ConnectionState state) {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.privatelink.api.ConnectionDecision;
 import dev.privatelink.api.ConnectionDecision.Decision;
 import dev.privatelink.api.ConnectionState;
-import dev.privatelink.api.Principal;
 import dev.privatelink.forwarder.ForwarderConfig.RouteState;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -20,16 +19,7 @@ class OwnerDecisionsTest extends OperatorTestBase {
 
     @BeforeEach
     void publishWithManualAcceptance() {
-        world.namespace(OWNER);
-        world.namespace(CONSUMER);
-        world.node("node-a", "zone-a");
-        world.loadBalancer(OWNER, "api", "10.96.0.10", 8080);
-        world.endpointService(OWNER, "api", "api");
-        world.permission(OWNER, "shop", "api", false, Principal.namespace(CONSUMER));
-        serviceName = serviceNameOf(OWNER, "api");
-        world.forwarderPod(CONSUMER, "fwd-1", "10.244.0.5", "node-a", true);
-        world.endpoint(CONSUMER, "api", serviceName);
-        awaitState(CONSUMER, "api", ConnectionState.PendingAcceptance);
+        serviceName = publishAndAwaitPendingEndpoint();
     }
 
     String endpointId() {
