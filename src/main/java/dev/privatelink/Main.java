@@ -8,8 +8,9 @@ import picocli.CommandLine.Command;
 
 /** One image, several roles: the role is the first argument. */
 @TopCommand
-@Command(name = "kube-privatelink", mixinStandardHelpOptions = true,
+@Command(
+        name = "kube-privatelink",
+        mixinStandardHelpOptions = true,
         description = "PrivateLink for Kubernetes.",
         subcommands = {OperatorCommand.class, ForwarderCommand.class, SandboxCommand.class})
-public class Main {
-}
+public class Main {}

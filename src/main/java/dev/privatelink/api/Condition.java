@@ -1,5 +1,6 @@
 package dev.privatelink.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.generator.annotation.Required;
 
@@ -13,19 +14,27 @@ public class Condition {
 
     @Required
     private String type;
+
     @Required
     private String status;
+
     @Required
     private String reason;
+
     private String message;
     private Long observedGeneration;
+
     @Required
     private String lastTransitionTime;
 
-    public Condition() {
-    }
+    public Condition() {}
 
-    public Condition(String type, String status, String reason, String message, Long observedGeneration,
+    public Condition(
+            String type,
+            String status,
+            String reason,
+            String message,
+            Long observedGeneration,
             String lastTransitionTime) {
         this.type = type;
         this.status = status;
@@ -35,20 +44,55 @@ public class Condition {
         this.lastTransitionTime = lastTransitionTime;
     }
 
-    public String getType() { return type; }
-    public void setType(String type) { this.type = type; }
-    public String getStatus() { return status; }
-    public void setStatus(String status) { this.status = status; }
-    public String getReason() { return reason; }
-    public void setReason(String reason) { this.reason = reason; }
-    public String getMessage() { return message; }
-    public void setMessage(String message) { this.message = message; }
-    public Long getObservedGeneration() { return observedGeneration; }
-    public void setObservedGeneration(Long observedGeneration) { this.observedGeneration = observedGeneration; }
-    public String getLastTransitionTime() { return lastTransitionTime; }
-    public void setLastTransitionTime(String lastTransitionTime) { this.lastTransitionTime = lastTransitionTime; }
+    public String getType() {
+        return type;
+    }
 
-    @com.fasterxml.jackson.annotation.JsonIgnore
+    public void setType(String type) {
+        this.type = type;
+    }
+
+    public String getStatus() {
+        return status;
+    }
+
+    public void setStatus(String status) {
+        this.status = status;
+    }
+
+    public String getReason() {
+        return reason;
+    }
+
+    public void setReason(String reason) {
+        this.reason = reason;
+    }
+
+    public String getMessage() {
+        return message;
+    }
+
+    public void setMessage(String message) {
+        this.message = message;
+    }
+
+    public Long getObservedGeneration() {
+        return observedGeneration;
+    }
+
+    public void setObservedGeneration(Long observedGeneration) {
+        this.observedGeneration = observedGeneration;
+    }
+
+    public String getLastTransitionTime() {
+        return lastTransitionTime;
+    }
+
+    public void setLastTransitionTime(String lastTransitionTime) {
+        this.lastTransitionTime = lastTransitionTime;
+    }
+
+    @JsonIgnore
     public boolean isTrue() {
         return TRUE.equals(status);
     }

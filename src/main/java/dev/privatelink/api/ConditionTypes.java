@@ -2,8 +2,7 @@ package dev.privatelink.api;
 
 /** Condition types and reasons shared by the three resources (Gateway API names where they fit). */
 public final class ConditionTypes {
-    private ConditionTypes() {
-    }
+    private ConditionTypes() {}
 
     /** The object is fit for purpose. Argo CD and kstatus read this one. */
     public static final String READY = "Ready";
@@ -13,8 +12,7 @@ public final class ConditionTypes {
     public static final String RESOLVED_REFS = "ResolvedRefs";
 
     public static final class Reasons {
-        private Reasons() {
-        }
+        private Reasons() {}
 
         public static final String ACCEPTED = "Accepted";
         public static final String RESOLVED = "Resolved";

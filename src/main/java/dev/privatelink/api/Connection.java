@@ -10,8 +10,7 @@ public class Connection {
     private String consumer;
     private ConnectionState state;
 
-    public Connection() {
-    }
+    public Connection() {}
 
     public Connection(String endpointId, String consumer, ConnectionState state) {
         this.endpointId = endpointId;
@@ -19,17 +18,36 @@ public class Connection {
         this.state = state;
     }
 
-    public String getEndpointId() { return endpointId; }
-    public void setEndpointId(String endpointId) { this.endpointId = endpointId; }
-    public String getConsumer() { return consumer; }
-    public void setConsumer(String consumer) { this.consumer = consumer; }
-    public ConnectionState getState() { return state; }
-    public void setState(ConnectionState state) { this.state = state; }
+    public String getEndpointId() {
+        return endpointId;
+    }
+
+    public void setEndpointId(String endpointId) {
+        this.endpointId = endpointId;
+    }
+
+    public String getConsumer() {
+        return consumer;
+    }
+
+    public void setConsumer(String consumer) {
+        this.consumer = consumer;
+    }
+
+    public ConnectionState getState() {
+        return state;
+    }
+
+    public void setState(ConnectionState state) {
+        this.state = state;
+    }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Connection c && Objects.equals(endpointId, c.endpointId)
-                && Objects.equals(consumer, c.consumer) && state == c.state;
+        return o instanceof Connection c
+                && Objects.equals(endpointId, c.endpointId)
+                && Objects.equals(consumer, c.consumer)
+                && state == c.state;
     }
 
     @Override

@@ -8,7 +8,8 @@ import io.fabric8.generator.annotation.ValidationRule;
 
 /** The owner's decision on one connection, keyed by endpoint ID or by consumer namespace/name. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "has(self.endpointId) != has(self.consumer)",
+@ValidationRule(
+        value = "has(self.endpointId) != has(self.consumer)",
         message = "set exactly one of endpointId and consumer")
 public class ConnectionDecision {
 
@@ -24,10 +25,14 @@ public class ConnectionDecision {
     @Required
     private Decision decision;
 
-    public enum Decision { Accept, Reject, Suspend, Terminate }
-
-    public ConnectionDecision() {
+    public enum Decision {
+        Accept,
+        Reject,
+        Suspend,
+        Terminate
     }
+
+    public ConnectionDecision() {}
 
     public ConnectionDecision(String endpointId, String consumer, Decision decision) {
         this.endpointId = endpointId;
@@ -35,10 +40,27 @@ public class ConnectionDecision {
         this.decision = decision;
     }
 
-    public String getEndpointId() { return endpointId; }
-    public void setEndpointId(String endpointId) { this.endpointId = endpointId; }
-    public String getConsumer() { return consumer; }
-    public void setConsumer(String consumer) { this.consumer = consumer; }
-    public Decision getDecision() { return decision; }
-    public void setDecision(Decision decision) { this.decision = decision; }
+    public String getEndpointId() {
+        return endpointId;
+    }
+
+    public void setEndpointId(String endpointId) {
+        this.endpointId = endpointId;
+    }
+
+    public String getConsumer() {
+        return consumer;
+    }
+
+    public void setConsumer(String consumer) {
+        this.consumer = consumer;
+    }
+
+    public Decision getDecision() {
+        return decision;
+    }
+
+    public void setDecision(Decision decision) {
+        this.decision = decision;
+    }
 }

@@ -13,10 +13,24 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Version(Api.VERSION)
 @ShortNames({"epsvc", "vpcesvc"})
 @Categories(Api.CATEGORY)
-@AdditionalPrinterColumn(name = "Service Name", jsonPath = ".status.serviceName", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Available", jsonPath = ".status.availableConnections", type = AdditionalPrinterColumn.Type.INTEGER)
-@AdditionalPrinterColumn(name = "Pending", jsonPath = ".status.pendingConnections", type = AdditionalPrinterColumn.Type.INTEGER)
-@AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
-public class EndpointService extends CustomResource<EndpointServiceSpec, EndpointServiceStatus> implements Namespaced {
-}
+@AdditionalPrinterColumn(
+        name = "Service Name",
+        jsonPath = ".status.serviceName",
+        type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+        name = "Available",
+        jsonPath = ".status.availableConnections",
+        type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
+        name = "Pending",
+        jsonPath = ".status.pendingConnections",
+        type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
+        name = "Ready",
+        jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",
+        type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+        name = "Age",
+        jsonPath = ".metadata.creationTimestamp",
+        type = AdditionalPrinterColumn.Type.DATE)
+public class EndpointService extends CustomResource<EndpointServiceSpec, EndpointServiceStatus> implements Namespaced {}

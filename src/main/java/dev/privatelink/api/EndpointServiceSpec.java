@@ -14,43 +14,83 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class EndpointServiceSpec {
 
-    @JsonPropertyDescription("Services of this namespace that serve the endpoint service; several at once for blue/green.")
+    @JsonPropertyDescription(
+            "Services of this namespace that serve the endpoint service; several at once for blue/green.")
     @Required
     @Size(min = 1, max = 8)
-    @ValidationRule(value = "self.all(a, self.exists_one(b, b.name == a.name))",
+    @ValidationRule(
+            value = "self.all(a, self.exists_one(b, b.name == a.name))",
             message = "each load balancer may be listed once")
-    @ValidationRule(value = "self.exists(a, a.weight > 0)", message = "at least one load balancer needs a weight above 0")
+    @ValidationRule(
+            value = "self.exists(a, a.weight > 0)",
+            message = "at least one load balancer needs a weight above 0")
     private List<LoadBalancerRef> loadBalancers = new ArrayList<>();
 
-    @JsonPropertyDescription("TCP ports offered to consumers; each must exist on every load balancer. Default: the ports all load balancers have.")
+    @JsonPropertyDescription(
+            "TCP ports offered to consumers; each must exist on every load balancer. Default: the ports all load balancers have.")
     @Size(max = 64)
     @ValidationRule(value = "self.all(p, self.exists_one(q, q == p))", message = "each port may be listed once")
     private List<@Min(1) @Max(65535) Integer> ports;
 
-    @JsonPropertyDescription("Whether each connection waits for the owner's Accept (unless a permission accepts automatically). Default true.")
+    @JsonPropertyDescription(
+            "Whether each connection waits for the owner's Accept (unless a permission accepts automatically). Default true.")
     @Default("true")
     private Boolean acceptanceRequired = true;
 
-    @JsonPropertyDescription("None, or V2 to send a PROXY protocol v2 header with the client address and the endpoint ID (TLV 0xEA).")
+    @JsonPropertyDescription(
+            "None, or V2 to send a PROXY protocol v2 header with the client address and the endpoint ID (TLV 0xEA).")
     @Default("None")
     private ProxyProtocol proxyProtocol = ProxyProtocol.None;
 
-    @JsonPropertyDescription("The owner's decisions on connections, by endpoint ID or consumer namespace/name. An entry by endpoint ID wins over one by consumer.")
+    @JsonPropertyDescription(
+            "The owner's decisions on connections, by endpoint ID or consumer namespace/name. An entry by endpoint ID wins over one by consumer.")
     @Size(max = 1000)
     private List<ConnectionDecision> connections;
 
-    public enum ProxyProtocol { None, V2 }
+    public enum ProxyProtocol {
+        None,
+        V2
+    }
 
-    public List<LoadBalancerRef> getLoadBalancers() { return loadBalancers; }
-    public void setLoadBalancers(List<LoadBalancerRef> loadBalancers) { this.loadBalancers = loadBalancers; }
-    public List<Integer> getPorts() { return ports; }
-    public void setPorts(List<Integer> ports) { this.ports = ports; }
-    public Boolean getAcceptanceRequired() { return acceptanceRequired; }
-    public void setAcceptanceRequired(Boolean acceptanceRequired) { this.acceptanceRequired = acceptanceRequired; }
-    public ProxyProtocol getProxyProtocol() { return proxyProtocol; }
-    public void setProxyProtocol(ProxyProtocol proxyProtocol) { this.proxyProtocol = proxyProtocol; }
-    public List<ConnectionDecision> getConnections() { return connections; }
-    public void setConnections(List<ConnectionDecision> connections) { this.connections = connections; }
+    public List<LoadBalancerRef> getLoadBalancers() {
+        return loadBalancers;
+    }
+
+    public void setLoadBalancers(List<LoadBalancerRef> loadBalancers) {
+        this.loadBalancers = loadBalancers;
+    }
+
+    public List<Integer> getPorts() {
+        return ports;
+    }
+
+    public void setPorts(List<Integer> ports) {
+        this.ports = ports;
+    }
+
+    public Boolean getAcceptanceRequired() {
+        return acceptanceRequired;
+    }
+
+    public void setAcceptanceRequired(Boolean acceptanceRequired) {
+        this.acceptanceRequired = acceptanceRequired;
+    }
+
+    public ProxyProtocol getProxyProtocol() {
+        return proxyProtocol;
+    }
+
+    public void setProxyProtocol(ProxyProtocol proxyProtocol) {
+        this.proxyProtocol = proxyProtocol;
+    }
+
+    public List<ConnectionDecision> getConnections() {
+        return connections;
+    }
+
+    public void setConnections(List<ConnectionDecision> connections) {
+        this.connections = connections;
+    }
 
     public boolean acceptanceRequired() {
         return acceptanceRequired == null || acceptanceRequired;

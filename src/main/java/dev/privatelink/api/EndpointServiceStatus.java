@@ -20,14 +20,43 @@ public class EndpointServiceStatus extends ConditionedStatus {
     private Integer availableConnections;
     private Integer pendingConnections;
 
-    public String getServiceName() { return serviceName; }
-    public void setServiceName(String serviceName) { this.serviceName = serviceName; }
-    public List<Integer> getPorts() { return ports; }
-    public void setPorts(List<Integer> ports) { this.ports = ports; }
-    public List<Connection> getConnections() { return connections; }
-    public void setConnections(List<Connection> connections) { this.connections = connections; }
-    public Integer getAvailableConnections() { return availableConnections; }
-    public void setAvailableConnections(Integer availableConnections) { this.availableConnections = availableConnections; }
-    public Integer getPendingConnections() { return pendingConnections; }
-    public void setPendingConnections(Integer pendingConnections) { this.pendingConnections = pendingConnections; }
+    public String getServiceName() {
+        return serviceName;
+    }
+
+    public void setServiceName(String serviceName) {
+        this.serviceName = serviceName;
+    }
+
+    public List<Integer> getPorts() {
+        return ports;
+    }
+
+    public void setPorts(List<Integer> ports) {
+        this.ports = ports;
+    }
+
+    public List<Connection> getConnections() {
+        return connections;
+    }
+
+    public void setConnections(List<Connection> connections) {
+        this.connections = connections;
+    }
+
+    public Integer getAvailableConnections() {
+        return availableConnections;
+    }
+
+    public void setAvailableConnections(Integer availableConnections) {
+        this.availableConnections = availableConnections;
+    }
+
+    public Integer getPendingConnections() {
+        return pendingConnections;
+    }
+
+    public void setPendingConnections(Integer pendingConnections) {
+        this.pendingConnections = pendingConnections;
+    }
 }

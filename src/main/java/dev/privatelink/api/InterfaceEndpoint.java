@@ -16,7 +16,14 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Service", jsonPath = ".spec.serviceName", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "State", jsonPath = ".status.state", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Address", jsonPath = ".status.address", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Endpoint ID", jsonPath = ".status.endpointId", type = AdditionalPrinterColumn.Type.STRING, priority = 1)
-@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
-public class InterfaceEndpoint extends CustomResource<InterfaceEndpointSpec, InterfaceEndpointStatus> implements Namespaced {
-}
+@AdditionalPrinterColumn(
+        name = "Endpoint ID",
+        jsonPath = ".status.endpointId",
+        type = AdditionalPrinterColumn.Type.STRING,
+        priority = 1)
+@AdditionalPrinterColumn(
+        name = "Age",
+        jsonPath = ".metadata.creationTimestamp",
+        type = AdditionalPrinterColumn.Type.DATE)
+public class InterfaceEndpoint extends CustomResource<InterfaceEndpointSpec, InterfaceEndpointStatus>
+        implements Namespaced {}

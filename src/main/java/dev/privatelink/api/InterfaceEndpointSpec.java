@@ -16,7 +16,9 @@ public class InterfaceEndpointSpec {
     @JsonPropertyDescription("The endpoint service to connect to, by its service name (vpce-svc-...). Immutable.")
     @Required
     @Pattern("^vpce-svc-[0-9a-f]{17}$")
-    @ValidationRule(value = "self == oldSelf", message = "serviceName is immutable: delete and recreate the endpoint to connect elsewhere")
+    @ValidationRule(
+            value = "self == oldSelf",
+            message = "serviceName is immutable: delete and recreate the endpoint to connect elsewhere")
     private String serviceName;
 
     @JsonPropertyDescription("The subset of the service's ports to expose. Default: all ports the service offers.")
@@ -24,14 +26,32 @@ public class InterfaceEndpointSpec {
     @ValidationRule(value = "self.all(p, self.exists_one(q, q == p))", message = "each port may be listed once")
     private List<@Min(1) @Max(65535) Integer> ports;
 
-    @JsonPropertyDescription("Zones (topology.kubernetes.io/zone) whose forwarders may serve this endpoint. Default: all.")
+    @JsonPropertyDescription(
+            "Zones (topology.kubernetes.io/zone) whose forwarders may serve this endpoint. Default: all.")
     @Size(max = 16)
     private List<@Pattern("^[A-Za-z0-9]([-._A-Za-z0-9]*[A-Za-z0-9])?$") @Size(max = 63) String> zones;
 
-    public String getServiceName() { return serviceName; }
-    public void setServiceName(String serviceName) { this.serviceName = serviceName; }
-    public List<Integer> getPorts() { return ports; }
-    public void setPorts(List<Integer> ports) { this.ports = ports; }
-    public List<String> getZones() { return zones; }
-    public void setZones(List<String> zones) { this.zones = zones; }
+    public String getServiceName() {
+        return serviceName;
+    }
+
+    public void setServiceName(String serviceName) {
+        this.serviceName = serviceName;
+    }
+
+    public List<Integer> getPorts() {
+        return ports;
+    }
+
+    public void setPorts(List<Integer> ports) {
+        this.ports = ports;
+    }
+
+    public List<String> getZones() {
+        return zones;
+    }
+
+    public void setZones(List<String> zones) {
+        this.zones = zones;
+    }
 }

@@ -22,14 +22,43 @@ public class InterfaceEndpointStatus extends ConditionedStatus {
     @JsonPropertyDescription("The ports the endpoint exposes.")
     private List<Integer> ports;
 
-    public String getEndpointId() { return endpointId; }
-    public void setEndpointId(String endpointId) { this.endpointId = endpointId; }
-    public ConnectionState getState() { return state; }
-    public void setState(ConnectionState state) { this.state = state; }
-    public String getAddress() { return address; }
-    public void setAddress(String address) { this.address = address; }
-    public List<String> getDnsNames() { return dnsNames; }
-    public void setDnsNames(List<String> dnsNames) { this.dnsNames = dnsNames; }
-    public List<Integer> getPorts() { return ports; }
-    public void setPorts(List<Integer> ports) { this.ports = ports; }
+    public String getEndpointId() {
+        return endpointId;
+    }
+
+    public void setEndpointId(String endpointId) {
+        this.endpointId = endpointId;
+    }
+
+    public ConnectionState getState() {
+        return state;
+    }
+
+    public void setState(ConnectionState state) {
+        this.state = state;
+    }
+
+    public String getAddress() {
+        return address;
+    }
+
+    public void setAddress(String address) {
+        this.address = address;
+    }
+
+    public List<String> getDnsNames() {
+        return dnsNames;
+    }
+
+    public void setDnsNames(List<String> dnsNames) {
+        this.dnsNames = dnsNames;
+    }
+
+    public List<Integer> getPorts() {
+        return ports;
+    }
+
+    public void setPorts(List<Integer> ports) {
+        this.ports = ports;
+    }
 }

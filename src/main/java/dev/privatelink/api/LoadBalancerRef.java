@@ -23,18 +23,28 @@ public class LoadBalancerRef {
     @Default("1")
     private Integer weight = 1;
 
-    public LoadBalancerRef() {
-    }
+    public LoadBalancerRef() {}
 
     public LoadBalancerRef(String name, int weight) {
         this.name = name;
         this.weight = weight;
     }
 
-    public String getName() { return name; }
-    public void setName(String name) { this.name = name; }
-    public Integer getWeight() { return weight; }
-    public void setWeight(Integer weight) { this.weight = weight; }
+    public String getName() {
+        return name;
+    }
+
+    public void setName(String name) {
+        this.name = name;
+    }
+
+    public Integer getWeight() {
+        return weight;
+    }
+
+    public void setWeight(Integer weight) {
+        this.weight = weight;
+    }
 
     public int weightOrDefault() {
         return weight == null ? 1 : weight;

@@ -11,7 +11,8 @@ import io.fabric8.kubernetes.api.model.LabelSelector;
  * one-of shape leaves room for ServiceAccount and cluster principals.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "[has(self.__namespace__), has(self.namespaceSelector)].filter(x, x).size() == 1",
+@ValidationRule(
+        value = "[has(self.__namespace__), has(self.namespaceSelector)].filter(x, x).size() == 1",
         message = "set exactly one principal kind: namespace or namespaceSelector")
 public class Principal {
 
@@ -22,8 +23,7 @@ public class Principal {
     @JsonPropertyDescription("Every namespace whose labels match (the organizational unit).")
     private LabelSelector namespaceSelector;
 
-    public Principal() {
-    }
+    public Principal() {}
 
     public static Principal namespace(String name) {
         Principal p = new Principal();
@@ -37,8 +37,19 @@ public class Principal {
         return p;
     }
 
-    public String getNamespace() { return namespace; }
-    public void setNamespace(String namespace) { this.namespace = namespace; }
-    public LabelSelector getNamespaceSelector() { return namespaceSelector; }
-    public void setNamespaceSelector(LabelSelector namespaceSelector) { this.namespaceSelector = namespaceSelector; }
+    public String getNamespace() {
+        return namespace;
+    }
+
+    public void setNamespace(String namespace) {
+        this.namespace = namespace;
+    }
+
+    public LabelSelector getNamespaceSelector() {
+        return namespaceSelector;
+    }
+
+    public void setNamespaceSelector(LabelSelector namespaceSelector) {
+        this.namespaceSelector = namespaceSelector;
+    }
 }

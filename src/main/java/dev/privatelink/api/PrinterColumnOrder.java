@@ -13,8 +13,18 @@ import java.util.List;
  */
 public class PrinterColumnOrder implements CRDPostProcessor {
 
-    static final List<String> ORDER = List.of("Service Name", "Service", "Endpoint Service", "Auto Accept", "State",
-            "Address", "Available", "Pending", "Ready", "Endpoint ID", "Age");
+    static final List<String> ORDER = List.of(
+            "Service Name",
+            "Service",
+            "Endpoint Service",
+            "Auto Accept",
+            "State",
+            "Address",
+            "Available",
+            "Pending",
+            "Ready",
+            "Endpoint ID",
+            "Age");
 
     @Override
     public HasMetadata process(HasMetadata crd, String crdSpecVersion) {

@@ -13,9 +13,21 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Version(Api.VERSION)
 @ShortNames({"svcperm"})
 @Categories(Api.CATEGORY)
-@AdditionalPrinterColumn(name = "Endpoint Service", jsonPath = ".spec.endpointService", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Auto Accept", jsonPath = ".spec.autoAccept", type = AdditionalPrinterColumn.Type.BOOLEAN)
-@AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
-public class ServicePermission extends CustomResource<ServicePermissionSpec, ServicePermissionStatus> implements Namespaced {
-}
+@AdditionalPrinterColumn(
+        name = "Endpoint Service",
+        jsonPath = ".spec.endpointService",
+        type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+        name = "Auto Accept",
+        jsonPath = ".spec.autoAccept",
+        type = AdditionalPrinterColumn.Type.BOOLEAN)
+@AdditionalPrinterColumn(
+        name = "Ready",
+        jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",
+        type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+        name = "Age",
+        jsonPath = ".metadata.creationTimestamp",
+        type = AdditionalPrinterColumn.Type.DATE)
+public class ServicePermission extends CustomResource<ServicePermissionSpec, ServicePermissionStatus>
+        implements Namespaced {}

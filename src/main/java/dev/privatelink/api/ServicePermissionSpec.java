@@ -27,12 +27,29 @@ public class ServicePermissionSpec {
     @Default("false")
     private Boolean autoAccept = false;
 
-    public String getEndpointService() { return endpointService; }
-    public void setEndpointService(String endpointService) { this.endpointService = endpointService; }
-    public List<Principal> getPrincipals() { return principals; }
-    public void setPrincipals(List<Principal> principals) { this.principals = principals; }
-    public Boolean getAutoAccept() { return autoAccept; }
-    public void setAutoAccept(Boolean autoAccept) { this.autoAccept = autoAccept; }
+    public String getEndpointService() {
+        return endpointService;
+    }
+
+    public void setEndpointService(String endpointService) {
+        this.endpointService = endpointService;
+    }
+
+    public List<Principal> getPrincipals() {
+        return principals;
+    }
+
+    public void setPrincipals(List<Principal> principals) {
+        this.principals = principals;
+    }
+
+    public Boolean getAutoAccept() {
+        return autoAccept;
+    }
+
+    public void setAutoAccept(Boolean autoAccept) {
+        this.autoAccept = autoAccept;
+    }
 
     public boolean autoAccept() {
         return autoAccept != null && autoAccept;

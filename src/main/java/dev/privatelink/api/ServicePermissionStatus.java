@@ -1,4 +1,3 @@
 package dev.privatelink.api;
 
-public class ServicePermissionStatus extends ConditionedStatus {
-}
+public class ServicePermissionStatus extends ConditionedStatus {}

@@ -19,7 +19,14 @@ import java.util.Optional;
  * @param missingPorts       requested ports the service does not offer
  * @param serviceReady       whether the service's load balancers are resolved
  */
-public record ConnectionInputs(ConnectionState previous, String previousReason, boolean withinQuota, boolean serviceFound, boolean permitted,
-        boolean autoAccept, boolean acceptanceRequired, Optional<Decision> decision, List<Integer> missingPorts,
-        boolean serviceReady) {
-}
+public record ConnectionInputs(
+        ConnectionState previous,
+        String previousReason,
+        boolean withinQuota,
+        boolean serviceFound,
+        boolean permitted,
+        boolean autoAccept,
+        boolean acceptanceRequired,
+        Optional<Decision> decision,
+        List<Integer> missingPorts,
+        boolean serviceReady) {}

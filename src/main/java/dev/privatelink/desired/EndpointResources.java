@@ -31,8 +31,7 @@ import java.util.TreeSet;
  * forwarder pods of the consumer's namespace.
  */
 public final class EndpointResources {
-    private EndpointResources() {
-    }
+    private EndpointResources() {}
 
     public record Objects(List<Service> services, List<EndpointSlice> slices) {
         public static final Objects NONE = new Objects(List.of(), List.of());
@@ -49,8 +48,13 @@ public final class EndpointResources {
      * @param listenPorts for each endpoint port, the port its forwarder listens on (absent until allocated)
      * @param pods        the forwarder pods serving the endpoint's namespace
      */
-    public static Objects desired(InterfaceEndpoint ep, String endpointId, ConnectionState state, List<Integer> ports,
-            Map<Integer, Integer> listenPorts, List<ForwarderPod> pods) {
+    public static Objects desired(
+            InterfaceEndpoint ep,
+            String endpointId,
+            ConnectionState state,
+            List<Integer> ports,
+            Map<Integer, Integer> listenPorts,
+            List<ForwarderPod> pods) {
         if (state == null || !state.isConnected()) {
             return Objects.NONE;
         }
@@ -70,7 +74,8 @@ public final class EndpointResources {
         for (String zone : zones(wantedZones, eligible)) {
             String zonal = Names.zonalService(name, zone);
             services.add(service(ep, endpointId, zonal, zone, ports));
-            List<ForwarderPod> inZone = serving.stream().filter(p -> zone.equals(p.zone())).toList();
+            List<ForwarderPod> inZone =
+                    serving.stream().filter(p -> zone.equals(p.zone())).toList();
             slices.addAll(slices(ep, endpointId, zonal, zone, ports, listenPorts, inZone));
         }
         return new Objects(services, slices);
@@ -92,15 +97,22 @@ public final class EndpointResources {
         if (wanted != null && !wanted.isEmpty()) {
             zones.addAll(wanted);
         } else {
-            pods.stream().map(ForwarderPod::zone).filter(z -> z != null && !z.isEmpty()).forEach(zones::add);
+            pods.stream()
+                    .map(ForwarderPod::zone)
+                    .filter(z -> z != null && !z.isEmpty())
+                    .forEach(zones::add);
         }
         return zones;
     }
 
-    private static Service service(InterfaceEndpoint ep, String endpointId, String name, String zone,
-            List<Integer> ports) {
+    private static Service service(
+            InterfaceEndpoint ep, String endpointId, String name, String zone, List<Integer> ports) {
         List<ServicePort> servicePorts = ports.stream()
-                .map(p -> new ServicePortBuilder().withName(portName(p)).withProtocol("TCP").withPort(p).build())
+                .map(p -> new ServicePortBuilder()
+                        .withName(portName(p))
+                        .withProtocol("TCP")
+                        .withPort(p)
+                        .build())
                 .toList();
         return new ServiceBuilder()
                 .withMetadata(meta(ep, endpointId, name, zone, Map.of()))
@@ -111,28 +123,46 @@ public final class EndpointResources {
                 .build();
     }
 
-    private static List<EndpointSlice> slices(InterfaceEndpoint ep, String endpointId, String serviceName, String zone,
-            List<Integer> ports, Map<Integer, Integer> listenPorts, List<ForwarderPod> pods) {
+    private static List<EndpointSlice> slices(
+            InterfaceEndpoint ep,
+            String endpointId,
+            String serviceName,
+            String zone,
+            List<Integer> ports,
+            Map<Integer, Integer> listenPorts,
+            List<ForwarderPod> pods) {
         List<EndpointPort> slicePorts = ports.stream()
                 .filter(listenPorts::containsKey)
-                .map(p -> new EndpointPortBuilder().withName(portName(p)).withProtocol("TCP")
-                        .withPort(listenPorts.get(p)).build())
+                .map(p -> new EndpointPortBuilder()
+                        .withName(portName(p))
+                        .withProtocol("TCP")
+                        .withPort(listenPorts.get(p))
+                        .build())
                 .toList();
         // Without a listener port the forwarder cannot take the traffic yet: no addresses.
         List<ForwarderPod> usable = slicePorts.isEmpty() ? List.of() : pods;
         Map<String, List<ForwarderPod>> byFamily = new LinkedHashMap<>();
         byFamily.put("IPv4", new ArrayList<>());
         for (ForwarderPod pod : usable) {
-            byFamily.computeIfAbsent(pod.ipv6() ? "IPv6" : "IPv4", f -> new ArrayList<>()).add(pod);
+            byFamily.computeIfAbsent(pod.ipv6() ? "IPv6" : "IPv4", f -> new ArrayList<>())
+                    .add(pod);
         }
         List<EndpointSlice> slices = new ArrayList<>();
         byFamily.forEach((family, familyPods) -> slices.add(new EndpointSliceBuilder()
-                .withMetadata(meta(ep, endpointId, Names.slice(serviceName, family.toLowerCase()), zone, new TreeMap<>(Map.of(
-                        Labels.SLICE_SERVICE_NAME, serviceName,
-                        Labels.SLICE_MANAGED_BY, Labels.SLICE_MANAGED_BY_VALUE))))
+                .withMetadata(meta(
+                        ep,
+                        endpointId,
+                        Names.slice(serviceName, family.toLowerCase()),
+                        zone,
+                        new TreeMap<>(Map.of(
+                                Labels.SLICE_SERVICE_NAME,
+                                serviceName,
+                                Labels.SLICE_MANAGED_BY,
+                                Labels.SLICE_MANAGED_BY_VALUE))))
                 .withAddressType(family)
                 .withPorts(slicePorts)
-                .withEndpoints(familyPods.stream().map(EndpointResources::endpoint).toList())
+                .withEndpoints(
+                        familyPods.stream().map(EndpointResources::endpoint).toList())
                 .build()));
         return slices;
     }
@@ -145,7 +175,11 @@ public final class EndpointResources {
                 .withServing(pod.ready())
                 .withTerminating(pod.terminating())
                 .endConditions()
-                .withNewTargetRef().withKind("Pod").withNamespace(pod.namespace()).withName(pod.name()).endTargetRef();
+                .withNewTargetRef()
+                .withKind("Pod")
+                .withNamespace(pod.namespace())
+                .withName(pod.name())
+                .endTargetRef();
         if (pod.nodeName() != null) {
             b.withNodeName(pod.nodeName());
         }
@@ -155,8 +189,8 @@ public final class EndpointResources {
         return b.build();
     }
 
-    private static ObjectMeta meta(InterfaceEndpoint ep, String endpointId, String name, String zone,
-            Map<String, String> extraLabels) {
+    private static ObjectMeta meta(
+            InterfaceEndpoint ep, String endpointId, String name, String zone, Map<String, String> extraLabels) {
         Map<String, String> labels = new LinkedHashMap<>(Labels.managed(Labels.COMPONENT_ENDPOINT));
         labels.put(Labels.ENDPOINT, ep.getMetadata().getName());
         labels.put(Labels.ENDPOINT_ID, endpointId);

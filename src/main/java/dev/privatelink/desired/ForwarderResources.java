@@ -17,8 +17,7 @@ import java.util.Map;
  * reference: owners cannot cross namespaces, so the labels find them for cleanup.
  */
 public final class ForwarderResources {
-    private ForwarderResources() {
-    }
+    private ForwarderResources() {}
 
     public static final String APP_NAME = "kube-privatelink-forwarder";
     static final int HTTP_PORT = 8080;
@@ -45,7 +44,8 @@ public final class ForwarderResources {
     }
 
     public static ForwarderConfig config(ConfigMap configMap) {
-        String json = configMap == null || configMap.getData() == null ? null
+        String json = configMap == null || configMap.getData() == null
+                ? null
                 : configMap.getData().get(ForwarderConfig.DATA_KEY);
         if (json == null) {
             return new ForwarderConfig(null);
@@ -71,39 +71,58 @@ public final class ForwarderResources {
                 .endMetadata()
                 .withNewSpec()
                 .withReplicas(fwd.replicas())
-                .withNewSelector().withMatchLabels(selectorLabels(consumerNamespace)).endSelector()
+                .withNewSelector()
+                .withMatchLabels(selectorLabels(consumerNamespace))
+                .endSelector()
                 .withNewTemplate()
-                .withNewMetadata().withLabels(labels).endMetadata()
+                .withNewMetadata()
+                .withLabels(labels)
+                .endMetadata()
                 .withNewSpec()
                 .withServiceAccountName(fwd.serviceAccount())
                 .withTerminationGracePeriodSeconds(30L)
                 .withNewSecurityContext()
                 .withRunAsNonRoot(true)
-                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                .withNewSeccompProfile()
+                .withType("RuntimeDefault")
+                .endSeccompProfile()
                 .endSecurityContext()
                 .addNewTopologySpreadConstraint()
                 .withMaxSkew(1)
                 .withTopologyKey(Labels.ZONE_NODE_LABEL)
                 .withWhenUnsatisfiable("ScheduleAnyway")
-                .withNewLabelSelector().withMatchLabels(selectorLabels(consumerNamespace)).endLabelSelector()
+                .withNewLabelSelector()
+                .withMatchLabels(selectorLabels(consumerNamespace))
+                .endLabelSelector()
                 .endTopologySpreadConstraint()
                 .addNewTopologySpreadConstraint()
                 .withMaxSkew(1)
                 .withTopologyKey("kubernetes.io/hostname")
                 .withWhenUnsatisfiable("ScheduleAnyway")
-                .withNewLabelSelector().withMatchLabels(selectorLabels(consumerNamespace)).endLabelSelector()
+                .withNewLabelSelector()
+                .withMatchLabels(selectorLabels(consumerNamespace))
+                .endLabelSelector()
                 .endTopologySpreadConstraint()
                 .addNewContainer()
                 .withName("forwarder")
                 .withImage(fwd.image())
                 .withArgs("forwarder", "--config-map", name, "--namespace", settings.namespace())
-                .addNewPort().withName("http").withContainerPort(HTTP_PORT).endPort()
+                .addNewPort()
+                .withName("http")
+                .withContainerPort(HTTP_PORT)
+                .endPort()
                 .withNewReadinessProbe()
-                .withNewHttpGet().withPath(READINESS_PATH).withPort(new IntOrString("http")).endHttpGet()
+                .withNewHttpGet()
+                .withPath(READINESS_PATH)
+                .withPort(new IntOrString("http"))
+                .endHttpGet()
                 .withPeriodSeconds(2)
                 .endReadinessProbe()
                 .withNewLivenessProbe()
-                .withNewHttpGet().withPath("/q/health/live").withPort(new IntOrString("http")).endHttpGet()
+                .withNewHttpGet()
+                .withPath("/q/health/live")
+                .withPort(new IntOrString("http"))
+                .endHttpGet()
                 .withPeriodSeconds(10)
                 .endLivenessProbe()
                 .withNewResources()
@@ -114,12 +133,21 @@ public final class ForwarderResources {
                 .withNewSecurityContext()
                 .withAllowPrivilegeEscalation(false)
                 .withReadOnlyRootFilesystem(true)
-                .withNewCapabilities().addToDrop("ALL").endCapabilities()
+                .withNewCapabilities()
+                .addToDrop("ALL")
+                .endCapabilities()
                 .endSecurityContext()
                 // Netty unpacks its native transport into /tmp; the root filesystem is read-only.
-                .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
+                .addNewVolumeMount()
+                .withName("tmp")
+                .withMountPath("/tmp")
+                .endVolumeMount()
                 .endContainer()
-                .addNewVolume().withName("tmp").withNewEmptyDir().endEmptyDir().endVolume()
+                .addNewVolume()
+                .withName("tmp")
+                .withNewEmptyDir()
+                .endEmptyDir()
+                .endVolume()
                 .endSpec()
                 .endTemplate()
                 .endSpec()

@@ -16,14 +16,11 @@ import java.util.Set;
  * new route takes the lowest free port of the range.
  */
 public final class ForwarderRoutes {
-    private ForwarderRoutes() {
-    }
+    private ForwarderRoutes() {}
 
-    public record Result(ForwarderConfig config, List<RouteSource> unplaced) {
-    }
+    public record Result(ForwarderConfig config, List<RouteSource> unplaced) {}
 
-    private record Key(String endpointId, int endpointPort) {
-    }
+    private record Key(String endpointId, int endpointPort) {}
 
     public static Result assign(List<RouteSource> sources, ForwarderConfig previous, int firstPort, int lastPort) {
         Map<Key, Integer> kept = new HashMap<>();
@@ -57,9 +54,10 @@ public final class ForwarderRoutes {
             taken.add(next);
             ports.put(s, next);
         }
-        List<Route> routes = ordered.stream().filter(ports::containsKey)
-                .map(s -> new Route(s.endpointId(), s.endpointPort(), ports.get(s), s.upstreams(), s.proxyProtocol(),
-                        s.state()))
+        List<Route> routes = ordered.stream()
+                .filter(ports::containsKey)
+                .map(s -> new Route(
+                        s.endpointId(), s.endpointPort(), ports.get(s), s.upstreams(), s.proxyProtocol(), s.state()))
                 .sorted(Comparator.comparingInt(Route::listenPort))
                 .toList();
         return new Result(new ForwarderConfig(routes), unplaced);

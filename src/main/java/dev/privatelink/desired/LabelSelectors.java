@@ -7,8 +7,7 @@ import java.util.Map;
 
 /** Kubernetes label selector semantics: matchLabels and matchExpressions, all of them. */
 public final class LabelSelectors {
-    private LabelSelectors() {
-    }
+    private LabelSelectors() {}
 
     /** An empty selector matches everything, as in Kubernetes; a null one matches nothing. */
     public static boolean matches(LabelSelector selector, Map<String, String> labels) {

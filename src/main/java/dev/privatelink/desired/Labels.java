@@ -5,8 +5,7 @@ import java.util.Map;
 
 /** Label and annotation keys the operator puts on what it creates, in one place. */
 public final class Labels {
-    private Labels() {
-    }
+    private Labels() {}
 
     public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
     public static final String MANAGED_BY_VALUE = "kube-privatelink";
@@ -18,6 +17,7 @@ public final class Labels {
 
     /** On endpoint Services and slices: the InterfaceEndpoint they belong to. */
     public static final String ENDPOINT = "privatelink.dev/endpoint";
+
     public static final String ENDPOINT_ID = "privatelink.dev/endpoint-id";
     /** On endpoint Services and slices: the zone a zonal Service serves; absent on the regional one. */
     public static final String ZONE = "privatelink.dev/zone";

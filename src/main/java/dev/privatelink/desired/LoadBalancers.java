@@ -8,6 +8,7 @@ import dev.privatelink.forwarder.ForwarderConfig.Upstream;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -20,8 +21,7 @@ import java.util.stream.Collectors;
 
 /** Resolves an endpoint service's load balancers into offered ports and upstream addresses. */
 public final class LoadBalancers {
-    private LoadBalancers() {
-    }
+    private LoadBalancers() {}
 
     /**
      * @param resolved  whether every load balancer exists, is this service's to use and has every offered port
@@ -30,7 +30,11 @@ public final class LoadBalancers {
      * @param ports     the offered ports, ascending (empty unless resolved)
      * @param upstreams per offered port, the load balancers' addresses with their weights
      */
-    public record Resolution(boolean resolved, String reason, String message, List<Integer> ports,
+    public record Resolution(
+            boolean resolved,
+            String reason,
+            String message,
+            List<Integer> ports,
             Map<Integer, List<Upstream>> upstreams) {
 
         static Resolution failed(String reason, String message) {
@@ -42,16 +46,19 @@ public final class LoadBalancers {
      * @param services    the Services of the endpoint service's namespace, by name
      * @param claimedBy   for a Service name, the endpoint service that owns it if that is another one
      */
-    public static Resolution resolve(EndpointService es, Function<String, Optional<Service>> services,
-            Function<String, Optional<String>> claimedBy, String clusterDomain) {
+    public static Resolution resolve(
+            EndpointService es,
+            Function<String, Optional<Service>> services,
+            Function<String, Optional<String>> claimedBy,
+            String clusterDomain) {
         List<LoadBalancerRef> refs = es.getSpec().getLoadBalancers();
         List<String> problems = new ArrayList<>();
         Map<LoadBalancerRef, Service> found = new LinkedHashMap<>();
         String reason = null;
         for (LoadBalancerRef ref : refs) {
             // A Service on its way out is no load balancer any more.
-            Optional<Service> service = services.apply(ref.getName())
-                    .filter(s -> s.getMetadata().getDeletionTimestamp() == null);
+            Optional<Service> service =
+                    services.apply(ref.getName()).filter(s -> s.getMetadata().getDeletionTimestamp() == null);
             Optional<String> owner = claimedBy.apply(ref.getName());
             if (service.isEmpty()) {
                 reason = reason == null ? Reasons.LOAD_BALANCER_NOT_FOUND : reason;
@@ -71,10 +78,11 @@ public final class LoadBalancers {
         found.forEach((ref, svc) -> portsOf.put(ref, tcpPorts(svc)));
         List<Integer> offered = offeredPorts(es, portsOf);
         for (var e : portsOf.entrySet()) {
-            List<Integer> missing = offered.stream().filter(p -> !e.getValue().contains(p)).toList();
+            List<Integer> missing =
+                    offered.stream().filter(p -> !e.getValue().contains(p)).toList();
             if (!missing.isEmpty()) {
-                problems.add("Service " + e.getKey().getName() + " has no TCP port " + join(missing)
-                        + " (it has " + (e.getValue().isEmpty() ? "none" : join(e.getValue())) + ")");
+                problems.add("Service " + e.getKey().getName() + " has no TCP port " + join(missing) + " (it has "
+                        + (e.getValue().isEmpty() ? "none" : join(e.getValue())) + ")");
             }
         }
         if (offered.isEmpty()) {
@@ -94,10 +102,14 @@ public final class LoadBalancers {
             });
             upstreams.put(port, List.copyOf(list));
         }
-        return new Resolution(true, Reasons.RESOLVED,
-                "load balancers " + found.keySet().stream().map(LoadBalancerRef::getName).collect(Collectors.joining(", "))
+        return new Resolution(
+                true,
+                Reasons.RESOLVED,
+                "load balancers "
+                        + found.keySet().stream().map(LoadBalancerRef::getName).collect(Collectors.joining(", "))
                         + " offer port(s) " + join(offered),
-                offered, upstreams);
+                offered,
+                upstreams);
     }
 
     private static List<Integer> offeredPorts(EndpointService es, Map<LoadBalancerRef, Set<Integer>> portsOf) {
@@ -140,7 +152,7 @@ public final class LoadBalancers {
         return svc.getMetadata().getName() + "." + svc.getMetadata().getNamespace() + ".svc." + clusterDomain;
     }
 
-    private static String join(java.util.Collection<Integer> ports) {
+    private static String join(Collection<Integer> ports) {
         return new LinkedHashSet<>(ports).stream().map(String::valueOf).collect(Collectors.joining(", "));
     }
 }

@@ -5,8 +5,7 @@ import java.util.Locale;
 
 /** Names of the objects the operator creates, kept within Kubernetes' length limits. */
 public final class Names {
-    private Names() {
-    }
+    private Names() {}
 
     private static final int DNS_LABEL_MAX = 63;
     /** Deployment names longer than this make pod names that exceed a DNS label. */

@@ -7,15 +7,14 @@ import java.util.Map;
 
 /** Whether the permissions of one endpoint service grant a consumer namespace, and how. */
 public final class Permissions {
-    private Permissions() {
-    }
+    private Permissions() {}
 
     public record Grant(boolean permitted, boolean autoAccept) {
         static final Grant NONE = new Grant(false, false);
     }
 
-    public static Grant evaluate(Collection<ServicePermission> permissions, String consumerNamespace,
-            Map<String, String> namespaceLabels) {
+    public static Grant evaluate(
+            Collection<ServicePermission> permissions, String consumerNamespace, Map<String, String> namespaceLabels) {
         boolean permitted = false;
         boolean autoAccept = false;
         for (ServicePermission permission : permissions) {
@@ -34,7 +33,8 @@ public final class Permissions {
 
     static boolean grants(Principal principal, String namespace, Map<String, String> labels) {
         if (principal.getNamespace() != null) {
-            return "*".equals(principal.getNamespace()) || principal.getNamespace().equals(namespace);
+            return "*".equals(principal.getNamespace())
+                    || principal.getNamespace().equals(namespace);
         }
         return LabelSelectors.matches(principal.getNamespaceSelector(), labels);
     }

@@ -11,26 +11,31 @@ import java.util.Comparator;
  * evict an endpoint that carries traffic); among equals the oldest, then the first by name, wins.
  */
 public final class Quota {
-    private Quota() {
-    }
+    private Quota() {}
 
-    private static final Comparator<InterfaceEndpoint> PRECEDENCE = Comparator
-            .comparing((InterfaceEndpoint ep) -> !admitted(ep))
-            .thenComparing(ep -> ep.getMetadata().getCreationTimestamp(), Comparator.nullsLast(Comparator.naturalOrder()))
+    private static final Comparator<InterfaceEndpoint> PRECEDENCE = Comparator.comparing(
+                    (InterfaceEndpoint ep) -> !admitted(ep))
+            .thenComparing(
+                    ep -> ep.getMetadata().getCreationTimestamp(), Comparator.nullsLast(Comparator.naturalOrder()))
             .thenComparing(ep -> ep.getMetadata().getName());
 
-    public static boolean within(InterfaceEndpoint endpoint, Collection<InterfaceEndpoint> namespaceEndpoints,
-            int quota) {
+    public static boolean within(
+            InterfaceEndpoint endpoint, Collection<InterfaceEndpoint> namespaceEndpoints, int quota) {
         long ahead = namespaceEndpoints.stream()
                 .filter(other -> other.getMetadata().getDeletionTimestamp() == null)
-                .filter(other -> !other.getMetadata().getName().equals(endpoint.getMetadata().getName()))
+                .filter(other -> !other.getMetadata()
+                        .getName()
+                        .equals(endpoint.getMetadata().getName()))
                 .filter(other -> PRECEDENCE.compare(other, endpoint) < 0)
                 .count();
         return ahead < quota;
     }
 
     static boolean admitted(InterfaceEndpoint ep) {
-        return ep.getStatus() != null && ep.getStatus().condition(ConditionTypes.ACCEPTED)
-                .map(c -> c.isTrue()).orElse(false);
+        return ep.getStatus() != null
+                && ep.getStatus()
+                        .condition(ConditionTypes.ACCEPTED)
+                        .map(c -> c.isTrue())
+                        .orElse(false);
     }
 }

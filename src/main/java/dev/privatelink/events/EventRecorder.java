@@ -31,7 +31,8 @@ public final class EventRecorder {
         var event = new EventBuilder()
                 .withNewMetadata()
                 .withName(about.getMetadata().getName() + "."
-                        + Long.toHexString(ThreadLocalRandom.current().nextLong()).toLowerCase(Locale.ROOT))
+                        + Long.toHexString(ThreadLocalRandom.current().nextLong())
+                                .toLowerCase(Locale.ROOT))
                 .withNamespace(about.getMetadata().getNamespace())
                 .endMetadata()
                 .withInvolvedObject(new ObjectReferenceBuilder()
@@ -44,7 +45,9 @@ public final class EventRecorder {
                 .withType(type)
                 .withReason(reason)
                 .withMessage(message)
-                .withNewSource().withComponent(COMPONENT).endSource()
+                .withNewSource()
+                .withComponent(COMPONENT)
+                .endSource()
                 .withReportingComponent(COMPONENT)
                 .withFirstTimestamp(now)
                 .withLastTimestamp(now)
@@ -54,8 +57,12 @@ public final class EventRecorder {
             client.v1().events().resource(event).create();
         } catch (KubernetesClientException e) {
             // An event is a courtesy; failing to record one must not fail the reconcile.
-            LOG.warnf("could not record event %s on %s/%s: %s", reason, about.getMetadata().getNamespace(),
-                    about.getMetadata().getName(), e.getMessage());
+            LOG.warnf(
+                    "could not record event %s on %s/%s: %s",
+                    reason,
+                    about.getMetadata().getNamespace(),
+                    about.getMetadata().getName(),
+                    e.getMessage());
         }
     }
 }

@@ -34,30 +34,33 @@ public final class ConfigMapSource implements AutoCloseable {
         this(client, namespace, name, sink, RESYNC);
     }
 
-    ConfigMapSource(KubernetesClient client, String namespace, String name, Consumer<ForwarderConfig> sink,
-            Duration resync) {
+    ConfigMapSource(
+            KubernetesClient client, String namespace, String name, Consumer<ForwarderConfig> sink, Duration resync) {
         this.description = "ConfigMap " + namespace + "/" + name;
         this.sink = sink;
-        this.informer = client.configMaps().inNamespace(namespace).withName(name).runnableInformer(resync.toMillis());
-        informer.addEventHandlerWithResyncPeriod(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(ConfigMap configMap) {
-                offer(configMap);
-            }
+        this.informer =
+                client.configMaps().inNamespace(namespace).withName(name).runnableInformer(resync.toMillis());
+        informer.addEventHandlerWithResyncPeriod(
+                new ResourceEventHandler<>() {
+                    @Override
+                    public void onAdd(ConfigMap configMap) {
+                        offer(configMap);
+                    }
 
-            @Override
-            public void onUpdate(ConfigMap before, ConfigMap after) {
-                offer(after);
-            }
+                    @Override
+                    public void onUpdate(ConfigMap before, ConfigMap after) {
+                        offer(after);
+                    }
 
-            @Override
-            public void onDelete(ConfigMap configMap, boolean finalStateUnknown) {
-                LOG.warnf("%s was deleted; serving the last config until it is back", description);
-            }
-        }, resync.toMillis());
+                    @Override
+                    public void onDelete(ConfigMap configMap, boolean finalStateUnknown) {
+                        LOG.warnf("%s was deleted; serving the last config until it is back", description);
+                    }
+                },
+                resync.toMillis());
         informer.exceptionHandler((started, error) -> {
-            LOG.warnf("watching %s failed (%s); serving the last config and trying again", description,
-                    error.toString());
+            LOG.warnf(
+                    "watching %s failed (%s); serving the last config and trying again", description, error.toString());
             return true;
         });
     }
@@ -78,13 +81,17 @@ public final class ConfigMapSource implements AutoCloseable {
         try {
             config = ForwarderConfig.fromJson(json);
         } catch (IllegalArgumentException e) {
-            LOG.errorf("%s (resourceVersion %s) is not usable, keeping the last config: %s", description,
-                    configMap.getMetadata().getResourceVersion(), e.getMessage());
+            LOG.errorf(
+                    "%s (resourceVersion %s) is not usable, keeping the last config: %s",
+                    description, configMap.getMetadata().getResourceVersion(), e.getMessage());
             return;
         }
         if (!config.equals(last)) {
-            LOG.infof("applying %s (resourceVersion %s): %d routes", description,
-                    configMap.getMetadata().getResourceVersion(), config.routes().size());
+            LOG.infof(
+                    "applying %s (resourceVersion %s): %d routes",
+                    description,
+                    configMap.getMetadata().getResourceVersion(),
+                    config.routes().size());
         }
         sink.accept(config);
         last = config;

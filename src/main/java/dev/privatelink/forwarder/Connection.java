@@ -65,8 +65,11 @@ final class Connection implements Relay.Events, UpstreamDialer.Callback {
             finish(CloseReason.UPSTREAM_UNAVAILABLE);
             return;
         }
-        dialer.dial(client.eventLoop(), order,
-                () -> new Relay(Side.UPSTREAM, this, plan.metrics().bytesUpstreamToClient, client), this);
+        dialer.dial(
+                client.eventLoop(),
+                order,
+                () -> new Relay(Side.UPSTREAM, this, plan.metrics().bytesUpstreamToClient, client),
+                this);
     }
 
     /** Ends the connection from any thread. */
@@ -89,8 +92,10 @@ final class Connection implements Relay.Events, UpstreamDialer.Callback {
         state = ConnectionState.FORWARDING;
         if (plan.route().proxyProtocol() == ProxyProtocol.V2) {
             // flushed at once: with a protocol where the server speaks first the client may send nothing
-            byte[] header = ProxyProtocolV2.header((InetSocketAddress) client.remoteAddress(),
-                    (InetSocketAddress) client.localAddress(), plan.route().endpointId());
+            byte[] header = ProxyProtocolV2.header(
+                    (InetSocketAddress) client.remoteAddress(),
+                    (InetSocketAddress) client.localAddress(),
+                    plan.route().endpointId());
             upstream.writeAndFlush(Unpooled.wrappedBuffer(header), upstream.voidPromise());
         }
         scheduleIdleCheck(idleTimeoutNanos);

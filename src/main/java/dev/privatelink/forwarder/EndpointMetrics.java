@@ -32,27 +32,43 @@ final class EndpointMetrics {
 
     EndpointMetrics(MeterRegistry registry, String endpointId) {
         Tags tags = Tags.of(ENDPOINT_TAG, endpointId);
-        bytesClientToUpstream = Counter.builder(PREFIX + "bytes").baseUnit("bytes")
+        bytesClientToUpstream = Counter.builder(PREFIX + "bytes")
+                .baseUnit("bytes")
                 .description("Bytes forwarded, by direction")
-                .tags(tags).tag("direction", "client_to_upstream").register(registry);
-        bytesUpstreamToClient = Counter.builder(PREFIX + "bytes").baseUnit("bytes")
+                .tags(tags)
+                .tag("direction", "client_to_upstream")
+                .register(registry);
+        bytesUpstreamToClient = Counter.builder(PREFIX + "bytes")
+                .baseUnit("bytes")
                 .description("Bytes forwarded, by direction")
-                .tags(tags).tag("direction", "upstream_to_client").register(registry);
+                .tags(tags)
+                .tag("direction", "upstream_to_client")
+                .register(registry);
         newConnections = Counter.builder(PREFIX + "connections.new")
-                .description("Connections accepted").tags(tags).register(registry);
+                .description("Connections accepted")
+                .tags(tags)
+                .register(registry);
         refused = Counter.builder(PREFIX + "connections.refused")
                 .description("Connections refused because the route was closing or over its limit")
-                .tags(tags).register(registry);
+                .tags(tags)
+                .register(registry);
         resets = Counter.builder(PREFIX + "connections.reset")
                 .description("Connections ended by a reset, sent or received")
-                .tags(tags).register(registry);
+                .tags(tags)
+                .register(registry);
         upstreamConnectFailures = Counter.builder(PREFIX + "upstream.connect.failures")
                 .description("Failed connection attempts to an upstream (each may fail over to the next)")
-                .tags(tags).register(registry);
+                .tags(tags)
+                .register(registry);
         duration = Timer.builder(PREFIX + "connection.duration")
-                .description("How long connections lasted").tags(tags).register(registry);
+                .description("How long connections lasted")
+                .tags(tags)
+                .register(registry);
         Gauge.builder(PREFIX + "connections.active", active, AtomicInteger::get)
-                .description("Connections open now").tags(tags).strongReference(true).register(registry);
+                .description("Connections open now")
+                .tags(tags)
+                .strongReference(true)
+                .register(registry);
     }
 
     void opened() {

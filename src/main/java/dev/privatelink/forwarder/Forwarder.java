@@ -69,14 +69,14 @@ public final class Forwarder implements AutoCloseable {
      * @param sharedGroup event loops of {@code transport} to run on, left running by {@link #close};
      *                    {@code null} for a group of this forwarder's own
      */
-    public Forwarder(ForwarderSettings settings, MeterRegistry registry, Transport transport,
-            EventLoopGroup sharedGroup) {
+    public Forwarder(
+            ForwarderSettings settings, MeterRegistry registry, Transport transport, EventLoopGroup sharedGroup) {
         this.settings = settings;
         this.registry = registry;
         this.ownsGroup = sharedGroup == null;
         this.group = ownsGroup
-                ? transport.newGroup(Runtime.getRuntime().availableProcessors(),
-                        new DefaultThreadFactory("forwarder", true))
+                ? transport.newGroup(
+                        Runtime.getRuntime().availableProcessors(), new DefaultThreadFactory("forwarder", true))
                 : sharedGroup;
         this.resolver = new DnsAddressResolverGroup(
                 new DnsNameResolverBuilder().datagramChannelType(transport.datagramChannelType()));
@@ -84,8 +84,8 @@ public final class Forwarder implements AutoCloseable {
         // setting it again would cost a syscall per socket. No SO_KEEPALIVE: the idle timeout
         // already ends connections to peers that went away, and each option is a syscall on the
         // path of every new connection.
-        WriteBufferWaterMark waterMark = new WriteBufferWaterMark(settings.writeBufferLowMark(),
-                settings.writeBufferHighMark());
+        WriteBufferWaterMark waterMark =
+                new WriteBufferWaterMark(settings.writeBufferLowMark(), settings.writeBufferHighMark());
         this.serverTemplate = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannelType())
@@ -100,7 +100,8 @@ public final class Forwarder implements AutoCloseable {
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis()));
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
+                        settings.connectTimeout().toMillis()));
     }
 
     /**
@@ -118,12 +119,16 @@ public final class Forwarder implements AutoCloseable {
             }
         }
         // close first, so that a port moving from one endpoint to another is free to bind again
-        for (Iterator<Map.Entry<Integer, RouteListener>> it = listeners.entrySet().iterator(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<Integer, RouteListener>> it =
+                        listeners.entrySet().iterator();
+                it.hasNext(); ) {
             Map.Entry<Integer, RouteListener> entry = it.next();
             Route want = wanted.get(entry.getKey());
-            if (want == null || !want.endpointId().equals(entry.getValue().plan().route().endpointId())) {
-                LOG.infof("closing listener %d of endpoint %s", entry.getKey(),
-                        entry.getValue().plan().route().endpointId());
+            if (want == null
+                    || !want.endpointId().equals(entry.getValue().plan().route().endpointId())) {
+                LOG.infof(
+                        "closing listener %d of endpoint %s",
+                        entry.getKey(), entry.getValue().plan().route().endpointId());
                 entry.getValue().closeNow(CloseReason.ROUTE_CLOSED);
                 it.remove();
             }
@@ -132,9 +137,11 @@ public final class Forwarder implements AutoCloseable {
         for (Route route : wanted.values()) {
             RouteListener listener = listeners.get(route.listenPort());
             if (listener == null) {
-                open(route).ifPresentOrElse(l -> listeners.put(route.listenPort(), l),
-                        () -> failures.add("listener " + route.listenPort() + " of endpoint "
-                                + route.endpointId() + " could not bind"));
+                open(route)
+                        .ifPresentOrElse(
+                                l -> listeners.put(route.listenPort(), l),
+                                () -> failures.add("listener " + route.listenPort() + " of endpoint "
+                                        + route.endpointId() + " could not bind"));
             } else if (!listener.plan().route().equals(route)) {
                 listener.update(plan(route));
             }
@@ -158,8 +165,8 @@ public final class Forwarder implements AutoCloseable {
     }
 
     private RoutePlan plan(Route route) {
-        EndpointMetrics endpointMetrics = metrics.computeIfAbsent(route.endpointId(),
-                id -> new EndpointMetrics(registry, id));
+        EndpointMetrics endpointMetrics =
+                metrics.computeIfAbsent(route.endpointId(), id -> new EndpointMetrics(registry, id));
         return new RoutePlan(route, UpstreamOrder.of(route.upstreams()), endpointMetrics);
     }
 
@@ -180,12 +187,16 @@ public final class Forwarder implements AutoCloseable {
 
     /** Live connections across all routes. */
     public synchronized int connectionCount() {
-        return listeners.values().stream().mapToInt(RouteListener::connectionCount).sum();
+        return listeners.values().stream()
+                .mapToInt(RouteListener::connectionCount)
+                .sum();
     }
 
     /** Bytes read from one side and not yet written to the other, across all connections. */
     synchronized long bufferedBytes() {
-        return listeners.values().stream().mapToLong(RouteListener::bufferedBytes).sum();
+        return listeners.values().stream()
+                .mapToLong(RouteListener::bufferedBytes)
+                .sum();
     }
 
     /**

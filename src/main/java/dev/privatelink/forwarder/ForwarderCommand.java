@@ -23,7 +23,10 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** The data plane role: in a cluster from a watched ConfigMap, or standalone with one route. */
-@Command(name = "forwarder", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "forwarder",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = {
             "Forward TCP for interface endpoints.",
             "In a cluster:  forwarder --config-map NAME [--namespace NS]",
@@ -39,50 +42,84 @@ public class ForwarderCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--config-map", paramLabel = "NAME",
-            description = "Serve the routes in this ConfigMap (key " + ForwarderConfig.DATA_KEY + "), watched through the API.")
+    @Option(
+            names = "--config-map",
+            paramLabel = "NAME",
+            description = "Serve the routes in this ConfigMap (key " + ForwarderConfig.DATA_KEY
+                    + "), watched through the API.")
     String configMap;
 
-    @Option(names = "--namespace", paramLabel = "NS",
+    @Option(
+            names = "--namespace",
+            paramLabel = "NS",
             description = "Namespace of the ConfigMap (default: the client's namespace, i.e. the pod's).")
     String namespace;
 
-    @Option(names = "--listen", paramLabel = "HOST:PORT", converter = HostPortConverter.class,
+    @Option(
+            names = "--listen",
+            paramLabel = "HOST:PORT",
+            converter = HostPortConverter.class,
             description = "Standalone: the one listener.")
     HostPort listen;
 
-    @Option(names = "--upstream", paramLabel = "HOST:PORT", split = ",", converter = HostPortConverter.class,
+    @Option(
+            names = "--upstream",
+            paramLabel = "HOST:PORT",
+            split = ",",
+            converter = HostPortConverter.class,
             description = "Standalone: where to forward to; several are chosen at random and fail over.")
     List<HostPort> upstreams;
 
-    @Option(names = "--proxy-protocol", paramLabel = "none|v2", defaultValue = "none",
+    @Option(
+            names = "--proxy-protocol",
+            paramLabel = "none|v2",
+            defaultValue = "none",
             converter = ProxyProtocolConverter.class,
             description = "Standalone: send a PROXY protocol v2 header to the upstream (default: ${DEFAULT-VALUE}).")
     ProxyProtocol proxyProtocol;
 
-    @Option(names = "--endpoint-id", paramLabel = "ID",
+    @Option(
+            names = "--endpoint-id",
+            paramLabel = "ID",
             description = "Standalone: the endpoint ID for the PROXY v2 TLV and the metrics.")
     String endpointId;
 
-    @Option(names = "--bind-address", paramLabel = "ADDRESS", defaultValue = "0.0.0.0",
+    @Option(
+            names = "--bind-address",
+            paramLabel = "ADDRESS",
+            defaultValue = "0.0.0.0",
             description = "In a cluster: the address every listener binds to (default: ${DEFAULT-VALUE}).")
     String bindAddress;
 
-    @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "5s",
-            converter = DurationConverter.class, description = "Per upstream attempt (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--connect-timeout",
+            paramLabel = "DURATION",
+            defaultValue = "5s",
+            converter = DurationConverter.class,
+            description = "Per upstream attempt (default: ${DEFAULT-VALUE}).")
     Duration connectTimeout;
 
-    @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "350s",
+    @Option(
+            names = "--idle-timeout",
+            paramLabel = "DURATION",
+            defaultValue = "350s",
             converter = DurationConverter.class,
-            description = "Close connections silent both ways for this long (default: ${DEFAULT-VALUE}, as PrivateLink).")
+            description =
+                    "Close connections silent both ways for this long (default: ${DEFAULT-VALUE}, as PrivateLink).")
     Duration idleTimeout;
 
-    @Option(names = "--drain-timeout", paramLabel = "DURATION", defaultValue = "20s",
+    @Option(
+            names = "--drain-timeout",
+            paramLabel = "DURATION",
+            defaultValue = "20s",
             converter = DurationConverter.class,
             description = "On SIGTERM, how long live connections may finish (default: ${DEFAULT-VALUE}).")
     Duration drainTimeout;
 
-    @Option(names = "--max-connections-per-route", paramLabel = "N", defaultValue = "100000",
+    @Option(
+            names = "--max-connections-per-route",
+            paramLabel = "N",
+            defaultValue = "100000",
             description = "Refuse (reset) connections of a route beyond this many (default: ${DEFAULT-VALUE}).")
     int maxConnectionsPerRoute;
 
@@ -99,7 +136,8 @@ public class ForwarderCommand implements Callable<Integer> {
     public Integer call() {
         boolean standalone = listen != null || upstreams != null;
         if (standalone == (configMap != null)) {
-            throw new ParameterException(spec.commandLine(),
+            throw new ParameterException(
+                    spec.commandLine(),
                     "give either --config-map NAME, or --listen HOST:PORT with --upstream HOST:PORT[,...]");
         }
         return standalone ? runStandalone() : runFromConfigMap();
@@ -113,9 +151,13 @@ public class ForwarderCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--proxy-protocol v2 needs --endpoint-id");
         }
         String id = endpointId == null ? STANDALONE_ENDPOINT_ID : endpointId;
-        Route route = new Route(id, listen.port(), listen.port(),
+        Route route = new Route(
+                id,
+                listen.port(),
+                listen.port(),
                 upstreams.stream().map(u -> new Upstream(u.host(), u.port(), 1)).toList(),
-                proxyProtocol, RouteState.ACTIVE);
+                proxyProtocol,
+                RouteState.ACTIVE);
         Forwarder forwarder = new Forwarder(settings(listen.host()), registry);
         Forwarder.Applied applied = forwarder.apply(new ForwarderConfig(List.of(route)));
         if (!applied.complete()) {

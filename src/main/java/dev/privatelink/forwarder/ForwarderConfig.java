@@ -20,8 +20,8 @@ public record ForwarderConfig(List<Route> routes) {
 
     // Unknown fields are ignored so that an operator newer than its forwarders can add fields
     // without stopping them (they keep serving what they understand during a rolling upgrade).
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    private static final ObjectMapper JSON =
+            new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     public ForwarderConfig {
         routes = routes == null ? List.of() : List.copyOf(routes);
@@ -37,8 +37,13 @@ public record ForwarderConfig(List<Route> routes) {
      * @param proxyProtocol whether a PROXY protocol v2 header precedes the client's bytes
      * @param state         whether the route forwards or refuses
      */
-    public record Route(String endpointId, int endpointPort, int listenPort, List<Upstream> upstreams,
-            ProxyProtocol proxyProtocol, RouteState state) {
+    public record Route(
+            String endpointId,
+            int endpointPort,
+            int listenPort,
+            List<Upstream> upstreams,
+            ProxyProtocol proxyProtocol,
+            RouteState state) {
         public Route {
             upstreams = upstreams == null ? List.of() : List.copyOf(upstreams);
             proxyProtocol = proxyProtocol == null ? ProxyProtocol.NONE : proxyProtocol;
@@ -47,13 +52,18 @@ public record ForwarderConfig(List<Route> routes) {
     }
 
     /** One load balancer address; a higher weight receives proportionally more connections. */
-    public record Upstream(String host, int port, int weight) {
+    public record Upstream(String host, int port, int weight) {}
+
+    public enum ProxyProtocol {
+        NONE,
+        V2
     }
 
-    public enum ProxyProtocol { NONE, V2 }
-
     /** A suspended route has no listener and no connections; it stays in the config so resume is instant. */
-    public enum RouteState { ACTIVE, SUSPENDED }
+    public enum RouteState {
+        ACTIVE,
+        SUSPENDED
+    }
 
     /**
      * Parses the JSON form the operator writes.

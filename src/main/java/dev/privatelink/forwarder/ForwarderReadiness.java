@@ -1,12 +1,12 @@
 package dev.privatelink.forwarder;
 
 import dev.privatelink.forwarder.ForwarderRuntime.Phase;
+import io.smallrye.health.api.HealthGroup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
-import io.smallrye.health.api.HealthGroup;
 
 /**
  * Ready only while the forwarder serves every active route of its config, so that the

@@ -12,8 +12,13 @@ import java.time.Duration;
  * @param writeBufferLowMark     bytes queued towards one side below which reading the other resumes
  * @param writeBufferHighMark    bytes queued towards one side above which reading the other pauses
  */
-public record ForwarderSettings(String bindAddress, Duration connectTimeout, Duration idleTimeout,
-        int maxConnectionsPerRoute, int writeBufferLowMark, int writeBufferHighMark) {
+public record ForwarderSettings(
+        String bindAddress,
+        Duration connectTimeout,
+        Duration idleTimeout,
+        int maxConnectionsPerRoute,
+        int writeBufferLowMark,
+        int writeBufferHighMark) {
 
     /** PrivateLink's idle timeout for TCP. */
     public static final Duration PRIVATELINK_IDLE_TIMEOUT = Duration.ofSeconds(350);
@@ -34,27 +39,27 @@ public record ForwarderSettings(String bindAddress, Duration connectTimeout, Dur
     }
 
     public static ForwarderSettings defaults() {
-        return new ForwarderSettings("0.0.0.0", Duration.ofSeconds(5), PRIVATELINK_IDLE_TIMEOUT,
-                Integer.MAX_VALUE, 32 * 1024, 64 * 1024);
+        return new ForwarderSettings(
+                "0.0.0.0", Duration.ofSeconds(5), PRIVATELINK_IDLE_TIMEOUT, Integer.MAX_VALUE, 32 * 1024, 64 * 1024);
     }
 
     public ForwarderSettings withBindAddress(String address) {
-        return new ForwarderSettings(address, connectTimeout, idleTimeout, maxConnectionsPerRoute,
-                writeBufferLowMark, writeBufferHighMark);
+        return new ForwarderSettings(
+                address, connectTimeout, idleTimeout, maxConnectionsPerRoute, writeBufferLowMark, writeBufferHighMark);
     }
 
     public ForwarderSettings withConnectTimeout(Duration timeout) {
-        return new ForwarderSettings(bindAddress, timeout, idleTimeout, maxConnectionsPerRoute,
-                writeBufferLowMark, writeBufferHighMark);
+        return new ForwarderSettings(
+                bindAddress, timeout, idleTimeout, maxConnectionsPerRoute, writeBufferLowMark, writeBufferHighMark);
     }
 
     public ForwarderSettings withIdleTimeout(Duration timeout) {
-        return new ForwarderSettings(bindAddress, connectTimeout, timeout, maxConnectionsPerRoute,
-                writeBufferLowMark, writeBufferHighMark);
+        return new ForwarderSettings(
+                bindAddress, connectTimeout, timeout, maxConnectionsPerRoute, writeBufferLowMark, writeBufferHighMark);
     }
 
     public ForwarderSettings withMaxConnectionsPerRoute(int max) {
-        return new ForwarderSettings(bindAddress, connectTimeout, idleTimeout, max,
-                writeBufferLowMark, writeBufferHighMark);
+        return new ForwarderSettings(
+                bindAddress, connectTimeout, idleTimeout, max, writeBufferLowMark, writeBufferHighMark);
     }
 }

@@ -18,6 +18,7 @@ public final class ProxyProtocolV2 {
     static final byte[] SIGNATURE = {0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A};
     /** Version 2 in the high nibble, command PROXY in the low one. */
     static final int VERSION_2_PROXY = 0x21;
+
     static final int UNSPEC = 0x00;
     static final int TCP_OVER_IPV4 = 0x11;
     static final int TCP_OVER_IPV6 = 0x21;
@@ -28,8 +29,7 @@ public final class ProxyProtocolV2 {
     private static final int IPV4_ADDRESSES = 12;
     private static final int IPV6_ADDRESSES = 36;
 
-    private ProxyProtocolV2() {
-    }
+    private ProxyProtocolV2() {}
 
     /**
      * The header for one connection.
@@ -58,10 +58,8 @@ public final class ProxyProtocolV2 {
             addressLength = 0;
         }
         ByteBuffer out = ByteBuffer.allocate(FIXED_PART + addressLength + vpceTlv.length);
-        out.put(SIGNATURE)
-                .put((byte) VERSION_2_PROXY)
-                .put((byte) family)
-                .putShort((short) (addressLength + vpceTlv.length));
+        out.put(SIGNATURE).put((byte) VERSION_2_PROXY).put((byte) family).putShort((short)
+                (addressLength + vpceTlv.length));
         if (family == TCP_OVER_IPV4) {
             out.put(src.getAddress()).put(dst.getAddress());
         } else if (family == TCP_OVER_IPV6) {

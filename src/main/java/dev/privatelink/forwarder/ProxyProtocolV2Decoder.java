@@ -15,7 +15,11 @@ import java.util.Map;
  */
 public final class ProxyProtocolV2Decoder {
 
-    public record Header(int family, InetSocketAddress source, InetSocketAddress destination, Map<Integer, byte[]> tlvs,
+    public record Header(
+            int family,
+            InetSocketAddress source,
+            InetSocketAddress destination,
+            Map<Integer, byte[]> tlvs,
             int length) {
         /** The endpoint ID from the AWS TLV, checking its subtype. */
         public String vpceId() {
@@ -27,8 +31,7 @@ public final class ProxyProtocolV2Decoder {
         }
     }
 
-    private ProxyProtocolV2Decoder() {
-    }
+    private ProxyProtocolV2Decoder() {}
 
     /**
      * How many bytes the header at the start of {@code bytes} takes, once its fixed part (16 bytes)

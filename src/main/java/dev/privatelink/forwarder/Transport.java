@@ -20,7 +20,9 @@ import java.util.concurrent.ThreadFactory;
  * edge-triggered readiness), NIO elsewhere. Event loop groups and channel types must come from
  * the same transport.
  */
-public record Transport(String name, GroupFactory groupFactory,
+public record Transport(
+        String name,
+        GroupFactory groupFactory,
         Class<? extends ServerSocketChannel> serverChannelType,
         Class<? extends SocketChannel> socketChannelType,
         Class<? extends DatagramChannel> datagramChannelType) {
@@ -35,13 +37,21 @@ public record Transport(String name, GroupFactory groupFactory,
     }
 
     public static Transport epoll() {
-        return new Transport("epoll", EpollEventLoopGroup::new, EpollServerSocketChannel.class,
-                EpollSocketChannel.class, EpollDatagramChannel.class);
+        return new Transport(
+                "epoll",
+                EpollEventLoopGroup::new,
+                EpollServerSocketChannel.class,
+                EpollSocketChannel.class,
+                EpollDatagramChannel.class);
     }
 
     public static Transport nio() {
-        return new Transport("nio", NioEventLoopGroup::new, NioServerSocketChannel.class,
-                NioSocketChannel.class, NioDatagramChannel.class);
+        return new Transport(
+                "nio",
+                NioEventLoopGroup::new,
+                NioServerSocketChannel.class,
+                NioSocketChannel.class,
+                NioDatagramChannel.class);
     }
 
     public EventLoopGroup newGroup(int threads, ThreadFactory threadFactory) {

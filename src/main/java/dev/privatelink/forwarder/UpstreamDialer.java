@@ -34,13 +34,17 @@ final class UpstreamDialer {
     }
 
     /** @param handlers a fresh handler for each attempt's channel (a handler belongs to one pipeline) */
-    void dial(EventLoop loop, List<InetSocketAddress> upstreams, Supplier<ChannelHandler> handlers,
-            Callback callback) {
+    void dial(EventLoop loop, List<InetSocketAddress> upstreams, Supplier<ChannelHandler> handlers, Callback callback) {
         attempt(template.clone(loop), handlers, upstreams, 0, null, callback);
     }
 
-    private void attempt(Bootstrap bootstrap, Supplier<ChannelHandler> handlers, List<InetSocketAddress> upstreams,
-            int index, Throwable lastCause, Callback callback) {
+    private void attempt(
+            Bootstrap bootstrap,
+            Supplier<ChannelHandler> handlers,
+            List<InetSocketAddress> upstreams,
+            int index,
+            Throwable lastCause,
+            Callback callback) {
         if (index == upstreams.size()) {
             callback.exhausted(lastCause);
             return;

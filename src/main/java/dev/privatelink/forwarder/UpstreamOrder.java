@@ -16,8 +16,7 @@ import java.util.random.RandomGenerator;
  */
 final class UpstreamOrder {
 
-    private record Candidate(InetSocketAddress address, int weight) {
-    }
+    private record Candidate(InetSocketAddress address, int weight) {}
 
     private final List<Candidate> candidates;
 
@@ -30,8 +29,8 @@ final class UpstreamOrder {
         List<Candidate> candidates = new ArrayList<>();
         for (Upstream upstream : upstreams) {
             if (!anyWeight || upstream.weight() > 0) {
-                candidates.add(new Candidate(address(upstream.host(), upstream.port()),
-                        anyWeight ? upstream.weight() : 1));
+                candidates.add(
+                        new Candidate(address(upstream.host(), upstream.port()), anyWeight ? upstream.weight() : 1));
             }
         }
         return new UpstreamOrder(List.copyOf(candidates));

@@ -10,8 +10,7 @@ import java.util.HexFormat;
  * same ID, so a lost status never renames it, and a recreated object never reuses one.
  */
 public final class Ids {
-    private Ids() {
-    }
+    private Ids() {}
 
     public static final String ENDPOINT_PREFIX = "vpce-";
     public static final String SERVICE_PREFIX = "vpce-svc-";

@@ -39,8 +39,11 @@ public final class Applier {
         for (T d : desired) {
             apply(d, existing.get(d.getMetadata().getName()));
         }
-        Set<String> wanted = desired.stream().map(d -> d.getMetadata().getName()).collect(Collectors.toSet());
-        current.stream().filter(c -> !wanted.contains(c.getMetadata().getName())).forEach(this::delete);
+        Set<String> wanted =
+                desired.stream().map(d -> d.getMetadata().getName()).collect(Collectors.toSet());
+        current.stream()
+                .filter(c -> !wanted.contains(c.getMetadata().getName()))
+                .forEach(this::delete);
     }
 
     /** Creates {@code desired}, or updates {@code existing} to it if it differs; returns what the cluster holds. */
@@ -69,13 +72,19 @@ public final class Applier {
         }
         desired.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
         keepAllocatedFields(desired, existing);
-        LOG.debugf("updating %s %s/%s", desired.getKind(), desired.getMetadata().getNamespace(),
+        LOG.debugf(
+                "updating %s %s/%s",
+                desired.getKind(),
+                desired.getMetadata().getNamespace(),
                 desired.getMetadata().getName());
         return client.resource(desired).update();
     }
 
     public void delete(HasMetadata existing) {
-        LOG.debugf("deleting %s %s/%s", existing.getKind(), existing.getMetadata().getNamespace(),
+        LOG.debugf(
+                "deleting %s %s/%s",
+                existing.getKind(),
+                existing.getMetadata().getNamespace(),
                 existing.getMetadata().getName());
         client.resource(existing).withGracePeriod(0).delete();
     }

@@ -23,7 +23,8 @@ public final class ControlPlane implements AutoCloseable {
 
     /** The CRD files of {@code crds/}, as the build puts them on the classpath. */
     static final List<String> CRD_RESOURCES = List.of(
-            crdResource(EndpointService.class), crdResource(InterfaceEndpoint.class),
+            crdResource(EndpointService.class),
+            crdResource(InterfaceEndpoint.class),
             crdResource(ServicePermission.class));
 
     private final Operator operator;
@@ -38,8 +39,7 @@ public final class ControlPlane implements AutoCloseable {
 
     public static ControlPlane start(KubernetesClient client, OperatorSettings settings, Metrics metrics) {
         installCrds(client);
-        Operator operator = new Operator(o -> o
-                .withKubernetesClient(client)
+        Operator operator = new Operator(o -> o.withKubernetesClient(client)
                 .withMetrics(metrics)
                 .withCloseClientOnStop(false)
                 .withUseSSAToPatchPrimaryResource(false)
@@ -57,7 +57,8 @@ public final class ControlPlane implements AutoCloseable {
         for (String resource : CRD_RESOURCES) {
             try (InputStream in = ControlPlane.class.getClassLoader().getResourceAsStream(resource)) {
                 if (in == null) {
-                    throw new IllegalStateException(resource + " is not on the classpath (the build copies crds/ there)");
+                    throw new IllegalStateException(
+                            resource + " is not on the classpath (the build copies crds/ there)");
                 }
                 client.load(in).createOrReplace();
             } catch (IOException e) {

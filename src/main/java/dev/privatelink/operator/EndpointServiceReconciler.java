@@ -18,8 +18,8 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
-import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -32,17 +32,25 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /** Owner side: resolves the load balancers and reports the connections of each endpoint service. */
 // A full pass every few minutes repairs what a lost watch event would leave stale.
-@ControllerConfiguration(name = "endpointservice", maxReconciliationInterval = @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
+@ControllerConfiguration(
+        name = "endpointservice",
+        maxReconciliationInterval = @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
 public class EndpointServiceReconciler implements Reconciler<EndpointService> {
 
     /** Connections the owner sees: those that reached the service, not lookups that failed. */
-    private static final Set<ConnectionState> LISTED = Set.of(ConnectionState.PendingAcceptance, ConnectionState.Pending,
-            ConnectionState.Available, ConnectionState.Rejected, ConnectionState.Suspended, ConnectionState.Terminated);
+    private static final Set<ConnectionState> LISTED = Set.of(
+            ConnectionState.PendingAcceptance,
+            ConnectionState.Pending,
+            ConnectionState.Available,
+            ConnectionState.Rejected,
+            ConnectionState.Suspended,
+            ConnectionState.Terminated);
 
     private final OperatorSettings settings;
     private final Clock clock;
@@ -67,40 +75,49 @@ public class EndpointServiceReconciler implements Reconciler<EndpointService> {
         endpointServices.addIndexer(Indexes.LOAD_BALANCER, Indexes.SERVICE_BY_LOAD_BALANCER);
         endpointServices.addIndexer(Indexes.SERVICE_NAME, Indexes.SERVICE_BY_SERVICE_NAME);
 
-        services = new InformerEventSource<>(InformerEventSourceConfiguration
-                .from(Service.class, EndpointService.class)
-                .withSecondaryToPrimaryMapper(svc -> Indexes.ids(endpointServices.byIndex(Indexes.LOAD_BALANCER,
-                        Indexes.key(svc.getMetadata().getNamespace(), svc.getMetadata().getName()))))
-                .build(), ctx);
+        services = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(Service.class, EndpointService.class)
+                        .withSecondaryToPrimaryMapper(svc -> Indexes.ids(endpointServices.byIndex(
+                                Indexes.LOAD_BALANCER,
+                                Indexes.key(
+                                        svc.getMetadata().getNamespace(),
+                                        svc.getMetadata().getName()))))
+                        .build(),
+                ctx);
 
-        endpoints = new InformerEventSource<>(InformerEventSourceConfiguration
-                .from(InterfaceEndpoint.class, EndpointService.class)
-                .withOnUpdateFilter(EventFilters::endpointStateChanged)
-                .withSecondaryToPrimaryMapper(ep -> Indexes.ids(endpointServices.byIndex(Indexes.SERVICE_NAME,
-                        ep.getSpec().getServiceName())))
-                .build(), ctx);
-        endpoints.addIndexers(java.util.Map.of(Indexes.SERVICE_NAME, Indexes.ENDPOINT_BY_SERVICE_NAME));
+        endpoints = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(InterfaceEndpoint.class, EndpointService.class)
+                        .withOnUpdateFilter(EventFilters::endpointStateChanged)
+                        .withSecondaryToPrimaryMapper(ep -> Indexes.ids(endpointServices.byIndex(
+                                Indexes.SERVICE_NAME, ep.getSpec().getServiceName())))
+                        .build(),
+                ctx);
+        endpoints.addIndexers(Map.of(Indexes.SERVICE_NAME, Indexes.ENDPOINT_BY_SERVICE_NAME));
 
         // A claim on a load balancer frees up when its holder goes or lets go: the others get another look.
-        rivals = new InformerEventSource<>(InformerEventSourceConfiguration
-                .from(EndpointService.class, EndpointService.class)
-                .withName("rivals")
-                .withSecondaryToPrimaryMapper(es -> {
-                    Set<ResourceID> ids = new HashSet<>();
-                    Indexes.SERVICE_BY_LOAD_BALANCER.apply(es).forEach(lb ->
-                            ids.addAll(Indexes.ids(endpointServices.byIndex(Indexes.LOAD_BALANCER, lb))));
-                    ids.remove(ResourceID.fromResource(es));
-                    return ids;
-                })
-                .build(), ctx);
-        rivals.addIndexers(java.util.Map.of(Indexes.LOAD_BALANCER, Indexes.SERVICE_BY_LOAD_BALANCER));
+        rivals = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(EndpointService.class, EndpointService.class)
+                        .withName("rivals")
+                        .withSecondaryToPrimaryMapper(es -> {
+                            Set<ResourceID> ids = new HashSet<>();
+                            Indexes.SERVICE_BY_LOAD_BALANCER
+                                    .apply(es)
+                                    .forEach(lb -> ids.addAll(
+                                            Indexes.ids(endpointServices.byIndex(Indexes.LOAD_BALANCER, lb))));
+                            ids.remove(ResourceID.fromResource(es));
+                            return ids;
+                        })
+                        .build(),
+                ctx);
+        rivals.addIndexers(Map.of(Indexes.LOAD_BALANCER, Indexes.SERVICE_BY_LOAD_BALANCER));
         return List.of(services, endpoints, rivals);
     }
 
     @Override
     public UpdateControl<EndpointService> reconcile(EndpointService es, Context<EndpointService> ctx) {
         String namespace = es.getMetadata().getNamespace();
-        LoadBalancers.Resolution resolution = LoadBalancers.resolve(es,
+        LoadBalancers.Resolution resolution = LoadBalancers.resolve(
+                es,
                 name -> services.get(new ResourceID(name, namespace)),
                 // The rivals informer delivers the deletions that free a claim: ask its view, which
                 // the primary cache may not have caught up with yet.
@@ -108,9 +125,13 @@ public class EndpointServiceReconciler implements Reconciler<EndpointService> {
                 settings.clusterDomain());
         String serviceName = Ids.serviceName(es.getMetadata().getUid());
         List<Connection> connections = endpoints.byIndex(Indexes.SERVICE_NAME, serviceName).stream()
-                .filter(ep -> ep.getStatus() != null && LISTED.contains(ep.getStatus().getState()))
-                .map(ep -> new Connection(Ids.endpointId(ep.getMetadata().getUid()),
-                        Indexes.key(ep.getMetadata().getNamespace(), ep.getMetadata().getName()),
+                .filter(ep ->
+                        ep.getStatus() != null && LISTED.contains(ep.getStatus().getState()))
+                .map(ep -> new Connection(
+                        Ids.endpointId(ep.getMetadata().getUid()),
+                        Indexes.key(
+                                ep.getMetadata().getNamespace(),
+                                ep.getMetadata().getName()),
                         ep.getStatus().getState()))
                 .sorted(Comparator.comparing(Connection::getConsumer))
                 .toList();
@@ -124,12 +145,24 @@ public class EndpointServiceReconciler implements Reconciler<EndpointService> {
         status.setAvailableConnections(count(connections, ConnectionState.Available));
         status.setPendingConnections(count(connections, ConnectionState.PendingAcceptance));
         var previous = es.getStatus();
-        status.setConditions(Conditions.merge(previous == null ? null : previous.getConditions(), List.of(
-                Conditions.of(ACCEPTED, true, Reasons.ACCEPTED, "the spec is valid", generation),
-                Conditions.of(RESOLVED_REFS, resolution.resolved(), resolution.reason(), resolution.message(), generation),
-                Conditions.of(READY, resolution.resolved(), resolution.resolved() ? Reasons.READY : Reasons.UNRESOLVED_REFS,
-                        resolution.resolved() ? "consumers can connect as " + serviceName : resolution.message(),
-                        generation)),
+        status.setConditions(Conditions.merge(
+                previous == null ? null : previous.getConditions(),
+                List.of(
+                        Conditions.of(ACCEPTED, true, Reasons.ACCEPTED, "the spec is valid", generation),
+                        Conditions.of(
+                                RESOLVED_REFS,
+                                resolution.resolved(),
+                                resolution.reason(),
+                                resolution.message(),
+                                generation),
+                        Conditions.of(
+                                READY,
+                                resolution.resolved(),
+                                resolution.resolved() ? Reasons.READY : Reasons.UNRESOLVED_REFS,
+                                resolution.resolved()
+                                        ? "consumers can connect as " + serviceName
+                                        : resolution.message(),
+                                generation)),
                 Instant.now(clock).toString()));
         return StatusUpdates.patchIfChanged(es, previous, status);
     }

@@ -5,6 +5,7 @@ import static dev.privatelink.api.ConditionTypes.RESOLVED_REFS;
 import dev.privatelink.api.EndpointService;
 import dev.privatelink.api.InterfaceEndpoint;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -13,13 +14,13 @@ import java.util.Objects;
  * that changes state on a service with a hundred endpoints would make all hundred reconcile.
  */
 final class EventFilters {
-    private EventFilters() {
-    }
+    private EventFilters() {}
 
     /** The spec changed, or the object started to go. */
     static boolean specChanged(HasMetadata a, HasMetadata b) {
         return !Objects.equals(a.getMetadata().getGeneration(), b.getMetadata().getGeneration())
-                || !Objects.equals(a.getMetadata().getDeletionTimestamp(), b.getMetadata().getDeletionTimestamp());
+                || !Objects.equals(
+                        a.getMetadata().getDeletionTimestamp(), b.getMetadata().getDeletionTimestamp());
     }
 
     /** What consumers read of an endpoint service: its spec and whether (and to which ports) it resolved. */
@@ -34,12 +35,16 @@ final class EventFilters {
 
     private static List<Object> offer(EndpointService es) {
         var s = es.getStatus();
-        return s == null ? List.of() : java.util.Arrays.asList(s.getObservedGeneration(), s.getPorts(),
-                s.condition(RESOLVED_REFS).map(c -> c.getStatus()).orElse(null));
+        return s == null
+                ? List.of()
+                : Arrays.asList(
+                        s.getObservedGeneration(),
+                        s.getPorts(),
+                        s.condition(RESOLVED_REFS).map(c -> c.getStatus()).orElse(null));
     }
 
     private static List<Object> state(InterfaceEndpoint ep) {
         var s = ep.getStatus();
-        return s == null ? List.of() : java.util.Arrays.asList(s.getEndpointId(), s.getState(), s.getPorts());
+        return s == null ? List.of() : Arrays.asList(s.getEndpointId(), s.getState(), s.getPorts());
     }
 }

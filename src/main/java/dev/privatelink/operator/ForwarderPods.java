@@ -9,22 +9,30 @@ import java.util.function.Function;
 
 /** Reads what the endpoint slices need from a forwarder pod and the node it runs on. */
 final class ForwarderPods {
-    private ForwarderPods() {
-    }
+    private ForwarderPods() {}
 
     static Optional<ForwarderPod> from(Pod pod, Function<String, Optional<Node>> nodes) {
         var status = pod.getStatus();
         if (status == null || status.getPodIP() == null || status.getPodIP().isEmpty()) {
             return Optional.empty();
         }
-        boolean ready = status.getConditions() != null && status.getConditions().stream()
-                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+        boolean ready = status.getConditions() != null
+                && status.getConditions().stream()
+                        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
         String nodeName = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
-        String zone = nodeName == null ? null : nodes.apply(nodeName)
-                .map(n -> n.getMetadata().getLabels())
-                .map(labels -> labels.get(Labels.ZONE_NODE_LABEL))
-                .orElse(null);
-        return Optional.of(new ForwarderPod(pod.getMetadata().getName(), pod.getMetadata().getNamespace(),
-                status.getPodIP(), ready, pod.getMetadata().getDeletionTimestamp() != null, zone, nodeName));
+        String zone = nodeName == null
+                ? null
+                : nodes.apply(nodeName)
+                        .map(n -> n.getMetadata().getLabels())
+                        .map(labels -> labels.get(Labels.ZONE_NODE_LABEL))
+                        .orElse(null);
+        return Optional.of(new ForwarderPod(
+                pod.getMetadata().getName(),
+                pod.getMetadata().getNamespace(),
+                status.getPodIP(),
+                ready,
+                pod.getMetadata().getDeletionTimestamp() != null,
+                zone,
+                nodeName));
     }
 }

@@ -14,8 +14,7 @@ import java.util.stream.Collectors;
 
 /** The informer indexes the reconcilers look things up by, so that no reconcile lists the cluster. */
 final class Indexes {
-    private Indexes() {
-    }
+    private Indexes() {}
 
     /** InterfaceEndpoint by the service name it asks for; EndpointService by the service name it has. */
     static final String SERVICE_NAME = "serviceName";
@@ -25,19 +24,23 @@ final class Indexes {
     static final String PERMISSION_TARGET = "permissionTarget";
 
     static final Function<InterfaceEndpoint, List<String>> ENDPOINT_BY_SERVICE_NAME =
-            ep -> ep.getSpec() == null || ep.getSpec().getServiceName() == null ? List.of()
+            ep -> ep.getSpec() == null || ep.getSpec().getServiceName() == null
+                    ? List.of()
                     : List.of(ep.getSpec().getServiceName());
 
     static final Function<EndpointService, List<String>> SERVICE_BY_SERVICE_NAME =
             es -> List.of(Ids.serviceName(es.getMetadata().getUid()));
 
     static final Function<EndpointService, List<String>> SERVICE_BY_LOAD_BALANCER =
-            es -> es.getSpec() == null || es.getSpec().getLoadBalancers() == null ? List.of()
+            es -> es.getSpec() == null || es.getSpec().getLoadBalancers() == null
+                    ? List.of()
                     : es.getSpec().getLoadBalancers().stream()
-                            .map(lb -> key(es.getMetadata().getNamespace(), lb.getName())).toList();
+                            .map(lb -> key(es.getMetadata().getNamespace(), lb.getName()))
+                            .toList();
 
     static final Function<ServicePermission, List<String>> PERMISSION_BY_TARGET =
-            p -> p.getSpec() == null || p.getSpec().getEndpointService() == null ? List.of()
+            p -> p.getSpec() == null || p.getSpec().getEndpointService() == null
+                    ? List.of()
                     : List.of(key(p.getMetadata().getNamespace(), p.getSpec().getEndpointService()));
 
     static String key(String namespace, String name) {

@@ -18,8 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class ListenPortChanges {
 
-    private record Seen(String resourceVersion, Map<String, Map<Integer, Integer>> ports, Set<String> changed) {
-    }
+    private record Seen(String resourceVersion, Map<String, Map<Integer, Integer>> ports, Set<String> changed) {}
 
     private final Map<String, Seen> lastSeen = new ConcurrentHashMap<>();
 
@@ -50,8 +49,9 @@ final class ListenPortChanges {
 
     private static Map<String, Map<Integer, Integer>> byEndpoint(ForwarderConfig config) {
         Map<String, Map<Integer, Integer>> ports = new HashMap<>();
-        config.routes().forEach(r -> ports.computeIfAbsent(r.endpointId(), k -> new HashMap<>())
-                .put(r.endpointPort(), r.listenPort()));
+        config.routes()
+                .forEach(r -> ports.computeIfAbsent(r.endpointId(), k -> new HashMap<>())
+                        .put(r.endpointPort(), r.listenPort()));
         return ports;
     }
 }

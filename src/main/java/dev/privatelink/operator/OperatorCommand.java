@@ -6,7 +6,9 @@ import jakarta.inject.Inject;
 import picocli.CommandLine.Command;
 
 /** The control plane: reconciles the three resources until stopped. */
-@Command(name = "operator", mixinStandardHelpOptions = true,
+@Command(
+        name = "operator",
+        mixinStandardHelpOptions = true,
         description = "Run the operator against the cluster of the current kubeconfig or service account.")
 public class OperatorCommand implements Runnable {
 

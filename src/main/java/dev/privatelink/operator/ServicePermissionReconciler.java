@@ -12,8 +12,8 @@ import dev.privatelink.desired.Conditions;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
-import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -27,7 +27,9 @@ import java.util.concurrent.TimeUnit;
 
 /** Reports whether a permission points at an endpoint service that exists. Granting itself happens on the consumer side. */
 // A full pass every few minutes repairs what a lost watch event would leave stale.
-@ControllerConfiguration(name = "servicepermission", maxReconciliationInterval = @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
+@ControllerConfiguration(
+        name = "servicepermission",
+        maxReconciliationInterval = @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
 public class ServicePermissionReconciler implements Reconciler<ServicePermission> {
 
     private final Clock clock;
@@ -45,31 +47,40 @@ public class ServicePermissionReconciler implements Reconciler<ServicePermission
     public List<EventSource<?, ServicePermission>> prepareEventSources(EventSourceContext<ServicePermission> ctx) {
         IndexerResourceCache<ServicePermission> permissions = ctx.getPrimaryCache();
         permissions.addIndexer(Indexes.PERMISSION_TARGET, Indexes.PERMISSION_BY_TARGET);
-        endpointServices = new InformerEventSource<>(InformerEventSourceConfiguration
-                .from(EndpointService.class, ServicePermission.class)
-                .withOnUpdateFilter(EventFilters::specChanged)
-                .withSecondaryToPrimaryMapper(es -> Indexes.ids(permissions.byIndex(Indexes.PERMISSION_TARGET,
-                        Indexes.key(es.getMetadata().getNamespace(), es.getMetadata().getName()))))
-                .build(), ctx);
+        endpointServices = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(EndpointService.class, ServicePermission.class)
+                        .withOnUpdateFilter(EventFilters::specChanged)
+                        .withSecondaryToPrimaryMapper(es -> Indexes.ids(permissions.byIndex(
+                                Indexes.PERMISSION_TARGET,
+                                Indexes.key(
+                                        es.getMetadata().getNamespace(),
+                                        es.getMetadata().getName()))))
+                        .build(),
+                ctx);
         return List.of(endpointServices);
     }
 
     @Override
     public UpdateControl<ServicePermission> reconcile(ServicePermission permission, Context<ServicePermission> ctx) {
         String target = permission.getSpec().getEndpointService();
-        boolean found = endpointServices.get(new ResourceID(target, permission.getMetadata().getNamespace()))
-                .filter(es -> es.getMetadata().getDeletionTimestamp() == null).isPresent();
+        boolean found = endpointServices
+                .get(new ResourceID(target, permission.getMetadata().getNamespace()))
+                .filter(es -> es.getMetadata().getDeletionTimestamp() == null)
+                .isPresent();
         Long generation = permission.getMetadata().getGeneration();
-        String message = found ? "grants access to endpoint service " + target
+        String message = found
+                ? "grants access to endpoint service " + target
                 : "endpoint service " + target + " not found in this namespace";
         String reason = found ? Reasons.RESOLVED : Reasons.ENDPOINT_SERVICE_NOT_FOUND;
         ServicePermissionStatus status = new ServicePermissionStatus();
         status.setObservedGeneration(generation);
         var previous = permission.getStatus();
-        status.setConditions(Conditions.merge(previous == null ? null : previous.getConditions(), List.of(
-                Conditions.of(ACCEPTED, true, Reasons.ACCEPTED, "the spec is valid", generation),
-                Conditions.of(RESOLVED_REFS, found, reason, message, generation),
-                Conditions.of(READY, found, found ? Reasons.READY : reason, message, generation)),
+        status.setConditions(Conditions.merge(
+                previous == null ? null : previous.getConditions(),
+                List.of(
+                        Conditions.of(ACCEPTED, true, Reasons.ACCEPTED, "the spec is valid", generation),
+                        Conditions.of(RESOLVED_REFS, found, reason, message, generation),
+                        Conditions.of(READY, found, found ? Reasons.READY : reason, message, generation)),
                 Instant.now(clock).toString()));
         return StatusUpdates.patchIfChanged(permission, previous, status);
     }

@@ -10,8 +10,7 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
  * Conditions.merge), so an unchanged status compares equal.
  */
 final class StatusUpdates {
-    private StatusUpdates() {
-    }
+    private StatusUpdates() {}
 
     private static final KubernetesSerialization JSON = new KubernetesSerialization();
 

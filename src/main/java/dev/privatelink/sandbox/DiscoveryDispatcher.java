@@ -33,8 +33,8 @@ import java.util.Map;
  */
 final class DiscoveryDispatcher extends Dispatcher {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final List<String> VERBS = List.of("create", "delete", "deletecollection", "get", "list", "patch",
-            "update", "watch");
+    private static final List<String> VERBS =
+            List.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch");
 
     private static final String STRATEGIC_MERGE = "application/strategic-merge-patch+json";
 
@@ -46,51 +46,86 @@ final class DiscoveryDispatcher extends Dispatcher {
     DiscoveryDispatcher(Dispatcher crud) {
         this.crud = crud;
         Map<String, List<Map<String, Object>>> groups = new LinkedHashMap<>();
-        groups.put("v1", List.of(
-                resource("namespaces", "Namespace", false, List.of("ns"), List.of()),
-                resource("pods", "Pod", true, List.of("po"), List.of("all")),
-                resource("services", "Service", true, List.of("svc"), List.of("all")),
-                resource("configmaps", "ConfigMap", true, List.of("cm"), List.of()),
-                resource("nodes", "Node", false, List.of("no"), List.of()),
-                resource("events", "Event", true, List.of("ev"), List.of()),
-                resource("serviceaccounts", "ServiceAccount", true, List.of("sa"), List.of())));
+        groups.put(
+                "v1",
+                List.of(
+                        resource("namespaces", "Namespace", false, List.of("ns"), List.of()),
+                        resource("pods", "Pod", true, List.of("po"), List.of("all")),
+                        resource("services", "Service", true, List.of("svc"), List.of("all")),
+                        resource("configmaps", "ConfigMap", true, List.of("cm"), List.of()),
+                        resource("nodes", "Node", false, List.of("no"), List.of()),
+                        resource("events", "Event", true, List.of("ev"), List.of()),
+                        resource("serviceaccounts", "ServiceAccount", true, List.of("sa"), List.of())));
         groups.put("apps/v1", List.of(resource("deployments", "Deployment", true, List.of("deploy"), List.of("all"))));
-        groups.put("discovery.k8s.io/v1", List.of(resource("endpointslices", "EndpointSlice", true, List.of(), List.of())));
+        groups.put(
+                "discovery.k8s.io/v1",
+                List.of(resource("endpointslices", "EndpointSlice", true, List.of(), List.of())));
         groups.put("coordination.k8s.io/v1", List.of(resource("leases", "Lease", true, List.of(), List.of())));
         groups.put("events.k8s.io/v1", List.of(resource("events", "Event", true, List.of("ev"), List.of())));
-        groups.put("apiextensions.k8s.io/v1", List.of(resource("customresourcedefinitions", "CustomResourceDefinition",
-                false, List.of("crd", "crds"), List.of())));
+        groups.put(
+                "apiextensions.k8s.io/v1",
+                List.of(resource(
+                        "customresourcedefinitions",
+                        "CustomResourceDefinition",
+                        false,
+                        List.of("crd", "crds"),
+                        List.of())));
         List<Map<String, Object>> privatelink = new ArrayList<>();
-        for (Class<? extends HasMetadata> kind : List.of(EndpointService.class, ServicePermission.class,
-                InterfaceEndpoint.class)) {
+        for (Class<? extends HasMetadata> kind :
+                List.of(EndpointService.class, ServicePermission.class, InterfaceEndpoint.class)) {
             CustomResourceDefinitionNames names = crd(kind).getSpec().getNames();
-            privatelink.add(resource(names.getPlural(), names.getKind(), true, names.getShortNames(),
-                    names.getCategories()));
+            privatelink.add(
+                    resource(names.getPlural(), names.getKind(), true, names.getShortNames(), names.getCategories()));
             columns.put(HasMetadata.getGroup(kind) + "/" + names.getPlural(), TableView.columns(kind));
         }
         groups.put(HasMetadata.getApiVersion(EndpointService.class), privatelink);
 
-        documents.put("/version", Map.of("major", "1", "minor", "32", "gitVersion", "v1.32.0-privatelink-sandbox",
-                "platform", "linux/amd64"));
-        documents.put("/api", Map.of("kind", "APIVersions", "versions", List.of("v1"),
-                "serverAddressByClientCIDRs", List.of(Map.of("clientCIDR", "0.0.0.0/0", "serverAddress", "127.0.0.1"))));
+        documents.put(
+                "/version",
+                Map.of(
+                        "major",
+                        "1",
+                        "minor",
+                        "32",
+                        "gitVersion",
+                        "v1.32.0-privatelink-sandbox",
+                        "platform",
+                        "linux/amd64"));
+        documents.put(
+                "/api",
+                Map.of(
+                        "kind",
+                        "APIVersions",
+                        "versions",
+                        List.of("v1"),
+                        "serverAddressByClientCIDRs",
+                        List.of(Map.of("clientCIDR", "0.0.0.0/0", "serverAddress", "127.0.0.1"))));
         List<Map<String, Object>> groupList = new ArrayList<>();
         groups.forEach((groupVersion, resources) -> {
             String prefix = groupVersion.equals("v1") ? "/api/" : "/apis/";
-            documents.put(prefix + groupVersion, Map.of("kind", "APIResourceList", "apiVersion", "v1",
-                    "groupVersion", groupVersion, "resources", resources));
+            documents.put(
+                    prefix + groupVersion,
+                    Map.of(
+                            "kind",
+                            "APIResourceList",
+                            "apiVersion",
+                            "v1",
+                            "groupVersion",
+                            groupVersion,
+                            "resources",
+                            resources));
             if (!groupVersion.equals("v1")) {
                 String group = groupVersion.substring(0, groupVersion.indexOf('/'));
-                Map<String, Object> version = Map.of("groupVersion", groupVersion,
-                        "version", groupVersion.substring(group.length() + 1));
+                Map<String, Object> version =
+                        Map.of("groupVersion", groupVersion, "version", groupVersion.substring(group.length() + 1));
                 groupList.add(Map.of("name", group, "versions", List.of(version), "preferredVersion", version));
             }
         });
         documents.put("/apis", Map.of("kind", "APIGroupList", "apiVersion", "v1", "groups", groupList));
     }
 
-    private static Map<String, Object> resource(String plural, String kind, boolean namespaced, List<String> shortNames,
-            List<String> categories) {
+    private static Map<String, Object> resource(
+            String plural, String kind, boolean namespaced, List<String> shortNames, List<String> categories) {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("name", plural);
         r.put("singularName", kind.toLowerCase());
@@ -119,33 +154,41 @@ final class DiscoveryDispatcher extends Dispatcher {
     public MockResponse dispatch(RecordedRequest request) {
         String path = request.getPath();
         int query = path.indexOf('?');
-        Object document = "GET".equals(request.getMethod())
-                ? documents.get(query < 0 ? path : path.substring(0, query)) : null;
+        Object document =
+                "GET".equals(request.getMethod()) ? documents.get(query < 0 ? path : path.substring(0, query)) : null;
         if (document == null) {
             if (path.startsWith("/openapi/v3")) {
-                return new MockResponse().setResponseCode(200).addHeader("Content-Type", "application/json")
+                return new MockResponse()
+                        .setResponseCode(200)
+                        .addHeader("Content-Type", "application/json")
                         .setBody("{\"paths\":{}}");
             }
             if (path.startsWith("/openapi/v2")) {
-                return new MockResponse().setResponseCode(200)
+                return new MockResponse()
+                        .setResponseCode(200)
                         .addHeader("Content-Type", "application/octet-stream")
                         .setBody(new byte[0]);
             }
-            if ("PATCH".equals(request.getMethod()) && String.valueOf(request.getHeader("Content-Type"))
-                    .startsWith(STRATEGIC_MERGE)) {
-                Headers headers = request.getHeaders().newBuilder()
-                        .set("Content-Type", "application/merge-patch+json").build();
-                return crud.dispatch(new RecordedRequest(request.getHttpVersion(), request.method(), path, headers,
-                        request.getBody()));
+            if ("PATCH".equals(request.getMethod())
+                    && String.valueOf(request.getHeader("Content-Type")).startsWith(STRATEGIC_MERGE)) {
+                Headers headers = request.getHeaders()
+                        .newBuilder()
+                        .set("Content-Type", "application/merge-patch+json")
+                        .build();
+                return crud.dispatch(new RecordedRequest(
+                        request.getHttpVersion(), request.method(), path, headers, request.getBody()));
             }
             List<TableView.Column> table = "GET".equals(request.getMethod())
-                    && String.valueOf(request.getHeader("Accept")).contains("as=Table")
-                    && !(query >= 0 && path.substring(query).matches(".*[?&]watch=(true|1).*"))
-                    ? tableColumns(query < 0 ? path : path.substring(0, query)) : null;
+                            && String.valueOf(request.getHeader("Accept")).contains("as=Table")
+                            && !(query >= 0 && path.substring(query).matches(".*[?&]watch=(true|1).*"))
+                    ? tableColumns(query < 0 ? path : path.substring(0, query))
+                    : null;
             return table == null ? crud.dispatch(request) : asTable(crud.dispatch(request), table);
         }
         try {
-            return new MockResponse().setResponseCode(200).addHeader("Content-Type", "application/json")
+            return new MockResponse()
+                    .setResponseCode(200)
+                    .addHeader("Content-Type", "application/json")
                     .setBody(JSON.writeValueAsString(document));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -190,7 +233,9 @@ final class DiscoveryDispatcher extends Dispatcher {
             if (body == null || !body.isObject() || !(body.has("items") || body.has("metadata"))) {
                 return response;
             }
-            return new MockResponse().setResponseCode(200).addHeader("Content-Type", "application/json")
+            return new MockResponse()
+                    .setResponseCode(200)
+                    .addHeader("Content-Type", "application/json")
                     .setBody(JSON.writeValueAsString(TableView.table(body, columns, Instant.now())));
         } catch (IOException e) {
             return response;

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.util.ArrayList;
 import java.util.List;
 import org.jboss.logging.Logger;
 
@@ -22,15 +23,14 @@ final class GarbageCollector implements AutoCloseable {
 
     GarbageCollector(KubernetesClient client) {
         this.client = client;
-        this.endpoints = client.resources(InterfaceEndpoint.class).inAnyNamespace().runnableInformer(0);
+        this.endpoints =
+                client.resources(InterfaceEndpoint.class).inAnyNamespace().runnableInformer(0);
         endpoints.addEventHandler(new ResourceEventHandler<>() {
             @Override
-            public void onAdd(InterfaceEndpoint ep) {
-            }
+            public void onAdd(InterfaceEndpoint ep) {}
 
             @Override
-            public void onUpdate(InterfaceEndpoint before, InterfaceEndpoint after) {
-            }
+            public void onUpdate(InterfaceEndpoint before, InterfaceEndpoint after) {}
 
             @Override
             public void onDelete(InterfaceEndpoint ep, boolean finalStateUnknown) {
@@ -46,14 +46,19 @@ final class GarbageCollector implements AutoCloseable {
     private void collect(HasMetadata owner) {
         String namespace = owner.getMetadata().getNamespace();
         String uid = owner.getMetadata().getUid();
-        List<HasMetadata> owned = new java.util.ArrayList<>();
+        List<HasMetadata> owned = new ArrayList<>();
         owned.addAll(client.services().inNamespace(namespace).list().getItems());
-        owned.addAll(client.resources(EndpointSlice.class).inNamespace(namespace).list().getItems());
+        owned.addAll(client.resources(EndpointSlice.class)
+                .inNamespace(namespace)
+                .list()
+                .getItems());
         owned.stream()
-                .filter(o -> o.getMetadata().getOwnerReferences() != null && o.getMetadata().getOwnerReferences()
-                        .stream().anyMatch(r -> uid.equals(r.getUid())))
+                .filter(o -> o.getMetadata().getOwnerReferences() != null
+                        && o.getMetadata().getOwnerReferences().stream().anyMatch(r -> uid.equals(r.getUid())))
                 .forEach(o -> {
-                    LOG.infof("garbage collector: deleting %s %s/%s", o.getKind(), namespace, o.getMetadata().getName());
+                    LOG.infof(
+                            "garbage collector: deleting %s %s/%s",
+                            o.getKind(), namespace, o.getMetadata().getName());
                     client.resource(o).withGracePeriod(0).delete();
                 });
     }

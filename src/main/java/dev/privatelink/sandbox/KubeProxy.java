@@ -29,6 +29,7 @@ import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
@@ -55,7 +56,11 @@ final class KubeProxy implements AutoCloseable {
     });
     private final Map<String, Forwarder> proxies = new HashMap<>();
 
-    KubeProxy(KubernetesClient client, AddressPool serviceAddresses, Transport transport, EventLoopGroup group,
+    KubeProxy(
+            KubernetesClient client,
+            AddressPool serviceAddresses,
+            Transport transport,
+            EventLoopGroup group,
             MeterRegistry registry) {
         this.client = client;
         this.serviceAddresses = serviceAddresses;
@@ -64,12 +69,16 @@ final class KubeProxy implements AutoCloseable {
         this.registry = registry;
         this.services = client.services().inAnyNamespace().runnableInformer(0);
         this.slices = client.resources(EndpointSlice.class).inAnyNamespace().runnableInformer(0);
-        services.addEventHandler(handler(s -> key(s.getMetadata().getNamespace(), s.getMetadata().getName())));
-        slices.addEventHandler(handler(s -> s.getMetadata().getLabels() == null ? null
-                : key(s.getMetadata().getNamespace(), s.getMetadata().getLabels().get(Labels.SLICE_SERVICE_NAME))));
+        services.addEventHandler(
+                handler(s -> key(s.getMetadata().getNamespace(), s.getMetadata().getName())));
+        slices.addEventHandler(handler(s -> s.getMetadata().getLabels() == null
+                ? null
+                : key(
+                        s.getMetadata().getNamespace(),
+                        s.getMetadata().getLabels().get(Labels.SLICE_SERVICE_NAME))));
     }
 
-    private <T> ResourceEventHandler<T> handler(java.util.function.Function<T, String> serviceKey) {
+    private <T> ResourceEventHandler<T> handler(Function<T, String> serviceKey) {
         return new ResourceEventHandler<>() {
             @Override
             public void onAdd(T obj) {
@@ -111,7 +120,8 @@ final class KubeProxy implements AutoCloseable {
 
     private void sync(String serviceKey) {
         Service service = services.getStore().getByKey(serviceKey);
-        if (service == null || "ExternalName".equals(service.getSpec().getType())
+        if (service == null
+                || "ExternalName".equals(service.getSpec().getType())
                 || "None".equals(service.getSpec().getClusterIP())) {
             Forwarder gone = proxies.remove(serviceKey);
             if (gone != null) {
@@ -126,9 +136,15 @@ final class KubeProxy implements AutoCloseable {
             assignClusterIp(service, clusterIp);
             return; // the update comes back through the informer
         }
-        Forwarder proxy = proxies.computeIfAbsent(serviceKey, k -> new Forwarder(
-                ForwarderSettings.defaults().withBindAddress(clusterIp).withConnectTimeout(Duration.ofSeconds(2)),
-                registry, transport, group));
+        Forwarder proxy = proxies.computeIfAbsent(
+                serviceKey,
+                k -> new Forwarder(
+                        ForwarderSettings.defaults()
+                                .withBindAddress(clusterIp)
+                                .withConnectTimeout(Duration.ofSeconds(2)),
+                        registry,
+                        transport,
+                        group));
         Forwarder.Applied applied = proxy.apply(new ForwarderConfig(routes(service)));
         if (!applied.complete()) {
             LOG.warnf("kube-proxy: Service %s: %s", serviceKey, String.join("; ", applied.failures()));
@@ -145,7 +161,9 @@ final class KubeProxy implements AutoCloseable {
                         && name.equals(s.getMetadata().getLabels().get(Labels.SLICE_SERVICE_NAME)))
                 .toList();
         List<Route> routes = new ArrayList<>();
-        for (ServicePort port : service.getSpec().getPorts() == null ? List.<ServicePort>of() : service.getSpec().getPorts()) {
+        for (ServicePort port : service.getSpec().getPorts() == null
+                ? List.<ServicePort>of()
+                : service.getSpec().getPorts()) {
             if (port.getProtocol() != null && !"TCP".equals(port.getProtocol())) {
                 continue;
             }
@@ -156,17 +174,25 @@ final class KubeProxy implements AutoCloseable {
                             || slicePort.getPort() == null) {
                         continue;
                     }
-                    for (Endpoint endpoint : slice.getEndpoints() == null ? List.<Endpoint>of() : slice.getEndpoints()) {
-                        boolean ready = endpoint.getConditions() == null || endpoint.getConditions().getReady() == null
+                    for (Endpoint endpoint :
+                            slice.getEndpoints() == null ? List.<Endpoint>of() : slice.getEndpoints()) {
+                        boolean ready = endpoint.getConditions() == null
+                                || endpoint.getConditions().getReady() == null
                                 || endpoint.getConditions().getReady();
                         if (ready) {
-                            endpoint.getAddresses().forEach(a -> upstreams.add(new Upstream(a, slicePort.getPort(), 1)));
+                            endpoint.getAddresses()
+                                    .forEach(a -> upstreams.add(new Upstream(a, slicePort.getPort(), 1)));
                         }
                     }
                 }
             }
-            routes.add(new Route("service/" + namespace + "/" + name, port.getPort(), port.getPort(), upstreams,
-                    ProxyProtocol.NONE, upstreams.isEmpty() ? RouteState.SUSPENDED : RouteState.ACTIVE));
+            routes.add(new Route(
+                    "service/" + namespace + "/" + name,
+                    port.getPort(),
+                    port.getPort(),
+                    upstreams,
+                    ProxyProtocol.NONE,
+                    upstreams.isEmpty() ? RouteState.SUSPENDED : RouteState.ACTIVE));
         }
         return routes;
     }
@@ -178,8 +204,10 @@ final class KubeProxy implements AutoCloseable {
     /** As the API server allocates a ClusterIP on create: read, set, update, retried on conflict. */
     private void assignClusterIp(Service cached, String clusterIp) {
         for (int attempt = 0; attempt < 10; attempt++) {
-            Service current = client.services().inNamespace(cached.getMetadata().getNamespace())
-                    .withName(cached.getMetadata().getName()).get();
+            Service current = client.services()
+                    .inNamespace(cached.getMetadata().getNamespace())
+                    .withName(cached.getMetadata().getName())
+                    .get();
             if (current == null) {
                 return;
             }
@@ -190,8 +218,11 @@ final class KubeProxy implements AutoCloseable {
             current.getSpec().setClusterIPs(List.of(clusterIp));
             try {
                 client.resource(current).update();
-                LOG.infof("kube-proxy: Service %s/%s has ClusterIP %s", current.getMetadata().getNamespace(),
-                        current.getMetadata().getName(), clusterIp);
+                LOG.infof(
+                        "kube-proxy: Service %s/%s has ClusterIP %s",
+                        current.getMetadata().getNamespace(),
+                        current.getMetadata().getName(),
+                        clusterIp);
                 return;
             } catch (KubernetesClientException e) {
                 if (e.getCode() != 409) {

@@ -53,14 +53,20 @@ final class Kubelet implements AutoCloseable {
     });
     private final Map<String, List<SandboxPod>> pods = new HashMap<>();
 
-    Kubelet(KubernetesClient client, String namespace, AddressPool podAddresses, Transport transport,
+    Kubelet(
+            KubernetesClient client,
+            String namespace,
+            AddressPool podAddresses,
+            Transport transport,
             EventLoopGroup group) {
         this.client = client;
         this.namespace = namespace;
         this.podAddresses = podAddresses;
         this.transport = transport;
         this.group = group;
-        this.deployments = client.apps().deployments().inNamespace(namespace)
+        this.deployments = client.apps()
+                .deployments()
+                .inNamespace(namespace)
                 .withLabel(Labels.COMPONENT, Labels.COMPONENT_FORWARDER)
                 .runnableInformer(0);
         deployments.addEventHandler(new ResourceEventHandler<>() {
@@ -82,17 +88,30 @@ final class Kubelet implements AutoCloseable {
     }
 
     void start() {
-        client.nodes().resource(new NodeBuilder().withNewMetadata().withName(NODE)
-                .withLabels(Map.of(Labels.ZONE_NODE_LABEL, ZONE, "kubernetes.io/hostname", NODE)).endMetadata()
-                .withNewStatus().addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus()
-                .build()).createOr(n -> n.update());
+        client.nodes()
+                .resource(new NodeBuilder()
+                        .withNewMetadata()
+                        .withName(NODE)
+                        .withLabels(Map.of(Labels.ZONE_NODE_LABEL, ZONE, "kubernetes.io/hostname", NODE))
+                        .endMetadata()
+                        .withNewStatus()
+                        .addNewCondition()
+                        .withType("Ready")
+                        .withStatus("True")
+                        .endCondition()
+                        .endStatus()
+                        .build())
+                .createOr(n -> n.update());
         deployments.start();
     }
 
     /** Runs as many pods as {@code deployment} asks for; none when it is gone. */
     private void scale(String name, Deployment deployment) {
-        int wanted = deployment == null ? 0
-                : deployment.getSpec().getReplicas() == null ? 1 : deployment.getSpec().getReplicas();
+        int wanted = deployment == null
+                ? 0
+                : deployment.getSpec().getReplicas() == null
+                        ? 1
+                        : deployment.getSpec().getReplicas();
         List<SandboxPod> running = pods.computeIfAbsent(name, n -> new ArrayList<>());
         while (running.size() > wanted) {
             running.remove(running.size() - 1).stop();
@@ -134,10 +153,14 @@ final class Kubelet implements AutoCloseable {
             this.deployment = deployment;
             this.ip = podAddresses.allocate(namespace + "/" + name);
             // a registry per pod, as each pod is its own process in a cluster
-            this.forwarder = new Forwarder(ForwarderSettings.defaults().withBindAddress(ip)
-                    .withConnectTimeout(Duration.ofSeconds(2)), new SimpleMeterRegistry(), transport, group);
+            this.forwarder = new Forwarder(
+                    ForwarderSettings.defaults().withBindAddress(ip).withConnectTimeout(Duration.ofSeconds(2)),
+                    new SimpleMeterRegistry(),
+                    transport,
+                    group);
             // the ConfigMap has the Deployment's name, as the container's arguments say
-            this.source = new ConfigMapSource(client, namespace, deployment.getMetadata().getName(), this::apply);
+            this.source = new ConfigMapSource(
+                    client, namespace, deployment.getMetadata().getName(), this::apply);
         }
 
         void start() {
@@ -158,9 +181,14 @@ final class Kubelet implements AutoCloseable {
             if (Boolean.valueOf(ready).equals(reportedReady)) {
                 return;
             }
-            Map<String, String> labels = new HashMap<>(deployment.getSpec().getTemplate().getMetadata().getLabels());
+            Map<String, String> labels = new HashMap<>(
+                    deployment.getSpec().getTemplate().getMetadata().getLabels());
             Pod pod = new PodBuilder()
-                    .withNewMetadata().withNamespace(namespace).withName(name).withLabels(labels).endMetadata()
+                    .withNewMetadata()
+                    .withNamespace(namespace)
+                    .withName(name)
+                    .withLabels(labels)
+                    .endMetadata()
                     .withNewSpec()
                     .withNodeName(NODE)
                     .withContainers(deployment.getSpec().getTemplate().getSpec().getContainers())
@@ -168,10 +196,15 @@ final class Kubelet implements AutoCloseable {
                     .withNewStatus()
                     .withPhase("Running")
                     .withPodIP(ip)
-                    .addNewPodIP().withIp(ip).endPodIP()
+                    .addNewPodIP()
+                    .withIp(ip)
+                    .endPodIP()
                     .withHostIP("127.0.0.1")
                     .withStartTime(Instant.now().toString())
-                    .addNewCondition().withType("Ready").withStatus(ready ? "True" : "False").endCondition()
+                    .addNewCondition()
+                    .withType("Ready")
+                    .withStatus(ready ? "True" : "False")
+                    .endCondition()
                     .endStatus()
                     .build();
             client.pods().resource(pod).createOr(p -> p.update());
@@ -181,7 +214,11 @@ final class Kubelet implements AutoCloseable {
 
         void stop() {
             LOG.infof("stopping forwarder pod %s/%s", namespace, name);
-            client.pods().inNamespace(namespace).withName(name).withGracePeriod(0).delete();
+            client.pods()
+                    .inNamespace(namespace)
+                    .withName(name)
+                    .withGracePeriod(0)
+                    .delete();
             closeQuietly();
         }
 

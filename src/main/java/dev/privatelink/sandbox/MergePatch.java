@@ -12,17 +12,17 @@ import java.util.Map;
  * target. (The mock API server's own merge appends to arrays.)
  */
 final class MergePatch {
-    private MergePatch() {
-    }
+    private MergePatch() {}
 
     /** The target with the patch applied; neither argument is modified. */
     static JsonNode apply(JsonNode target, JsonNode patch) {
         if (patch == null || !patch.isObject()) {
             return patch == null ? target : patch.deepCopy();
         }
-        ObjectNode result = target != null && target.isObject() ? ((ObjectNode) target).deepCopy()
+        ObjectNode result = target != null && target.isObject()
+                ? ((ObjectNode) target).deepCopy()
                 : JsonNodeFactory.instance.objectNode();
-        for (Iterator<Map.Entry<String, JsonNode>> fields = patch.fields(); fields.hasNext();) {
+        for (Iterator<Map.Entry<String, JsonNode>> fields = patch.fields(); fields.hasNext(); ) {
             Map.Entry<String, JsonNode> field = fields.next();
             if (field.getValue().isNull()) {
                 result.remove(field.getKey());

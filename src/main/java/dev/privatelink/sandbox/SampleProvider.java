@@ -70,7 +70,8 @@ final class SampleProvider implements AutoCloseable {
                 n = readAtLeast(in, buf, n, length);
                 ProxyProtocolV2Decoder.Header header = ProxyProtocolV2Decoder.decode(Arrays.copyOf(buf, length));
                 if (header.source() != null) {
-                    client = header.source().getAddress().getHostAddress() + ":" + header.source().getPort();
+                    client = header.source().getAddress().getHostAddress() + ":"
+                            + header.source().getPort();
                 }
                 endpoint = header.vpceId() == null ? "none (no 0xEA TLV)" : header.vpceId();
                 headerEnd = length;
@@ -87,7 +88,8 @@ final class SampleProvider implements AutoCloseable {
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
             OutputStream out = socket.getOutputStream();
             out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: " + bytes.length
-                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                            + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             out.write(bytes);
             out.flush();
         } catch (SocketException e) {
@@ -109,8 +111,14 @@ final class SampleProvider implements AutoCloseable {
     }
 
     private static boolean isProxyV2(byte[] buf) {
-        return buf[0] == 0x0D && buf[1] == 0x0A && buf[2] == 0x0D && buf[3] == 0x0A && buf[4] == 0x00
-                && buf[5] == 0x0D && buf[6] == 0x0A && buf[7] == 0x51;
+        return buf[0] == 0x0D
+                && buf[1] == 0x0A
+                && buf[2] == 0x0D
+                && buf[3] == 0x0A
+                && buf[4] == 0x00
+                && buf[5] == 0x0D
+                && buf[6] == 0x0A
+                && buf[7] == 0x51;
     }
 
     private static int indexOfBlankLine(byte[] buf, int from, int to) {

@@ -24,6 +24,7 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -91,8 +92,12 @@ public final class Sandbox implements AutoCloseable {
     }
 
     private void startAll(MeterRegistry registry) throws IOException {
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new DiscoveryDispatcher(new SandboxCrudDispatcher()), false);
+        server = new KubernetesMockServer(
+                new Context(),
+                new MockWebServer(),
+                new HashMap<>(),
+                new DiscoveryDispatcher(new SandboxCrudDispatcher()),
+                false);
         server.init(InetAddress.getByName(options.apiHost()), options.apiPort());
         running.push(server::destroy);
         client = server.createClient();
@@ -104,8 +109,8 @@ public final class Sandbox implements AutoCloseable {
         }
 
         Transport transport = Transport.best();
-        EventLoopGroup group = transport.newGroup(Math.max(2, Runtime.getRuntime().availableProcessors()),
-                new DefaultThreadFactory("sandbox-net", true));
+        EventLoopGroup group = transport.newGroup(
+                Math.max(2, Runtime.getRuntime().availableProcessors()), new DefaultThreadFactory("sandbox-net", true));
         running.push(() -> group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());
 
         KubeProxy kubeProxy = new KubeProxy(client, options.serviceAddresses(), transport, group, registry);
@@ -118,8 +123,10 @@ public final class Sandbox implements AutoCloseable {
         running.push(gc);
         gc.start();
 
-        running.push(ControlPlane.start(client, new FixedOperatorSettings(options.operatorNamespace(), 100,
-                "kube-privatelink:sandbox", options.forwarderReplicas())));
+        running.push(ControlPlane.start(
+                client,
+                new FixedOperatorSettings(
+                        options.operatorNamespace(), 100, "kube-privatelink:sandbox", options.forwarderReplicas())));
 
         running.push(new SampleProvider(options.providerAddress(), options.servicePort()));
         createProvider();
@@ -129,35 +136,64 @@ public final class Sandbox implements AutoCloseable {
 
     /** The sample provider's Service, with the slice a Deployment's pods would give it. */
     private void createProvider() {
-        client.services().resource(new ServiceBuilder()
-                .withNewMetadata().withNamespace(PROVIDER_NAMESPACE).withName(PROVIDER_SERVICE)
-                .withLabels(Map.of("app", PROVIDER_SERVICE)).endMetadata()
-                .withNewSpec()
-                .withType("ClusterIP")
-                .withSelector(Map.of("app", PROVIDER_SERVICE))
-                .addNewPort().withName("http").withProtocol("TCP").withPort(options.servicePort())
-                .withTargetPort(new IntOrString(options.servicePort())).endPort()
-                .endSpec().build()).createOr(s -> s.update());
-        client.resources(io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice.class)
+        client.services()
+                .resource(new ServiceBuilder()
+                        .withNewMetadata()
+                        .withNamespace(PROVIDER_NAMESPACE)
+                        .withName(PROVIDER_SERVICE)
+                        .withLabels(Map.of("app", PROVIDER_SERVICE))
+                        .endMetadata()
+                        .withNewSpec()
+                        .withType("ClusterIP")
+                        .withSelector(Map.of("app", PROVIDER_SERVICE))
+                        .addNewPort()
+                        .withName("http")
+                        .withProtocol("TCP")
+                        .withPort(options.servicePort())
+                        .withTargetPort(new IntOrString(options.servicePort()))
+                        .endPort()
+                        .endSpec()
+                        .build())
+                .createOr(s -> s.update());
+        client.resources(EndpointSlice.class)
                 .resource(new EndpointSliceBuilder()
-                        .withNewMetadata().withNamespace(PROVIDER_NAMESPACE).withName(PROVIDER_SERVICE + "-sandbox")
-                        .withLabels(Map.of(Labels.SLICE_SERVICE_NAME, PROVIDER_SERVICE,
-                                Labels.SLICE_MANAGED_BY, "sandbox.privatelink.dev"))
+                        .withNewMetadata()
+                        .withNamespace(PROVIDER_NAMESPACE)
+                        .withName(PROVIDER_SERVICE + "-sandbox")
+                        .withLabels(Map.of(
+                                Labels.SLICE_SERVICE_NAME,
+                                PROVIDER_SERVICE,
+                                Labels.SLICE_MANAGED_BY,
+                                "sandbox.privatelink.dev"))
                         .endMetadata()
                         .withAddressType("IPv4")
-                        .addNewPort().withName("http").withProtocol("TCP").withPort(options.servicePort()).endPort()
-                        .addNewEndpoint().withAddresses(options.providerAddress())
-                        .withNewConditions().withReady(true).withServing(true).withTerminating(false).endConditions()
-                        .withNodeName(Kubelet.NODE).withZone(Kubelet.ZONE)
+                        .addNewPort()
+                        .withName("http")
+                        .withProtocol("TCP")
+                        .withPort(options.servicePort())
+                        .endPort()
+                        .addNewEndpoint()
+                        .withAddresses(options.providerAddress())
+                        .withNewConditions()
+                        .withReady(true)
+                        .withServing(true)
+                        .withTerminating(false)
+                        .endConditions()
+                        .withNodeName(Kubelet.NODE)
+                        .withZone(Kubelet.ZONE)
                         .endEndpoint()
-                        .build()).createOr(s -> s.update());
+                        .build())
+                .createOr(s -> s.update());
 
         EndpointServiceSpec spec = new EndpointServiceSpec();
         spec.setLoadBalancers(List.of(new LoadBalancerRef(PROVIDER_SERVICE, 1)));
         spec.setAcceptanceRequired(false);
         spec.setProxyProtocol(EndpointServiceSpec.ProxyProtocol.V2);
         EndpointService es = new EndpointService();
-        es.setMetadata(new ObjectMetaBuilder().withNamespace(PROVIDER_NAMESPACE).withName(ENDPOINT_SERVICE).build());
+        es.setMetadata(new ObjectMetaBuilder()
+                .withNamespace(PROVIDER_NAMESPACE)
+                .withName(ENDPOINT_SERVICE)
+                .build());
         es.setSpec(spec);
         client.resource(es).create();
 
@@ -165,7 +201,9 @@ public final class Sandbox implements AutoCloseable {
         permissionSpec.setEndpointService(ENDPOINT_SERVICE);
         permissionSpec.setPrincipals(List.of(Principal.namespace(CONSUMER_NAMESPACE)));
         ServicePermission permission = new ServicePermission();
-        permission.setMetadata(new ObjectMetaBuilder().withNamespace(PROVIDER_NAMESPACE).withName(CONSUMER_NAMESPACE)
+        permission.setMetadata(new ObjectMetaBuilder()
+                .withNamespace(PROVIDER_NAMESPACE)
+                .withName(CONSUMER_NAMESPACE)
                 .build());
         permission.setSpec(permissionSpec);
         client.resource(permission).create();
@@ -175,30 +213,50 @@ public final class Sandbox implements AutoCloseable {
         InterfaceEndpointSpec spec = new InterfaceEndpointSpec();
         spec.setServiceName(serviceName);
         InterfaceEndpoint ep = new InterfaceEndpoint();
-        ep.setMetadata(new ObjectMetaBuilder().withNamespace(CONSUMER_NAMESPACE).withName(ENDPOINT).build());
+        ep.setMetadata(new ObjectMetaBuilder()
+                .withNamespace(CONSUMER_NAMESPACE)
+                .withName(ENDPOINT)
+                .build());
         ep.setSpec(spec);
         client.resource(ep).create();
     }
 
     private void namespace(String name) {
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name)
-                .withLabels(Map.of("kubernetes.io/metadata.name", name)).endMetadata().build())
+        client.namespaces()
+                .resource(new NamespaceBuilder()
+                        .withNewMetadata()
+                        .withName(name)
+                        .withLabels(Map.of("kubernetes.io/metadata.name", name))
+                        .endMetadata()
+                        .build())
                 .createOr(n -> n.update());
     }
 
     private String awaitServiceName(Duration timeout) {
-        return await(timeout, "the endpoint service's name", () -> Optional.ofNullable(
-                client.resources(EndpointService.class).inNamespace(PROVIDER_NAMESPACE).withName(ENDPOINT_SERVICE).get())
-                .map(EndpointService::getStatus).map(s -> s.getServiceName()));
+        return await(
+                timeout,
+                "the endpoint service's name",
+                () -> Optional.ofNullable(client.resources(EndpointService.class)
+                                .inNamespace(PROVIDER_NAMESPACE)
+                                .withName(ENDPOINT_SERVICE)
+                                .get())
+                        .map(EndpointService::getStatus)
+                        .map(s -> s.getServiceName()));
     }
 
     /** Waits until the sample endpoint is Available and has its address. */
     public InterfaceEndpoint awaitEndpoint(Duration timeout) {
-        return await(timeout, "endpoint " + CONSUMER_NAMESPACE + "/" + ENDPOINT + " to be Available",
-                () -> Optional.ofNullable(client.resources(InterfaceEndpoint.class).inNamespace(CONSUMER_NAMESPACE)
-                                .withName(ENDPOINT).get())
-                        .filter(ep -> ep.getStatus() != null && ep.getStatus().getState() == ConnectionState.Available
-                                && ep.getStatus().getAddress() != null && ep.getStatus().getEndpointId() != null));
+        return await(
+                timeout,
+                "endpoint " + CONSUMER_NAMESPACE + "/" + ENDPOINT + " to be Available",
+                () -> Optional.ofNullable(client.resources(InterfaceEndpoint.class)
+                                .inNamespace(CONSUMER_NAMESPACE)
+                                .withName(ENDPOINT)
+                                .get())
+                        .filter(ep -> ep.getStatus() != null
+                                && ep.getStatus().getState() == ConnectionState.Available
+                                && ep.getStatus().getAddress() != null
+                                && ep.getStatus().getEndpointId() != null));
     }
 
     /** Waits until the sample endpoint's address takes connections (its slices list a ready forwarder). */
@@ -224,11 +282,13 @@ public final class Sandbox implements AutoCloseable {
      * would: read, change, update, retried on conflict (the mock server's merge patch appends to
      * lists instead of replacing them).
      */
-    public static void replaceDecisions(KubernetesClient client, String namespace, String endpointService,
-            ConnectionDecision... decisions) {
+    public static void replaceDecisions(
+            KubernetesClient client, String namespace, String endpointService, ConnectionDecision... decisions) {
         for (int attempt = 0; ; attempt++) {
-            EndpointService es = client.resources(EndpointService.class).inNamespace(namespace)
-                    .withName(endpointService).get();
+            EndpointService es = client.resources(EndpointService.class)
+                    .inNamespace(namespace)
+                    .withName(endpointService)
+                    .get();
             es.getSpec().setConnections(List.of(decisions));
             try {
                 client.resource(es).update();

@@ -14,7 +14,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** The sandbox role: Kubernetes, the operator and the data plane on this machine, until Ctrl-C. */
-@Command(name = "sandbox", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "sandbox",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = {
             "Run an API server, the operator, forwarders and a sample provider with an endpoint to it, all on "
                     + "loopback, and print how to use them with curl and kubectl. Ctrl-C stops everything."
@@ -24,24 +27,39 @@ public class SandboxCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--api-port", paramLabel = "PORT", defaultValue = "6443",
+    @Option(
+            names = "--api-port",
+            paramLabel = "PORT",
+            defaultValue = "6443",
             description = "Port of the API server on 127.0.0.1; 0 for any free one (default: ${DEFAULT-VALUE}).")
     int apiPort;
 
-    @Option(names = "--service-port", paramLabel = "PORT", defaultValue = "9080",
+    @Option(
+            names = "--service-port",
+            paramLabel = "PORT",
+            defaultValue = "9080",
             description = "Port of the sample provider's Service and so of the endpoint (default: ${DEFAULT-VALUE}).")
     int servicePort;
 
-    @Option(names = "--net", paramLabel = "OCTET", defaultValue = "0",
+    @Option(
+            names = "--net",
+            paramLabel = "OCTET",
+            defaultValue = "0",
             description = "Second octet of the loopback addresses: pods 127.N.1.x, Services 127.N.2.x "
                     + "(default: ${DEFAULT-VALUE}).")
     int net;
 
-    @Option(names = "--replicas", paramLabel = "N", defaultValue = "2",
+    @Option(
+            names = "--replicas",
+            paramLabel = "N",
+            defaultValue = "2",
             description = "Forwarder pods per consumer namespace (default: ${DEFAULT-VALUE}).")
     int replicas;
 
-    @Option(names = "--kubeconfig", paramLabel = "FILE", defaultValue = "target/sandbox/kubeconfig",
+    @Option(
+            names = "--kubeconfig",
+            paramLabel = "FILE",
+            defaultValue = "target/sandbox/kubeconfig",
             description = "Where to write the kubeconfig for kubectl (default: ${DEFAULT-VALUE}).")
     Path kubeconfig;
 
@@ -50,8 +68,12 @@ public class SandboxCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        SandboxOptions options = SandboxOptions.defaults().withApiPort(apiPort).withServicePort(servicePort)
-                .withNet(net).withForwarderReplicas(replicas).withKubeconfig(kubeconfig);
+        SandboxOptions options = SandboxOptions.defaults()
+                .withApiPort(apiPort)
+                .withServicePort(servicePort)
+                .withNet(net)
+                .withForwarderReplicas(replicas)
+                .withKubeconfig(kubeconfig);
         try (Sandbox sandbox = Sandbox.start(options, registry)) {
             InterfaceEndpoint endpoint = sandbox.awaitEndpoint(Duration.ofSeconds(60));
             sandbox.awaitServing(endpoint, Duration.ofSeconds(60));

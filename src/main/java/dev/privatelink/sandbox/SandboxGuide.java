@@ -9,13 +9,13 @@ import dev.privatelink.api.InterfaceEndpoint;
 
 /** What the sandbox prints once the sample endpoint is Available: how to try it with curl and kubectl. */
 final class SandboxGuide {
-    private SandboxGuide() {
-    }
+    private SandboxGuide() {}
 
     static String text(Sandbox sandbox, InterfaceEndpoint endpoint) {
         String id = endpoint.getStatus().getEndpointId();
         String serviceName = endpoint.getSpec().getServiceName();
-        String url = "http://" + endpoint.getStatus().getAddress() + ":" + sandbox.options().servicePort() + "/";
+        String url = "http://" + endpoint.getStatus().getAddress() + ":"
+                + sandbox.options().servicePort() + "/";
         return """
 
                 ================================================================================
@@ -56,7 +56,15 @@ final class SandboxGuide {
                 and patch work; not get -w, explain (no OpenAPI) or protobuf (use -f manifests, not
                 `kubectl create namespace`). See README.md, section "The sandbox".
                 ================================================================================
-                """.formatted(sandbox.apiUrl(), sandbox.kubeconfig(), PROVIDER_NAMESPACE, CONSUMER_NAMESPACE, ENDPOINT,
-                id, ENDPOINT_SERVICE, serviceName, url);
+                """.formatted(
+                        sandbox.apiUrl(),
+                        sandbox.kubeconfig(),
+                        PROVIDER_NAMESPACE,
+                        CONSUMER_NAMESPACE,
+                        ENDPOINT,
+                        id,
+                        ENDPOINT_SERVICE,
+                        serviceName,
+                        url);
     }
 }

@@ -15,8 +15,14 @@ import java.nio.file.Path;
  * @param kubeconfig        where the kubeconfig for kubectl is written
  * @param operatorNamespace where the operator runs its forwarders
  */
-public record SandboxOptions(String apiHost, int apiPort, int net, int servicePort, int forwarderReplicas,
-        Path kubeconfig, String operatorNamespace) {
+public record SandboxOptions(
+        String apiHost,
+        int apiPort,
+        int net,
+        int servicePort,
+        int forwarderReplicas,
+        Path kubeconfig,
+        String operatorNamespace) {
 
     public static final String PROVIDER_NAMESPACE = "payments";
     public static final String PROVIDER_SERVICE = "payments-api";
@@ -34,8 +40,8 @@ public record SandboxOptions(String apiHost, int apiPort, int net, int servicePo
     }
 
     public static SandboxOptions defaults() {
-        return new SandboxOptions("127.0.0.1", 6443, 0, 9080, 2, Path.of("target", "sandbox", "kubeconfig"),
-                "kube-privatelink-system");
+        return new SandboxOptions(
+                "127.0.0.1", 6443, 0, 9080, 2, Path.of("target", "sandbox", "kubeconfig"), "kube-privatelink-system");
     }
 
     public SandboxOptions withApiPort(int port) {
@@ -43,7 +49,8 @@ public record SandboxOptions(String apiHost, int apiPort, int net, int servicePo
     }
 
     public SandboxOptions withNet(int octet) {
-        return new SandboxOptions(apiHost, apiPort, octet, servicePort, forwarderReplicas, kubeconfig, operatorNamespace);
+        return new SandboxOptions(
+                apiHost, apiPort, octet, servicePort, forwarderReplicas, kubeconfig, operatorNamespace);
     }
 
     public SandboxOptions withServicePort(int port) {

@@ -21,31 +21,43 @@ import java.util.regex.Pattern;
  */
 final class TableView {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    private static final Pattern STEP = Pattern.compile("\\.([^.\\[]+)|\\[\\?\\(@\\.([^=!\\s]+)\\s*==\\s*['\"]([^'\"]*)['\"]\\)]|\\[(\\d+)]");
+    private static final Pattern STEP =
+            Pattern.compile("\\.([^.\\[]+)|\\[\\?\\(@\\.([^=!\\s]+)\\s*==\\s*['\"]([^'\"]*)['\"]\\)]|\\[(\\d+)]");
 
     /** A column: its header, type (string, integer, boolean, date…), JSONPath and priority. */
     record Column(String name, String type, String format, String description, int priority, String jsonPath) {
         static Column of(CustomResourceColumnDefinition d) {
-            return new Column(d.getName(), d.getType(), d.getFormat() == null ? "" : d.getFormat(),
+            return new Column(
+                    d.getName(),
+                    d.getType(),
+                    d.getFormat() == null ? "" : d.getFormat(),
                     d.getDescription() == null ? "" : d.getDescription(),
-                    d.getPriority() == null ? 0 : d.getPriority(), d.getJsonPath());
+                    d.getPriority() == null ? 0 : d.getPriority(),
+                    d.getJsonPath());
         }
     }
 
-    static final Column NAME = new Column("Name", "string", "name",
-            "Name must be unique within a namespace.", 0, ".metadata.name");
-    static final Column AGE = new Column("Age", "date", "",
-            "CreationTimestamp is a timestamp representing the server time when this object was created.", 0,
+    static final Column NAME =
+            new Column("Name", "string", "name", "Name must be unique within a namespace.", 0, ".metadata.name");
+    static final Column AGE = new Column(
+            "Age",
+            "date",
+            "",
+            "CreationTimestamp is a timestamp representing the server time when this object was created.",
+            0,
             ".metadata.creationTimestamp");
 
-    private TableView() {
-    }
+    private TableView() {}
 
     /** Name, then the CRD's printer columns of the kind. */
     static List<Column> columns(Class<? extends HasMetadata> kind) {
         List<Column> columns = new ArrayList<>();
         columns.add(NAME);
-        DiscoveryDispatcher.crd(kind).getSpec().getVersions().get(0).getAdditionalPrinterColumns()
+        DiscoveryDispatcher.crd(kind)
+                .getSpec()
+                .getVersions()
+                .get(0)
+                .getAdditionalPrinterColumns()
                 .forEach(d -> columns.add(Column.of(d)));
         return columns;
     }
@@ -111,8 +123,13 @@ final class TableView {
         }
         ArrayNode definitions = table.putArray("columnDefinitions");
         for (Column c : columns) {
-            definitions.addObject().put("name", c.name()).put("type", c.type()).put("format", c.format())
-                    .put("description", c.description()).put("priority", c.priority());
+            definitions
+                    .addObject()
+                    .put("name", c.name())
+                    .put("type", c.type())
+                    .put("format", c.format())
+                    .put("description", c.description())
+                    .put("priority", c.priority());
         }
         ArrayNode rows = table.putArray("rows");
         Iterable<JsonNode> objects = objectOrList.has("items") ? objectOrList.get("items") : List.of(objectOrList);
@@ -128,9 +145,14 @@ final class TableView {
                         // not a timestamp: shown as it is
                     }
                 }
-                cells.add(value == null ? NODES.nullNode() : value.isValueNode() ? value : NODES.textNode(value.toString()));
+                cells.add(
+                        value == null
+                                ? NODES.nullNode()
+                                : value.isValueNode() ? value : NODES.textNode(value.toString()));
             }
-            row.putObject("object").put("kind", "PartialObjectMetadata").put("apiVersion", "meta.k8s.io/v1")
+            row.putObject("object")
+                    .put("kind", "PartialObjectMetadata")
+                    .put("apiVersion", "meta.k8s.io/v1")
                     .set("metadata", object.path("metadata").deepCopy());
         }
         return table;

@@ -23,9 +23,28 @@ import tools.jackson.databind.JsonNode;
 final class CelRules {
 
     /** CEL words Kubernetes escapes as {@code __word__} when a property has that name. */
-    private static final Set<String> RESERVED = Set.of("true", "false", "null", "in", "as", "break", "const",
-            "continue", "else", "for", "function", "if", "import", "let", "loop", "package", "namespace", "return",
-            "var", "void", "while");
+    private static final Set<String> RESERVED = Set.of(
+            "true",
+            "false",
+            "null",
+            "in",
+            "as",
+            "break",
+            "const",
+            "continue",
+            "else",
+            "for",
+            "function",
+            "if",
+            "import",
+            "let",
+            "loop",
+            "package",
+            "namespace",
+            "return",
+            "var",
+            "void",
+            "while");
 
     private static final Cel CEL = CelFactory.standardCelBuilder()
             .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
@@ -35,8 +54,7 @@ final class CelRules {
 
     private static final Map<String, CelRuntime.Program> PROGRAMS = new HashMap<>();
 
-    private CelRules() {
-    }
+    private CelRules() {}
 
     /** A transition rule compares with the stored object; the API server checks it on update only. */
     static boolean isTransition(String rule) {
@@ -102,7 +120,9 @@ final class CelRules {
         if (RESERVED.contains(name)) {
             return "__" + name + "__";
         }
-        return name.replace("__", "__underscores__").replace(".", "__dot__").replace("-", "__dash__")
+        return name.replace("__", "__underscores__")
+                .replace(".", "__dot__")
+                .replace("-", "__dash__")
                 .replace("/", "__slash__");
     }
 }

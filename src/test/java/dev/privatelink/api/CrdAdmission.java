@@ -19,8 +19,7 @@ public final class CrdAdmission {
 
     private static final Map<String, CrdSchema> BY_KIND = load();
 
-    private CrdAdmission() {
-    }
+    private CrdAdmission() {}
 
     /** What the API server would reject in a new object of this kind with this spec; empty if admitted. */
     public static List<String> violationsOfCreate(String kind, String specYaml) {
@@ -33,7 +32,9 @@ public final class CrdAdmission {
 
     private static Map<String, CrdSchema> load() {
         try (Stream<Path> files = Files.list(Path.of("crds"))) {
-            return files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".yml")).map(CrdSchema::load)
+            return files.map(f -> f.getFileName().toString())
+                    .filter(f -> f.endsWith(".yml"))
+                    .map(CrdSchema::load)
                     .collect(Collectors.toMap(crd -> crd.kind, Function.identity()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

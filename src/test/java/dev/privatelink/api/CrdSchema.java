@@ -25,13 +25,18 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 final class CrdSchema {
 
     /** The schema keywords that can reject an object (besides the CEL rules). */
-    private static final List<String> KEYWORDS = List.of("required", "enum", "pattern", "minimum", "maximum", "minLength",
-            "maxLength", "minItems", "maxItems");
+    private static final List<String> KEYWORDS = List.of(
+            "required", "enum", "pattern", "minimum", "maximum", "minLength", "maxLength", "minItems", "maxItems");
 
     /** Kubernetes' extensions, which the API server checks in its own way (the CEL rules: see below). */
-    private static final List<String> EXTENSIONS = List.of("x-kubernetes-validations",
-            "x-kubernetes-preserve-unknown-fields", "x-kubernetes-int-or-string", "x-kubernetes-embedded-resource",
-            "x-kubernetes-list-type", "x-kubernetes-list-map-keys", "x-kubernetes-map-type");
+    private static final List<String> EXTENSIONS = List.of(
+            "x-kubernetes-validations",
+            "x-kubernetes-preserve-unknown-fields",
+            "x-kubernetes-int-or-string",
+            "x-kubernetes-embedded-resource",
+            "x-kubernetes-list-type",
+            "x-kubernetes-list-map-keys",
+            "x-kubernetes-map-type");
 
     private static final SchemaRegistry SCHEMAS = SchemaRegistry.withDefaultDialect(
             Dialect.builder(Dialects.getOpenApi30())
@@ -45,8 +50,9 @@ final class CrdSchema {
      * {@link #NOT_CHECKED} (its customresource strategy's {@code hasBlockingErr}: type, required,
      * enum, maxLength, maxItems, maxProperties).
      */
-    private static final Set<String> BLOCKING = Set.of("type", "required", "enum", "maxLength", "maxItems",
-            "maxProperties");
+    private static final Set<String> BLOCKING =
+            Set.of("type", "required", "enum", "maxLength", "maxItems", "maxProperties");
+
     static final String NOT_CHECKED = "some validation rules were not checked because the object was invalid;"
             + " correct the existing errors to complete validation";
 
@@ -104,9 +110,10 @@ final class CrdSchema {
             constraints.addAll(keywordConstraints(schema, location));
         }
         schema.path("x-kubernetes-validations")
-                .forEach(rule -> constraints.add(ruleConstraint(location, rule.path("rule").stringValue())));
-        schema.path("properties").forEachEntry((key, child) -> collect(child, location + "/properties/" + key,
-                constraints));
+                .forEach(rule -> constraints.add(
+                        ruleConstraint(location, rule.path("rule").stringValue())));
+        schema.path("properties")
+                .forEachEntry((key, child) -> collect(child, location + "/properties/" + key, constraints));
         if (schema.has("items")) {
             collect(schema.get("items"), location + "/items", constraints);
         }
@@ -180,15 +187,23 @@ final class CrdSchema {
     }
 
     /** Records the constraints that apply to the value and evaluates the CEL rules sitting at its schema. */
-    private void walk(JsonNode schema, String location, JsonNode json, JsonNode old, String path, boolean cel,
-            Review review) {
+    private void walk(
+            JsonNode schema, String location, JsonNode json, JsonNode old, String path, boolean cel, Review review) {
         review.checked().addAll(keywordConstraints(schema, location));
         for (JsonNode validation : schema.path("x-kubernetes-validations")) {
             String rule = validation.path("rule").stringValue();
             if (cel && (old != null || !CelRules.isTransition(rule))) {
                 String constraint = ruleConstraint(location, rule);
                 review.checked().add(constraint);
-                evaluate(rule, schema, json, old, path, constraint, validation.path("message").stringValue(), review);
+                evaluate(
+                        rule,
+                        schema,
+                        json,
+                        old,
+                        path,
+                        constraint,
+                        validation.path("message").stringValue(),
+                        review);
             }
         }
         schema.path("properties").forEachEntry((key, child) -> {
@@ -205,8 +220,15 @@ final class CrdSchema {
         }
     }
 
-    private static void evaluate(String rule, JsonNode schema, JsonNode json, JsonNode old, String path,
-            String constraint, String message, Review review) {
+    private static void evaluate(
+            String rule,
+            JsonNode schema,
+            JsonNode json,
+            JsonNode old,
+            String path,
+            String constraint,
+            String message,
+            Review review) {
         try {
             Object oldSelf = old == null ? null : CelRules.value(schema, old);
             if (!CelRules.holds(rule, CelRules.value(schema, json), oldSelf)) {

@@ -79,7 +79,8 @@ class CrdValidationTest {
             accepts(es, "8 load balancers with weights from 0 to 1000 and a 63-character name", """
                     loadBalancers: [{name: a, weight: 0}, {name: b, weight: 1000}, {name: c}, {name: d}, {name: e},
                                     {name: f}, {name: g}, {name: %s}]
-                    """.formatted("x".repeat(63))),
+                    """.formatted(
+                            "x".repeat(63))),
             accepts(es, "64 distinct ports from 1 to 65535", """
                     loadBalancers: [{name: blue}]
                     ports: %s
@@ -105,36 +106,61 @@ class CrdValidationTest {
                     loadBalancers: [{name: blue}]
                     connections: %s
                     """.formatted(decisions(1000))),
-
             rejects(es, "a spec without load balancers", """
                     proxyProtocol: V2
                     """, "spec.loadBalancers: required", NOT_CHECKED),
-            rejects(es, "an empty list of load balancers", """
+            rejects(
+                    es,
+                    "an empty list of load balancers",
+                    """
                     loadBalancers: []
-                    """, "spec.loadBalancers: minItems",
+                    """,
+                    "spec.loadBalancers: minItems",
                     "spec.loadBalancers: at least one load balancer needs a weight above 0"),
             rejects(es, "9 load balancers", """
                     loadBalancers: [{name: a}, {name: b}, {name: c}, {name: d}, {name: e}, {name: f}, {name: g},
                                     {name: h}, {name: i}]
                     """, "spec.loadBalancers: maxItems", NOT_CHECKED),
-            rejects(es, "a load balancer listed twice", """
+            rejects(
+                    es,
+                    "a load balancer listed twice",
+                    """
                     loadBalancers: [{name: blue}, {name: green}, {name: blue, weight: 0}]
-                    """, "spec.loadBalancers: each load balancer may be listed once"),
-            rejects(es, "load balancers that all weigh 0", """
+                    """,
+                    "spec.loadBalancers: each load balancer may be listed once"),
+            rejects(
+                    es,
+                    "load balancers that all weigh 0",
+                    """
                     loadBalancers: [{name: blue, weight: 0}, {name: green, weight: 0}]
-                    """, "spec.loadBalancers: at least one load balancer needs a weight above 0"),
+                    """,
+                    "spec.loadBalancers: at least one load balancer needs a weight above 0"),
             rejects(es, "a load balancer without a name", """
                     loadBalancers: [{weight: 1}]
                     """, "spec.loadBalancers[0].name: required", NOT_CHECKED),
-            rejects(es, "a load balancer with an empty name", """
+            rejects(
+                    es,
+                    "a load balancer with an empty name",
+                    """
                     loadBalancers: [{name: ""}]
-                    """, "spec.loadBalancers[0].name: minLength", "spec.loadBalancers[0].name: pattern"),
-            rejects(es, "a load balancer name of 64 characters", """
+                    """,
+                    "spec.loadBalancers[0].name: minLength",
+                    "spec.loadBalancers[0].name: pattern"),
+            rejects(
+                    es,
+                    "a load balancer name of 64 characters",
+                    """
                     loadBalancers: [{name: %s}]
-                    """.formatted("x".repeat(64)), "spec.loadBalancers[0].name: maxLength", NOT_CHECKED),
-            rejects(es, "a load balancer name that starts with a digit (not a Service name)", """
+                    """.formatted("x".repeat(64)),
+                    "spec.loadBalancers[0].name: maxLength",
+                    NOT_CHECKED),
+            rejects(
+                    es,
+                    "a load balancer name that starts with a digit (not a Service name)",
+                    """
                     loadBalancers: [{name: 1blue}]
-                    """, "spec.loadBalancers[0].name: pattern"),
+                    """,
+                    "spec.loadBalancers[0].name: pattern"),
             rejects(es, "a weight below 0", """
                     loadBalancers: [{name: blue}, {name: green, weight: -1}]
                     """, "spec.loadBalancers[1].weight: minimum"),
@@ -169,37 +195,57 @@ class CrdValidationTest {
                     loadBalancers: [{name: blue}]
                     connections: [{consumer: shop/web}]
                     """, "spec.connections[0].decision: required", NOT_CHECKED),
-            rejects(es, "a decision that is not Accept, Reject, Suspend or Terminate", """
+            rejects(
+                    es,
+                    "a decision that is not Accept, Reject, Suspend or Terminate",
+                    """
                     loadBalancers: [{name: blue}]
                     connections: [{consumer: shop/web, decision: Approve}]
-                    """, "spec.connections[0].decision: enum", NOT_CHECKED),
+                    """,
+                    "spec.connections[0].decision: enum",
+                    NOT_CHECKED),
             rejects(es, "an endpoint ID with upper-case hex digits", """
                     loadBalancers: [{name: blue}]
                     connections: [{endpointId: vpce-0123456789ABCDEF0, decision: Accept}]
                     """, "spec.connections[0].endpointId: pattern"),
-            rejects(es, "a service name in place of an endpoint ID", """
+            rejects(
+                    es,
+                    "a service name in place of an endpoint ID",
+                    """
                     loadBalancers: [{name: blue}]
                     connections: [{endpointId: %s, decision: Accept}]
-                    """.formatted(SERVICE_NAME), "spec.connections[0].endpointId: pattern"),
+                    """.formatted(SERVICE_NAME),
+                    "spec.connections[0].endpointId: pattern"),
             rejects(es, "a consumer without its namespace", """
                     loadBalancers: [{name: blue}]
                     connections: [{consumer: web, decision: Accept}]
                     """, "spec.connections[0].consumer: pattern"),
-            rejects(es, "a decision by both endpoint ID and consumer", """
+            rejects(
+                    es,
+                    "a decision by both endpoint ID and consumer",
+                    """
                     loadBalancers: [{name: blue}]
                     connections: [{endpointId: %s, consumer: shop/web, decision: Accept}]
-                    """.formatted(ENDPOINT_ID), "spec.connections[0]: set exactly one of endpointId and consumer"),
-            rejects(es, "a decision by neither endpoint ID nor consumer", """
+                    """.formatted(ENDPOINT_ID),
+                    "spec.connections[0]: set exactly one of endpointId and consumer"),
+            rejects(
+                    es,
+                    "a decision by neither endpoint ID nor consumer",
+                    """
                     loadBalancers: [{name: blue}]
                     connections: [{consumer: shop/web, decision: Accept}, {decision: Reject}]
-                    """, "spec.connections[1]: set exactly one of endpointId and consumer"),
+                    """,
+                    "spec.connections[1]: set exactly one of endpointId and consumer"),
         };
     }
 
     static Example[] servicePermissionExamples() {
         CrdSchema sp = SERVICE_PERMISSION;
         return new Example[] {
-            accepts(sp, "a principal by namespace name (the reserved word namespace reaches CEL as __namespace__)", """
+            accepts(
+                    sp,
+                    "a principal by namespace name (the reserved word namespace reaches CEL as __namespace__)",
+                    """
                     endpointService: payments-api
                     principals: [{namespace: shop}]
                     """),
@@ -213,22 +259,32 @@ class CrdValidationTest {
             accepts(sp, "100 principals and an endpoint service name of 253 characters", """
                     endpointService: %s
                     principals: %s
-                    """.formatted("x".repeat(253), principals(100))),
-
+                    """.formatted(
+                            "x".repeat(253), principals(100))),
             rejects(sp, "a permission without an endpoint service", """
                     principals: [{namespace: shop}]
                     """, "spec.endpointService: required", NOT_CHECKED),
             rejects(sp, "a permission without principals", """
                     endpointService: payments
                     """, "spec.principals: required", NOT_CHECKED),
-            rejects(sp, "an empty endpoint service name", """
+            rejects(
+                    sp,
+                    "an empty endpoint service name",
+                    """
                     endpointService: ""
                     principals: [{namespace: shop}]
-                    """, "spec.endpointService: minLength", "spec.endpointService: pattern"),
-            rejects(sp, "an endpoint service name of 254 characters", """
+                    """,
+                    "spec.endpointService: minLength",
+                    "spec.endpointService: pattern"),
+            rejects(
+                    sp,
+                    "an endpoint service name of 254 characters",
+                    """
                     endpointService: %s
                     principals: [{namespace: shop}]
-                    """.formatted("x".repeat(254)), "spec.endpointService: maxLength", NOT_CHECKED),
+                    """.formatted("x".repeat(254)),
+                    "spec.endpointService: maxLength",
+                    NOT_CHECKED),
             rejects(sp, "an endpoint service name with upper-case letters", """
                     endpointService: Payments
                     principals: [{namespace: shop}]
@@ -245,14 +301,22 @@ class CrdValidationTest {
                     endpointService: payments
                     principals: [{namespace: "shop-*"}]
                     """, "spec.principals[0].namespace: pattern"),
-            rejects(sp, "a principal with both a namespace and a namespace selector", """
+            rejects(
+                    sp,
+                    "a principal with both a namespace and a namespace selector",
+                    """
                     endpointService: payments
                     principals: [{namespace: shop, namespaceSelector: {matchLabels: {team: shop}}}]
-                    """, "spec.principals[0]: set exactly one principal kind: namespace or namespaceSelector"),
-            rejects(sp, "an empty principal", """
+                    """,
+                    "spec.principals[0]: set exactly one principal kind: namespace or namespaceSelector"),
+            rejects(
+                    sp,
+                    "an empty principal",
+                    """
                     endpointService: payments
                     principals: [{namespace: shop}, {}]
-                    """, "spec.principals[1]: set exactly one principal kind: namespace or namespaceSelector"),
+                    """,
+                    "spec.principals[1]: set exactly one principal kind: namespace or namespaceSelector"),
         };
     }
 
@@ -268,29 +332,42 @@ class CrdValidationTest {
                     serviceName: %s
                     ports: %s
                     zones: [eu-west-1a, zone_b.2, c, d, e, f, g, h, i, j, k, l, m, n, o, %s]
-                    """.formatted(SERVICE_NAME, ports(64, 65535), "Z".repeat(63))),
-            acceptsUpdate(ie, "an update that keeps the service name and changes the ports", """
+                    """.formatted(
+                            SERVICE_NAME, ports(64, 65535), "Z".repeat(63))),
+            acceptsUpdate(
+                    ie,
+                    "an update that keeps the service name and changes the ports",
+                    """
                     serviceName: %s
                     ports: [80]
-                    """.formatted(SERVICE_NAME), """
+                    """.formatted(SERVICE_NAME),
+                    """
                     serviceName: %s
                     ports: [443]
                     """.formatted(SERVICE_NAME)),
-
             rejects(ie, "an endpoint without a service name", """
                     ports: [443]
                     """, "spec.serviceName: required", NOT_CHECKED),
             rejects(ie, "a service name with 16 hex digits", """
                     serviceName: vpce-svc-0123456789abcdef
                     """, "spec.serviceName: pattern"),
-            rejects(ie, "an endpoint ID in place of a service name", """
+            rejects(
+                    ie,
+                    "an endpoint ID in place of a service name",
+                    """
                     serviceName: %s
-                    """.formatted(ENDPOINT_ID), "spec.serviceName: pattern"),
-            rejectsUpdate(ie, "an update that changes the service name", """
+                    """.formatted(ENDPOINT_ID),
+                    "spec.serviceName: pattern"),
+            rejectsUpdate(
+                    ie,
+                    "an update that changes the service name",
+                    """
                     serviceName: %s
-                    """.formatted(SERVICE_NAME), """
+                    """.formatted(SERVICE_NAME),
+                    """
                     serviceName: %s
-                    """.formatted(OTHER_SERVICE_NAME), immutable),
+                    """.formatted(OTHER_SERVICE_NAME),
+                    immutable),
             rejects(ie, "port 0", """
                     serviceName: %s
                     ports: [0]
@@ -315,59 +392,74 @@ class CrdValidationTest {
                     serviceName: %s
                     zones: [eu-west-1a, -1b]
                     """.formatted(SERVICE_NAME), "spec.zones[1]: pattern"),
-            rejects(ie, "a zone of 64 characters", """
+            rejects(
+                    ie,
+                    "a zone of 64 characters",
+                    """
                     serviceName: %s
                     zones: [%s]
-                    """.formatted(SERVICE_NAME, "z".repeat(64)), "spec.zones[0]: maxLength", NOT_CHECKED),
+                    """.formatted(SERVICE_NAME, "z".repeat(64)),
+                    "spec.zones[0]: maxLength",
+                    NOT_CHECKED),
         };
     }
 
     /** n distinct ports, the first 1 and the last {@code last}. */
     static String ports(int n, int last) {
-        return IntStream.range(0, n).mapToObj(i -> i == n - 1 ? last : i + 1).map(String::valueOf)
+        return IntStream.range(0, n)
+                .mapToObj(i -> i == n - 1 ? last : i + 1)
+                .map(String::valueOf)
                 .collect(Collectors.joining(", ", "[", "]"));
     }
 
     static String decisions(int n) {
-        return IntStream.range(0, n).mapToObj(i -> "{endpointId: vpce-%017x, decision: Accept}".formatted(i))
+        return IntStream.range(0, n)
+                .mapToObj(i -> "{endpointId: vpce-%017x, decision: Accept}".formatted(i))
                 .collect(Collectors.joining(", ", "[", "]"));
     }
 
     static String principals(int n) {
-        return IntStream.range(0, n).mapToObj(i -> "{namespace: ns-" + i + "}")
+        return IntStream.range(0, n)
+                .mapToObj(i -> "{namespace: ns-" + i + "}")
                 .collect(Collectors.joining(", ", "[", "]"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("examples")
     void admissionReportsExactlyTheExpectedViolations(Example example) {
-        assertThat(example.review().messages()).as(example.toString())
+        assertThat(example.review().messages())
+                .as(example.toString())
                 .containsExactlyInAnyOrderElementsOf(example.violations());
     }
 
     @Test
     void everyConstraintHasAnAcceptedExample() {
         Set<String> checked = new HashSet<>();
-        examples().filter(Example::accepted).forEach(e -> checked.addAll(e.review().checked()));
+        examples()
+                .filter(Example::accepted)
+                .forEach(e -> checked.addAll(e.review().checked()));
 
-        assertThat(uncovered(checked)).as("constraints (CRD, schema location, CEL rule) no accepted example reaches")
+        assertThat(uncovered(checked))
+                .as("constraints (CRD, schema location, CEL rule) no accepted example reaches")
                 .isEmpty();
     }
 
     @Test
     void everyConstraintHasARejectedExample() {
         Set<String> violated = new HashSet<>();
-        examples().filter(e -> !e.accepted())
+        examples()
+                .filter(e -> !e.accepted())
                 .forEach(e -> e.review().violations().forEach(v -> violated.add(v.constraint())));
 
-        assertThat(uncovered(violated)).as("constraints (CRD, schema location, CEL rule) no rejected example breaks")
+        assertThat(uncovered(violated))
+                .as("constraints (CRD, schema location, CEL rule) no rejected example breaks")
                 .isEmpty();
     }
 
     /** The constraints of the CRDs not in {@code covered}. */
     static Set<String> uncovered(Set<String> covered) {
-        Set<String> constraints = CRDS.stream().flatMap(crd -> crd.constraints().stream())
-                .collect(Collectors.toCollection(TreeSet::new));
+        Set<String> constraints =
+                CRDS.stream().flatMap(crd -> crd.constraints().stream()).collect(Collectors.toCollection(TreeSet::new));
         constraints.removeAll(covered);
         return constraints;
     }

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class GeneratedCrdsTest {
 
-    static final String STALE = "CRDs in crds/ are stale: commit the regenerated files"
-            + " (mvn package -DskipTests writes them to crds/)";
+    static final String STALE =
+            "CRDs in crds/ are stale: commit the regenerated files" + " (mvn package -DskipTests writes them to crds/)";
 
     @TempDir
     Path generated;
@@ -40,14 +40,19 @@ class GeneratedCrdsTest {
 
         assertThat(fileNames(Path.of("crds"))).as(STALE).isEqualTo(fileNames(generated));
         for (String name : fileNames(generated)) {
-            assertThat(Files.readString(Path.of("crds", name))).as(STALE + ": " + name)
+            assertThat(Files.readString(Path.of("crds", name)))
+                    .as(STALE + ": " + name)
                     .isEqualTo(Files.readString(generated.resolve(name)));
         }
     }
 
     /** The concrete custom resources of this package, found in its compiled classes. */
     static List<Class<? extends HasMetadata>> customResourceClasses() throws IOException, URISyntaxException {
-        Path classes = Path.of(EndpointService.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path classes = Path.of(EndpointService.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI());
         String pkg = EndpointService.class.getPackageName();
         try (Stream<Path> files = Files.list(classes.resolve(pkg.replace('.', '/')))) {
             return files.map(f -> f.getFileName().toString())

@@ -17,8 +17,17 @@ class ConnectionStateMachineTest {
 
     static ConnectionInputs with(ConnectionState previous, Decision decision) {
         ConnectionInputs b = base();
-        return new ConnectionInputs(previous, null, b.withinQuota(), b.serviceFound(), b.permitted(), b.autoAccept(),
-                b.acceptanceRequired(), Optional.ofNullable(decision), b.missingPorts(), b.serviceReady());
+        return new ConnectionInputs(
+                previous,
+                null,
+                b.withinQuota(),
+                b.serviceFound(),
+                b.permitted(),
+                b.autoAccept(),
+                b.acceptanceRequired(),
+                Optional.ofNullable(decision),
+                b.missingPorts(),
+                b.serviceReady());
     }
 
     static ConnectionState decide(ConnectionInputs in) {
@@ -38,16 +47,19 @@ class ConnectionStateMachineTest {
     @Test
     void autoAcceptOrNoAcceptanceRequiredMakesItAvailable() {
         var b = base();
-        assertThat(decide(new ConnectionInputs(null, null, true, true, true, true, true, Optional.empty(), List.of(), true)))
+        assertThat(decide(new ConnectionInputs(
+                        null, null, true, true, true, true, true, Optional.empty(), List.of(), true)))
                 .isEqualTo(ConnectionState.Available);
-        assertThat(decide(new ConnectionInputs(null, null, true, true, true, false, false, Optional.empty(), List.of(), true)))
+        assertThat(decide(new ConnectionInputs(
+                        null, null, true, true, true, false, false, Optional.empty(), List.of(), true)))
                 .isEqualTo(ConnectionState.Available);
         assertThat(b.autoAccept()).isFalse();
     }
 
     @Test
     void acceptedButServiceNotReadyIsPending() {
-        var in = new ConnectionInputs(null, null, true, true, true, false, true, Optional.of(Decision.Accept), List.of(), false);
+        var in = new ConnectionInputs(
+                null, null, true, true, true, false, true, Optional.of(Decision.Accept), List.of(), false);
         assertThat(ConnectionStateMachine.decide(in)).satisfies(o -> {
             assertThat(o.state()).isEqualTo(ConnectionState.Pending);
             assertThat(o.reason()).isEqualTo("ServiceNotReady");
@@ -90,22 +102,31 @@ class ConnectionStateMachineTest {
 
     @Test
     void acceptedConnectionSurvivesLosingItsPermission() {
-        var in = new ConnectionInputs(ConnectionState.Available, null, true, true, false, false, true, Optional.empty(),
-                List.of(), true);
+        var in = new ConnectionInputs(
+                ConnectionState.Available, null, true, true, false, false, true, Optional.empty(), List.of(), true);
         assertThat(decide(in)).isEqualTo(ConnectionState.Available);
     }
 
     @Test
     void deletedServiceFailsAConnectedEndpointWithItsOwnReason() {
-        var in = new ConnectionInputs(ConnectionState.Available, null, true, false, false, false, true, Optional.empty(),
-                List.of(), false);
+        var in = new ConnectionInputs(
+                ConnectionState.Available, null, true, false, false, false, true, Optional.empty(), List.of(), false);
         assertThat(ConnectionStateMachine.decide(in).reason()).isEqualTo("ServiceDeleted");
     }
 
     @Test
     void deletedServiceStaysDeletedOnTheNextLook() {
-        var in = new ConnectionInputs(ConnectionState.Failed, "ServiceDeleted", true, false, false, false, true,
-                Optional.empty(), List.of(), false);
+        var in = new ConnectionInputs(
+                ConnectionState.Failed,
+                "ServiceDeleted",
+                true,
+                false,
+                false,
+                false,
+                true,
+                Optional.empty(),
+                List.of(),
+                false);
         assertThat(ConnectionStateMachine.decide(in).reason()).isEqualTo("ServiceDeleted");
     }
 

@@ -23,7 +23,11 @@ class DesiredObjectsGoldenTest {
         spec.setServiceName("vpce-svc-0123456789abcdef0");
         spec.setZones(zones);
         InterfaceEndpoint ep = new InterfaceEndpoint();
-        ep.setMetadata(new ObjectMetaBuilder().withName("payments").withNamespace("shop").withUid("uid-1").build());
+        ep.setMetadata(new ObjectMetaBuilder()
+                .withName("payments")
+                .withNamespace("shop")
+                .withUid("uid-1")
+                .build());
         ep.setSpec(spec);
         return ep;
     }
@@ -35,25 +39,49 @@ class DesiredObjectsGoldenTest {
 
     @Test
     void availableEndpoint() {
-        GoldenFiles.assertMatches("endpoint-available.yaml", EndpointResources.desired(endpoint(null), ID,
-                ConnectionState.Available, List.of(443, 8080), Map.of(443, 10000, 8080, 10001), PODS).all());
+        GoldenFiles.assertMatches(
+                "endpoint-available.yaml",
+                EndpointResources.desired(
+                                endpoint(null),
+                                ID,
+                                ConnectionState.Available,
+                                List.of(443, 8080),
+                                Map.of(443, 10000, 8080, 10001),
+                                PODS)
+                        .all());
     }
 
     @Test
     void suspendedEndpointInOneZone() {
-        GoldenFiles.assertMatches("endpoint-suspended-zone-a.yaml", EndpointResources.desired(endpoint(List.of("zone-a")),
-                ID, ConnectionState.Suspended, List.of(443), Map.of(443, 10000), PODS).all());
+        GoldenFiles.assertMatches(
+                "endpoint-suspended-zone-a.yaml",
+                EndpointResources.desired(
+                                endpoint(List.of("zone-a")),
+                                ID,
+                                ConnectionState.Suspended,
+                                List.of(443),
+                                Map.of(443, 10000),
+                                PODS)
+                        .all());
     }
 
     @Test
     void forwarderOfANamespace() {
         var config = new ForwarderConfig(List.of(
-                new ForwarderConfig.Route(ID, 443, 10000, List.of(new Upstream("10.96.0.10", 443, 3),
-                        new Upstream("10.96.0.11", 443, 1)), ProxyProtocol.V2, RouteState.ACTIVE),
-                new ForwarderConfig.Route("vpce-11111111111111111", 5432, 10001, List.of(), ProxyProtocol.NONE,
-                        RouteState.SUSPENDED)));
+                new ForwarderConfig.Route(
+                        ID,
+                        443,
+                        10000,
+                        List.of(new Upstream("10.96.0.10", 443, 3), new Upstream("10.96.0.11", 443, 1)),
+                        ProxyProtocol.V2,
+                        RouteState.ACTIVE),
+                new ForwarderConfig.Route(
+                        "vpce-11111111111111111", 5432, 10001, List.of(), ProxyProtocol.NONE, RouteState.SUSPENDED)));
         var settings = TestSettings.defaults();
-        GoldenFiles.assertMatches("forwarder-shop.yaml", List.of(ForwarderResources.configMap("shop", config, settings),
-                ForwarderResources.deployment("shop", settings)));
+        GoldenFiles.assertMatches(
+                "forwarder-shop.yaml",
+                List.of(
+                        ForwarderResources.configMap("shop", config, settings),
+                        ForwarderResources.deployment("shop", settings)));
     }
 }

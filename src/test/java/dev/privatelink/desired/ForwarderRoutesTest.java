@@ -14,21 +14,24 @@ import org.junit.jupiter.api.Test;
 class ForwarderRoutesTest {
 
     static RouteSource source(String id, int port) {
-        return new RouteSource(id, port, List.of(new Upstream("10.0.0.1", port, 1)), ProxyProtocol.NONE, RouteState.ACTIVE);
+        return new RouteSource(
+                id, port, List.of(new Upstream("10.0.0.1", port, 1)), ProxyProtocol.NONE, RouteState.ACTIVE);
     }
 
     @Test
     void newRoutesTakeTheLowestFreePorts() {
-        var result = ForwarderRoutes.assign(List.of(source("vpce-b", 80), source("vpce-a", 443), source("vpce-a", 80)),
-                null, 10000, 10010);
-        assertThat(result.config().routes()).extracting(r -> r.endpointId() + ":" + r.endpointPort() + "=" + r.listenPort())
+        var result = ForwarderRoutes.assign(
+                List.of(source("vpce-b", 80), source("vpce-a", 443), source("vpce-a", 80)), null, 10000, 10010);
+        assertThat(result.config().routes())
+                .extracting(r -> r.endpointId() + ":" + r.endpointPort() + "=" + r.listenPort())
                 .containsExactly("vpce-a:80=10000", "vpce-a:443=10001", "vpce-b:80=10002");
     }
 
     @Test
     void existingRoutesKeepTheirPortsWhenOthersGo() {
         var first = ForwarderRoutes.assign(List.of(source("vpce-a", 80), source("vpce-b", 80)), null, 10000, 10010);
-        var second = ForwarderRoutes.assign(List.of(source("vpce-b", 80), source("vpce-c", 80)), first.config(), 10000, 10010);
+        var second = ForwarderRoutes.assign(
+                List.of(source("vpce-b", 80), source("vpce-c", 80)), first.config(), 10000, 10010);
         assertThat(ForwarderRoutes.listenPorts(second.config(), "vpce-b")).isEqualTo(Map.of(80, 10001));
         assertThat(ForwarderRoutes.listenPorts(second.config(), "vpce-c")).isEqualTo(Map.of(80, 10000));
     }

@@ -13,8 +13,7 @@ import java.nio.file.Path;
  * exactly what the operator writes. Run with -Dgolden.update=true to rewrite them.
  */
 final class GoldenFiles {
-    private GoldenFiles() {
-    }
+    private GoldenFiles() {}
 
     private static final Path DIR = Path.of("src/test/resources/golden");
     private static final KubernetesSerialization YAML = new KubernetesSerialization();
@@ -26,7 +25,8 @@ final class GoldenFiles {
             if (Boolean.getBoolean("golden.update") || !Files.exists(file)) {
                 Files.writeString(file, actual);
             }
-            assertThat(actual).as("golden file %s (rerun with -Dgolden.update=true if the change is intended)", file)
+            assertThat(actual)
+                    .as("golden file %s (rerun with -Dgolden.update=true if the change is intended)", file)
                     .isEqualTo(Files.readString(file));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -19,11 +19,21 @@ import org.junit.jupiter.api.Test;
 class LoadBalancersTest {
 
     static Service service(String name, String ip, int... ports) {
-        return new ServiceBuilder().withNewMetadata().withName(name).withNamespace("p").endMetadata()
-                .withNewSpec().withClusterIP(ip)
-                .withPorts(Arrays.stream(ports).mapToObj(p -> new ServicePortBuilder().withPort(p).withProtocol("TCP").build())
+        return new ServiceBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace("p")
+                .endMetadata()
+                .withNewSpec()
+                .withClusterIP(ip)
+                .withPorts(Arrays.stream(ports)
+                        .mapToObj(p -> new ServicePortBuilder()
+                                .withPort(p)
+                                .withProtocol("TCP")
+                                .build())
                         .toList())
-                .endSpec().build();
+                .endSpec()
+                .build();
     }
 
     static EndpointService es(List<Integer> ports, LoadBalancerRef... refs) {
@@ -31,27 +41,32 @@ class LoadBalancersTest {
         spec.setLoadBalancers(List.of(refs));
         spec.setPorts(ports);
         EndpointService es = new EndpointService();
-        es.setMetadata(new ObjectMetaBuilder().withName("api").withNamespace("p").build());
+        es.setMetadata(
+                new ObjectMetaBuilder().withName("api").withNamespace("p").build());
         es.setSpec(spec);
         return es;
     }
 
     static LoadBalancers.Resolution resolve(EndpointService es, Map<String, Service> services) {
-        return LoadBalancers.resolve(es, n -> Optional.ofNullable(services.get(n)), n -> Optional.empty(), "cluster.local");
+        return LoadBalancers.resolve(
+                es, n -> Optional.ofNullable(services.get(n)), n -> Optional.empty(), "cluster.local");
     }
 
     @Test
     void defaultPortsAreThoseAllLoadBalancersShareWithWeightedUpstreams() {
-        var r = resolve(es(null, new LoadBalancerRef("blue", 3), new LoadBalancerRef("green", 1)),
+        var r = resolve(
+                es(null, new LoadBalancerRef("blue", 3), new LoadBalancerRef("green", 1)),
                 Map.of("blue", service("blue", "10.0.0.1", 80, 443), "green", service("green", "10.0.0.2", 443)));
         assertThat(r.resolved()).isTrue();
         assertThat(r.ports()).containsExactly(443);
-        assertThat(r.upstreams().get(443)).containsExactly(new Upstream("10.0.0.1", 443, 3), new Upstream("10.0.0.2", 443, 1));
+        assertThat(r.upstreams().get(443))
+                .containsExactly(new Upstream("10.0.0.1", 443, 3), new Upstream("10.0.0.2", 443, 1));
     }
 
     @Test
     void zeroWeightLoadBalancerGetsNoTraffic() {
-        var r = resolve(es(null, new LoadBalancerRef("blue", 0), new LoadBalancerRef("green", 1)),
+        var r = resolve(
+                es(null, new LoadBalancerRef("blue", 0), new LoadBalancerRef("green", 1)),
                 Map.of("blue", service("blue", "10.0.0.1", 80), "green", service("green", "10.0.0.2", 80)));
         assertThat(r.upstreams().get(80)).extracting(Upstream::host).containsExactly("10.0.0.2");
     }
@@ -67,7 +82,8 @@ class LoadBalancersTest {
         var missing = resolve(es(null, new LoadBalancerRef("api", 1)), Map.of());
         assertThat(missing.reason()).isEqualTo("LoadBalancerNotFound");
         assertThat(missing.message()).isEqualTo("Service api not found");
-        var port = resolve(es(List.of(8443), new LoadBalancerRef("api", 1)), Map.of("api", service("api", "10.0.0.1", 80)));
+        var port = resolve(
+                es(List.of(8443), new LoadBalancerRef("api", 1)), Map.of("api", service("api", "10.0.0.1", 80)));
         assertThat(port.reason()).isEqualTo("PortNotFound");
         assertThat(port.message()).contains("8443").contains("it has 80");
     }
@@ -76,14 +92,18 @@ class LoadBalancersTest {
     void serviceBeingDeletedIsNotFound() {
         Service going = service("api", "10.0.0.1", 80);
         going.getMetadata().setDeletionTimestamp("2026-11-26T09:00:00Z");
-        assertThat(resolve(es(null, new LoadBalancerRef("api", 1)), Map.of("api", going)).reason())
+        assertThat(resolve(es(null, new LoadBalancerRef("api", 1)), Map.of("api", going))
+                        .reason())
                 .isEqualTo("LoadBalancerNotFound");
     }
 
     @Test
     void loadBalancerOfAnotherServiceIsInUse() {
-        var r = LoadBalancers.resolve(es(null, new LoadBalancerRef("api", 1)),
-                n -> Optional.of(service("api", "10.0.0.1", 80)), n -> Optional.of("older"), "cluster.local");
+        var r = LoadBalancers.resolve(
+                es(null, new LoadBalancerRef("api", 1)),
+                n -> Optional.of(service("api", "10.0.0.1", 80)),
+                n -> Optional.of("older"),
+                "cluster.local");
         assertThat(r.reason()).isEqualTo("LoadBalancerInUse");
         assertThat(r.message()).contains("older");
     }

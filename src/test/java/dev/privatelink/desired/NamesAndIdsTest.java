@@ -9,7 +9,9 @@ class NamesAndIdsTest {
 
     @Test
     void idsLookLikePrivateLinksAndAreStablePerUid() {
-        assertThat(Ids.endpointId("uid-1")).matches("vpce-[0-9a-f]{17}").isEqualTo(Ids.endpointId("uid-1"))
+        assertThat(Ids.endpointId("uid-1"))
+                .matches("vpce-[0-9a-f]{17}")
+                .isEqualTo(Ids.endpointId("uid-1"))
                 .isNotEqualTo(Ids.endpointId("uid-2"));
         assertThat(Ids.serviceName("uid-1")).matches("vpce-svc-[0-9a-f]{17}");
     }
@@ -18,7 +20,9 @@ class NamesAndIdsTest {
     void shortNamesStayAndLongOnesAreCutWithAHash() {
         assertThat(Names.forwarder("shop")).isEqualTo("plfwd-shop");
         String longNs = "a".repeat(63);
-        assertThat(Names.forwarder(longNs)).hasSizeLessThanOrEqualTo(47).startsWith("plfwd-aaa")
+        assertThat(Names.forwarder(longNs))
+                .hasSizeLessThanOrEqualTo(47)
+                .startsWith("plfwd-aaa")
                 .isNotEqualTo(Names.forwarder("a".repeat(62) + "b"));
     }
 

@@ -32,7 +32,8 @@ class PermissionsTest {
     @Test
     void starGrantsEveryNamespace() {
         assertThat(Permissions.evaluate(List.of(permission(false, Principal.namespace("*"))), "any", Map.of())
-                .permitted()).isTrue();
+                        .permitted())
+                .isTrue();
     }
 
     @Test
@@ -42,33 +43,57 @@ class PermissionsTest {
 
     @Test
     void autoAcceptComesFromAPermissionThatGrants() {
-        var perms = List.of(permission(false, Principal.namespace("shop")), permission(true, Principal.namespace("other")));
+        var perms =
+                List.of(permission(false, Principal.namespace("shop")), permission(true, Principal.namespace("other")));
         assertThat(Permissions.evaluate(perms, "shop", Map.of()).autoAccept()).isFalse();
         assertThat(Permissions.evaluate(perms, "other", Map.of()).autoAccept()).isTrue();
     }
 
     @Test
     void selectorMatchesLabelsAndExpressions() {
-        var selector = new LabelSelectorBuilder().withMatchLabels(Map.of("team", "retail"))
-                .addNewMatchExpression().withKey("env").withOperator("In").withValues("prod", "staging").endMatchExpression()
-                .addNewMatchExpression().withKey("frozen").withOperator("DoesNotExist").endMatchExpression()
+        var selector = new LabelSelectorBuilder()
+                .withMatchLabels(Map.of("team", "retail"))
+                .addNewMatchExpression()
+                .withKey("env")
+                .withOperator("In")
+                .withValues("prod", "staging")
+                .endMatchExpression()
+                .addNewMatchExpression()
+                .withKey("frozen")
+                .withOperator("DoesNotExist")
+                .endMatchExpression()
                 .build();
         var perms = List.of(permission(false, Principal.selector(selector)));
-        assertThat(Permissions.evaluate(perms, "a", Map.of("team", "retail", "env", "prod")).permitted()).isTrue();
-        assertThat(Permissions.evaluate(perms, "a", Map.of("team", "retail", "env", "dev")).permitted()).isFalse();
+        assertThat(Permissions.evaluate(perms, "a", Map.of("team", "retail", "env", "prod"))
+                        .permitted())
+                .isTrue();
+        assertThat(Permissions.evaluate(perms, "a", Map.of("team", "retail", "env", "dev"))
+                        .permitted())
+                .isFalse();
         assertThat(Permissions.evaluate(perms, "a", Map.of("team", "retail", "env", "prod", "frozen", "y"))
-                .permitted()).isFalse();
+                        .permitted())
+                .isFalse();
     }
 
     @Test
     void notInAndExistsFollowKubernetes() {
-        var notIn = new LabelSelectorBuilder().addNewMatchExpression().withKey("env").withOperator("NotIn")
-                .withValues("dev").endMatchExpression().build();
-        var exists = new LabelSelectorBuilder().addNewMatchExpression().withKey("env").withOperator("Exists")
-                .endMatchExpression().build();
+        var notIn = new LabelSelectorBuilder()
+                .addNewMatchExpression()
+                .withKey("env")
+                .withOperator("NotIn")
+                .withValues("dev")
+                .endMatchExpression()
+                .build();
+        var exists = new LabelSelectorBuilder()
+                .addNewMatchExpression()
+                .withKey("env")
+                .withOperator("Exists")
+                .endMatchExpression()
+                .build();
         assertThat(LabelSelectors.matches(notIn, Map.of())).isTrue();
         assertThat(LabelSelectors.matches(notIn, Map.of("env", "dev"))).isFalse();
         assertThat(LabelSelectors.matches(exists, Map.of())).isFalse();
-        assertThat(LabelSelectors.matches(new LabelSelectorBuilder().build(), Map.of())).isTrue();
+        assertThat(LabelSelectors.matches(new LabelSelectorBuilder().build(), Map.of()))
+                .isTrue();
     }
 }

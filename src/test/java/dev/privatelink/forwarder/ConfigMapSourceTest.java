@@ -16,6 +16,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -37,8 +39,8 @@ class ConfigMapSourceTest {
     KubernetesClient client;
     KubernetesMockServer server;
 
-    private final Forwarder forwarder = new Forwarder(ForwarderSettings.defaults().withBindAddress(Loopback.HOST),
-            new SimpleMeterRegistry());
+    private final Forwarder forwarder =
+            new Forwarder(ForwarderSettings.defaults().withBindAddress(Loopback.HOST), new SimpleMeterRegistry());
     private TestServer echo;
     private ConfigMapSource source;
 
@@ -75,7 +77,8 @@ class ConfigMapSourceTest {
 
         write(config(suspended(route)).toJson());
 
-        await().atMost(PROMPTLY).until(() -> forwarder.listenerAddress(route.listenPort()).isEmpty());
+        await().atMost(PROMPTLY)
+                .until(() -> forwarder.listenerAddress(route.listenPort()).isEmpty());
     }
 
     @Test
@@ -97,12 +100,14 @@ class ConfigMapSourceTest {
         try (Socket live = connect(route.listenPort())) {
 
             write("{\"routes\": [ not json");
-            write(config(route, other).toJson().replace("\"listenPort\":" + other.listenPort(),
-                    "\"listenPort\":" + route.listenPort()));
+            write(config(route, other)
+                    .toJson()
+                    .replace("\"listenPort\":" + other.listenPort(), "\"listenPort\":" + route.listenPort()));
             // a good config after the bad ones proves they were seen and passed over
             write(config(route, other).toJson());
 
-            await().atMost(PROMPTLY).until(() -> forwarder.listenerAddress(other.listenPort()).isPresent());
+            await().atMost(PROMPTLY)
+                    .until(() -> forwarder.listenerAddress(other.listenPort()).isPresent());
             assertThat(roundTrip(live, "still here")).isEqualTo("still here");
         }
     }
@@ -125,7 +130,7 @@ class ConfigMapSourceTest {
         source.close();
         source = new ConfigMapSource(client, NAMESPACE, NAME, forwarder::apply, Duration.ofMillis(200));
         Route route = route("vpce-a", freePort(), echo.port());
-        try (var squatter = new java.net.ServerSocket(route.listenPort(), 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (var squatter = new ServerSocket(route.listenPort(), 1, InetAddress.getLoopbackAddress())) {
             write(config(route).toJson());
             source.start();
             await().atMost(Duration.ofSeconds(10)).until(forwarder::isConfigured);
@@ -160,7 +165,10 @@ class ConfigMapSourceTest {
 
     private void write(String json) {
         ConfigMap configMap = new ConfigMapBuilder()
-                .withNewMetadata().withNamespace(NAMESPACE).withName(NAME).endMetadata()
+                .withNewMetadata()
+                .withNamespace(NAMESPACE)
+                .withName(NAME)
+                .endMetadata()
                 .addToData(ForwarderConfig.DATA_KEY, json)
                 .build();
         client.configMaps().inNamespace(NAMESPACE).resource(configMap).createOr(c -> c.update());

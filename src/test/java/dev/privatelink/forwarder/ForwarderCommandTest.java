@@ -15,9 +15,22 @@ class ForwarderCommandTest {
 
     @Test
     void standaloneOptionsAreRead() {
-        new CommandLine(command).parseArgs("--listen", "127.0.0.1:20443",
-                "--upstream", "10.0.0.1:8443,[fd00::2]:8443", "--proxy-protocol", "v2", "--endpoint-id", "vpce-1",
-                "--idle-timeout", "90s", "--connect-timeout", "500ms", "--drain-timeout", "PT1M");
+        new CommandLine(command)
+                .parseArgs(
+                        "--listen",
+                        "127.0.0.1:20443",
+                        "--upstream",
+                        "10.0.0.1:8443,[fd00::2]:8443",
+                        "--proxy-protocol",
+                        "v2",
+                        "--endpoint-id",
+                        "vpce-1",
+                        "--idle-timeout",
+                        "90s",
+                        "--connect-timeout",
+                        "500ms",
+                        "--drain-timeout",
+                        "PT1M");
 
         assertThat(command.listen).isEqualTo(new HostPort("127.0.0.1", 20443));
         assertThat(command.upstreams).containsExactly(new HostPort("10.0.0.1", 8443), new HostPort("fd00::2", 8443));
@@ -56,8 +69,8 @@ class ForwarderCommandTest {
 
     @Test
     void proxyProtocolWithoutAnEndpointIdIsRefused() {
-        new CommandLine(command).parseArgs("--listen", "127.0.0.1:1", "--upstream", "127.0.0.1:2",
-                "--proxy-protocol", "v2");
+        new CommandLine(command)
+                .parseArgs("--listen", "127.0.0.1:1", "--upstream", "127.0.0.1:2", "--proxy-protocol", "v2");
 
         assertThatThrownBy(command::call).hasMessageContaining("--endpoint-id");
     }

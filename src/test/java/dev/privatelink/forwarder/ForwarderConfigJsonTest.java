@@ -13,9 +13,13 @@ import org.junit.jupiter.api.Test;
 class ForwarderConfigJsonTest {
 
     private static final ForwarderConfig CONFIG = new ForwarderConfig(List.of(
-            new Route("vpce-0123456789abcdef0", 443, 20443,
+            new Route(
+                    "vpce-0123456789abcdef0",
+                    443,
+                    20443,
                     List.of(new Upstream("payments.owner.svc", 8443, 3), new Upstream("10.0.0.7", 8443, 1)),
-                    ProxyProtocol.V2, RouteState.ACTIVE),
+                    ProxyProtocol.V2,
+                    RouteState.ACTIVE),
             new Route("vpce-0fedcba9876543210", 80, 20080, List.of(), ProxyProtocol.NONE, RouteState.SUSPENDED)));
 
     @Test
@@ -51,7 +55,8 @@ class ForwarderConfigJsonTest {
 
     @Test
     void textThatIsNotAConfigIsRejected() {
-        assertThatThrownBy(() -> ForwarderConfig.fromJson("{\"routes\": [")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ForwarderConfig.fromJson("{\"routes\": ["))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ForwarderConfig.fromJson("")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ForwarderConfig.fromJson("{\"routes\":[{\"state\":\"MAYBE\"}]}"))
                 .isInstanceOf(IllegalArgumentException.class);
@@ -60,8 +65,9 @@ class ForwarderConfigJsonTest {
     @Test
     void twoRoutesOnOneListenPortAreRejected() {
         String json = new ForwarderConfig(List.of(
-                new Route("vpce-1", 80, 20080, List.of(), ProxyProtocol.NONE, RouteState.ACTIVE),
-                new Route("vpce-2", 80, 20080, List.of(), ProxyProtocol.NONE, RouteState.SUSPENDED))).toJson();
+                        new Route("vpce-1", 80, 20080, List.of(), ProxyProtocol.NONE, RouteState.ACTIVE),
+                        new Route("vpce-2", 80, 20080, List.of(), ProxyProtocol.NONE, RouteState.SUSPENDED)))
+                .toJson();
 
         assertThatThrownBy(() -> ForwarderConfig.fromJson(json))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -70,8 +76,8 @@ class ForwarderConfigJsonTest {
 
     @Test
     void badPortsAndWeightsAreReported() {
-        ForwarderConfig config = new ForwarderConfig(List.of(new Route("", 80, 70000,
-                List.of(new Upstream(" ", 0, -1)), ProxyProtocol.NONE, RouteState.ACTIVE)));
+        ForwarderConfig config = new ForwarderConfig(List.of(
+                new Route("", 80, 70000, List.of(new Upstream(" ", 0, -1)), ProxyProtocol.NONE, RouteState.ACTIVE)));
 
         assertThat(config.problems()).hasSize(5);
     }

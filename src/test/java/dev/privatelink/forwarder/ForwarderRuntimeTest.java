@@ -30,8 +30,8 @@ class ForwarderRuntimeTest {
 
     private final ForwarderRuntime runtime = new ForwarderRuntime(new String[] {"forwarder", "--config-map", "x"});
     private final ForwarderReadiness readiness = new ForwarderReadiness();
-    private final Forwarder forwarder = new Forwarder(ForwarderSettings.defaults().withBindAddress(Loopback.HOST),
-            new SimpleMeterRegistry());
+    private final Forwarder forwarder =
+            new Forwarder(ForwarderSettings.defaults().withBindAddress(Loopback.HOST), new SimpleMeterRegistry());
     private TestServer echo;
 
     @BeforeEach
@@ -67,7 +67,8 @@ class ForwarderRuntimeTest {
         try (Socket live = connect(route.listenPort())) {
             assertThat(roundTrip(live, "before")).isEqualTo("before");
 
-            CompletableFuture<Void> shutdown = CompletableFuture.runAsync(() -> runtime.onShutdown(new ShutdownEvent()));
+            CompletableFuture<Void> shutdown =
+                    CompletableFuture.runAsync(() -> runtime.onShutdown(new ShutdownEvent()));
 
             await().atMost(Duration.ofSeconds(5)).until(() -> runtime.phase() == Phase.DRAINING);
             assertThat(readiness.call().getStatus()).isEqualTo(HealthCheckResponse.Status.DOWN);
@@ -90,7 +91,8 @@ class ForwarderRuntimeTest {
 
     @Test
     void theRoleIsTheFirstArgumentThatIsNotAnOption() {
-        assertThat(ForwarderRuntime.role(new String[] {"forwarder", "--listen", "x"})).isEqualTo("forwarder");
+        assertThat(ForwarderRuntime.role(new String[] {"forwarder", "--listen", "x"}))
+                .isEqualTo("forwarder");
         assertThat(ForwarderRuntime.role(new String[] {"--help"})).isEmpty();
     }
 }

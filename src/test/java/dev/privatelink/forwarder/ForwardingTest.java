@@ -19,10 +19,13 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -43,8 +46,8 @@ class ForwardingTest {
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final Meters meters = new Meters(registry);
-    private final Forwarder forwarder = new Forwarder(ForwarderSettings.defaults().withBindAddress(Loopback.HOST),
-            registry);
+    private final Forwarder forwarder =
+            new Forwarder(ForwarderSettings.defaults().withBindAddress(Loopback.HOST), registry);
     private final ExecutorService threads = Executors.newCachedThreadPool();
 
     @AfterEach
@@ -152,12 +155,14 @@ class ForwardingTest {
 
                 // the writer stops once every buffer on the way is full
                 Progress progress = new Progress(written);
-                await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
+                await().atMost(Duration.ofSeconds(15))
+                        .pollInterval(Duration.ofMillis(50))
                         .until(() -> progress.stalledFor(Duration.ofMillis(300)));
                 assertThat(written.get()).isLessThan(stream.size());
                 // high-water mark (64 KiB) plus one read (at most 64 KiB), with room to spare
                 long bound = 256 * 1024;
-                await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+                await().during(Duration.ofMillis(500))
+                        .atMost(Duration.ofSeconds(2))
                         .until(() -> forwarder.bufferedBytes() <= bound);
 
                 readerMayRead.countDown();
@@ -197,8 +202,11 @@ class ForwardingTest {
     void aConnectFailureFallsOverToTheNextUpstreamUnnoticed() throws Exception {
         try (TestServer echo = TestServer.echo()) {
             // the dead upstream is the first choice almost every time
-            int port = listen(Loopback.withUpstreams(route("vpce-failover", freePort()),
-                    List.of(new Upstream(Loopback.HOST, freePort(), 1000), new Upstream(Loopback.HOST, echo.port(), 1))));
+            int port = listen(Loopback.withUpstreams(
+                    route("vpce-failover", freePort()),
+                    List.of(
+                            new Upstream(Loopback.HOST, freePort(), 1000),
+                            new Upstream(Loopback.HOST, echo.port(), 1))));
 
             for (int i = 0; i < 10; i++) {
                 try (Socket client = connect(port)) {
@@ -207,19 +215,22 @@ class ForwardingTest {
             }
 
             assertThat(echo.connections()).isEqualTo(10);
-            assertThat(meters.count("upstream.connect.failures", "vpce-failover")).isGreaterThanOrEqualTo(5);
+            assertThat(meters.count("upstream.connect.failures", "vpce-failover"))
+                    .isGreaterThanOrEqualTo(5);
             assertThat(meters.count("connections.reset", "vpce-failover")).isZero();
         }
     }
 
     @Test
     void anUpstreamThatDoesNotAnswerTimesOutAndFailsOver() throws Exception {
-        Forwarder quick = new Forwarder(ForwarderSettings.defaults().withBindAddress(Loopback.HOST)
-                .withConnectTimeout(Duration.ofMillis(300)), registry);
+        Forwarder quick = new Forwarder(
+                ForwarderSettings.defaults().withBindAddress(Loopback.HOST).withConnectTimeout(Duration.ofMillis(300)),
+                registry);
         // a listener that never accepts, with its accept queue full: the kernel drops further SYNs
-        try (quick; var clogged = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+        try (quick;
+                var clogged = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
                 TestServer echo = TestServer.echo()) {
-            List<Socket> filling = new java.util.ArrayList<>();
+            List<Socket> filling = new ArrayList<>();
             try {
                 for (int i = 0; i < 3; i++) {
                     Socket s = new Socket();
@@ -230,8 +241,10 @@ class ForwardingTest {
                 // fine: what matters is that it is full
             }
             int listenPort = freePort();
-            quick.apply(config(Loopback.withUpstreams(route("vpce-timeout", listenPort),
-                    List.of(new Upstream(Loopback.HOST, clogged.getLocalPort(), 1_000_000),
+            quick.apply(config(Loopback.withUpstreams(
+                    route("vpce-timeout", listenPort),
+                    List.of(
+                            new Upstream(Loopback.HOST, clogged.getLocalPort(), 1_000_000),
                             new Upstream(Loopback.HOST, echo.port(), 1)))));
 
             try (Socket client = connect(listenPort)) {
@@ -243,16 +256,20 @@ class ForwardingTest {
                     s.close();
                 }
             }
-            assertThat(meters.count("upstream.connect.failures", "vpce-timeout")).isGreaterThanOrEqualTo(1);
+            assertThat(meters.count("upstream.connect.failures", "vpce-timeout"))
+                    .isGreaterThanOrEqualTo(1);
         }
     }
 
     @Test
     void anIdleConnectionIsClosedOnBothSides() throws Exception {
-        Forwarder impatient = new Forwarder(ForwarderSettings.defaults().withBindAddress(Loopback.HOST)
-                .withIdleTimeout(Duration.ofMillis(300)), registry);
+        Forwarder impatient = new Forwarder(
+                ForwarderSettings.defaults().withBindAddress(Loopback.HOST).withIdleTimeout(Duration.ofMillis(300)),
+                registry);
         CompletableFuture<Ending> upstreamEnding = new CompletableFuture<>();
-        try (impatient; TestServer server = TestServer.start(socket -> upstreamEnding.complete(ending(socket).join()))) {
+        try (impatient;
+                TestServer server = TestServer.start(
+                        socket -> upstreamEnding.complete(ending(socket).join()))) {
             int listenPort = freePort();
             impatient.apply(config(route("vpce-idle", listenPort, server.port())));
 
@@ -266,7 +283,8 @@ class ForwardingTest {
     @Test
     void proxyProtocolHeaderCarriesTheClientsAddressAndTheEndpointId() throws Exception {
         CompletableFuture<byte[]> upstreamGot = new CompletableFuture<>();
-        try (TestServer server = TestServer.start(socket -> upstreamGot.complete(socket.getInputStream().readAllBytes()))) {
+        try (TestServer server = TestServer.start(
+                socket -> upstreamGot.complete(socket.getInputStream().readAllBytes()))) {
             int listenPort = freePort();
             listen(Loopback.withProxyProtocol(route("vpce-0123456789abcdef0", listenPort, server.port())));
 
@@ -279,7 +297,8 @@ class ForwardingTest {
                 assertThat(header.source()).isEqualTo(client.getLocalSocketAddress());
                 assertThat(header.destination()).isEqualTo(new InetSocketAddress(Loopback.HOST, listenPort));
                 assertThat(header.vpceId()).isEqualTo("vpce-0123456789abcdef0");
-                assertThat(new String(bytes, header.length(), bytes.length - header.length(), StandardCharsets.US_ASCII))
+                assertThat(new String(
+                                bytes, header.length(), bytes.length - header.length(), StandardCharsets.US_ASCII))
                         .isEqualTo("payload");
             }
         }
@@ -305,9 +324,10 @@ class ForwardingTest {
 
     @Test
     void connectionsOverTheRouteLimitAreRefused() throws Exception {
-        Forwarder limited = new Forwarder(ForwarderSettings.defaults().withBindAddress(Loopback.HOST)
-                .withMaxConnectionsPerRoute(1), registry);
-        try (limited; TestServer echo = TestServer.echo()) {
+        Forwarder limited = new Forwarder(
+                ForwarderSettings.defaults().withBindAddress(Loopback.HOST).withMaxConnectionsPerRoute(1), registry);
+        try (limited;
+                TestServer echo = TestServer.echo()) {
             int listenPort = freePort();
             limited.apply(config(route("vpce-limit", listenPort, echo.port())));
 

@@ -41,6 +41,7 @@ class HaproxyParsesProxyHeaderTest {
 
     @TempDir
     static Path dir;
+
     private static Process haproxy;
     private static int haproxyPort;
 
@@ -49,7 +50,8 @@ class HaproxyParsesProxyHeaderTest {
     @BeforeAll
     static void startHaproxy() throws Exception {
         Path binary = Path.of("/usr/sbin/haproxy");
-        assumeTrue(Files.isExecutable(binary),
+        assumeTrue(
+                Files.isExecutable(binary),
                 "haproxy is not installed (apt-get install -y haproxy): PROXY v2 not checked against HAProxy");
         haproxyPort = freePort();
         Path config = dir.resolve("haproxy.cfg");
@@ -98,7 +100,8 @@ class HaproxyParsesProxyHeaderTest {
         try (Socket client = new Socket(Loopback.HOST, listenPort)) {
             String answer = get(client);
 
-            assertThat(answer).contains("src=127.0.0.1 src_port=" + client.getLocalPort() + " ")
+            assertThat(answer)
+                    .contains("src=127.0.0.1 src_port=" + client.getLocalPort() + " ")
                     .contains("dst=127.0.0.1 dst_port=" + listenPort + " ");
         }
     }
@@ -111,29 +114,35 @@ class HaproxyParsesProxyHeaderTest {
         try (Socket client = new Socket("::1", listenPort)) {
             String answer = get(client);
 
-            assertThat(answer).contains("src=::1 src_port=" + client.getLocalPort() + " ")
+            assertThat(answer)
+                    .contains("src=::1 src_port=" + client.getLocalPort() + " ")
                     .contains("dst=::1 dst_port=" + listenPort + " ");
         }
     }
 
     @Test
     void haproxyWalksPastTheAwsTlvByItsLength() throws Exception {
-        byte[] header = withUniqueIdTlv(ProxyProtocolV2.header(new InetSocketAddress("192.0.2.10", 51000),
-                new InetSocketAddress("198.51.100.1", 443), ENDPOINT_ID), "after-the-aws-tlv");
+        byte[] header = withUniqueIdTlv(
+                ProxyProtocolV2.header(
+                        new InetSocketAddress("192.0.2.10", 51000),
+                        new InetSocketAddress("198.51.100.1", 443),
+                        ENDPOINT_ID),
+                "after-the-aws-tlv");
 
         try (Socket raw = new Socket(Loopback.HOST, haproxyPort)) {
             raw.getOutputStream().write(header);
             String answer = get(raw);
 
-            assertThat(answer).contains("src=192.0.2.10 src_port=51000 dst=198.51.100.1 dst_port=443")
+            assertThat(answer)
+                    .contains("src=192.0.2.10 src_port=51000 dst=198.51.100.1 dst_port=443")
                     .contains("unique_id=after-the-aws-tlv");
         }
     }
 
     @Test
     void haproxyRefusesAHeaderWhoseTlvOverrunsIt() throws Exception {
-        byte[] header = ProxyProtocolV2.header(new InetSocketAddress("192.0.2.10", 51000),
-                new InetSocketAddress("198.51.100.1", 443), ENDPOINT_ID);
+        byte[] header = ProxyProtocolV2.header(
+                new InetSocketAddress("192.0.2.10", 51000), new InetSocketAddress("198.51.100.1", 443), ENDPOINT_ID);
         // claim one byte more for the AWS TLV than the header holds: the check above has teeth
         int tlvLengthAt = 16 + 12 + 1;
         header[tlvLengthAt + 1]++;
@@ -155,8 +164,10 @@ class HaproxyParsesProxyHeaderTest {
     private int startForwarder(String bindAddress) throws IOException {
         forwarder = new Forwarder(ForwarderSettings.defaults().withBindAddress(bindAddress), new SimpleMeterRegistry());
         int listenPort = freePort();
-        assertThat(forwarder.apply(config(Loopback.withProxyProtocol(route(ENDPOINT_ID, listenPort, haproxyPort))))
-                .complete()).isTrue();
+        assertThat(forwarder
+                        .apply(config(Loopback.withProxyProtocol(route(ENDPOINT_ID, listenPort, haproxyPort))))
+                        .complete())
+                .isTrue();
         return listenPort;
     }
 
@@ -170,7 +181,10 @@ class HaproxyParsesProxyHeaderTest {
     private static byte[] withUniqueIdTlv(byte[] header, String uniqueId) {
         byte[] id = uniqueId.getBytes(StandardCharsets.US_ASCII);
         ByteBuffer out = ByteBuffer.allocate(header.length + 3 + id.length)
-                .put(header).put((byte) 0x05).putShort((short) id.length).put(id);
+                .put(header)
+                .put((byte) 0x05)
+                .putShort((short) id.length)
+                .put(id);
         int length = out.capacity() - 16;
         out.putShort(14, (short) length);
         return out.array();

@@ -17,6 +17,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 import java.util.zip.CRC32;
 
 /** Sockets, routes and byte streams for the forwarder's loopback tests. */
@@ -25,8 +27,7 @@ final class Loopback {
     static final String HOST = "127.0.0.1";
     static final int SOCKET_TIMEOUT_MS = 15_000;
 
-    private Loopback() {
-    }
+    private Loopback() {}
 
     /** A port nothing listens on right now (the OS's choice of ephemeral port). */
     static int freePort() throws IOException {
@@ -43,24 +44,45 @@ final class Loopback {
     }
 
     static Route route(String endpointId, int listenPort, int... upstreamPorts) {
-        return new Route(endpointId, 443, listenPort,
-                Arrays.stream(upstreamPorts).mapToObj(p -> new Upstream(HOST, p, 1)).toList(),
-                ProxyProtocol.NONE, RouteState.ACTIVE);
+        return new Route(
+                endpointId,
+                443,
+                listenPort,
+                Arrays.stream(upstreamPorts)
+                        .mapToObj(p -> new Upstream(HOST, p, 1))
+                        .toList(),
+                ProxyProtocol.NONE,
+                RouteState.ACTIVE);
     }
 
     static Route suspended(Route route) {
-        return new Route(route.endpointId(), route.endpointPort(), route.listenPort(), route.upstreams(),
-                route.proxyProtocol(), RouteState.SUSPENDED);
+        return new Route(
+                route.endpointId(),
+                route.endpointPort(),
+                route.listenPort(),
+                route.upstreams(),
+                route.proxyProtocol(),
+                RouteState.SUSPENDED);
     }
 
     static Route withProxyProtocol(Route route) {
-        return new Route(route.endpointId(), route.endpointPort(), route.listenPort(), route.upstreams(),
-                ProxyProtocol.V2, route.state());
+        return new Route(
+                route.endpointId(),
+                route.endpointPort(),
+                route.listenPort(),
+                route.upstreams(),
+                ProxyProtocol.V2,
+                route.state());
     }
 
     static Route withUpstreams(Route route, List<Upstream> upstreams) {
-        return new Route(route.endpointId(), route.endpointPort(), route.listenPort(), upstreams,
-                route.proxyProtocol(), route.state());
+        return new Route(
+                route.endpointId(),
+                route.endpointPort(),
+                route.listenPort(),
+                upstreams,
+                route.proxyProtocol(),
+                route.state());
     }
 
     static ForwarderConfig config(Route... routes) {
@@ -77,25 +99,30 @@ final class Loopback {
     }
 
     /** How the peer ended a connection, seen from a blocking reader. */
-    enum Ending { EOF, RESET }
+    enum Ending {
+        EOF,
+        RESET
+    }
 
     /** Reads until the connection ends, in a thread of its own; completes with how it ended. */
     static CompletableFuture<Ending> ending(Socket socket) {
         CompletableFuture<Ending> ending = new CompletableFuture<>();
-        Thread reader = new Thread(() -> {
-            try {
-                InputStream in = socket.getInputStream();
-                byte[] buffer = new byte[8192];
-                while (in.read(buffer) >= 0) {
-                    // discard: only the end matters
-                }
-                ending.complete(Ending.EOF);
-            } catch (SocketException e) {
-                ending.complete(Ending.RESET);
-            } catch (IOException e) {
-                ending.completeExceptionally(e);
-            }
-        }, "ending-" + socket.getLocalPort());
+        Thread reader = new Thread(
+                () -> {
+                    try {
+                        InputStream in = socket.getInputStream();
+                        byte[] buffer = new byte[8192];
+                        while (in.read(buffer) >= 0) {
+                            // discard: only the end matters
+                        }
+                        ending.complete(Ending.EOF);
+                    } catch (SocketException e) {
+                        ending.complete(Ending.RESET);
+                    } catch (IOException e) {
+                        ending.completeExceptionally(e);
+                    }
+                },
+                "ending-" + socket.getLocalPort());
         reader.setDaemon(true);
         reader.start();
         return ending;
@@ -104,7 +131,7 @@ final class Loopback {
     /** Connects and waits for the end; a reset may come before connect() returns, or after. */
     static Ending endingOfNewConnection(int port) throws Exception {
         try (Socket client = connect(port)) {
-            return ending(client).get(5, java.util.concurrent.TimeUnit.SECONDS);
+            return ending(client).get(5, TimeUnit.SECONDS);
         } catch (SocketException resetWhileConnecting) {
             return Ending.RESET;
         }
@@ -125,7 +152,7 @@ final class Loopback {
         }
 
         /** Writes the whole stream; returns its CRC-32. */
-        long writeTo(OutputStream out, java.util.function.LongConsumer progress) throws IOException {
+        long writeTo(OutputStream out, LongConsumer progress) throws IOException {
             SplittableRandom random = new SplittableRandom(seed);
             CRC32 crc = new CRC32();
             byte[] chunk = new byte[64 * 1024];
@@ -143,13 +170,12 @@ final class Loopback {
         }
 
         long writeTo(OutputStream out) throws IOException {
-            return writeTo(out, written -> { });
+            return writeTo(out, written -> {});
         }
     }
 
     /** What a reader got: how many bytes and their CRC-32. */
-    record Received(long bytes, long crc) {
-    }
+    record Received(long bytes, long crc) {}
 
     static Received readToEnd(InputStream in) throws IOException {
         CRC32 crc = new CRC32();

@@ -25,8 +25,8 @@ class NioFallbackTest {
 
     private final Transport nio = Transport.nio();
     private final EventLoopGroup shared = nio.newGroup(2, new DefaultThreadFactory("nio-test", true));
-    private final Forwarder forwarder = new Forwarder(ForwarderSettings.defaults().withBindAddress(Loopback.HOST),
-            new SimpleMeterRegistry(), nio, shared);
+    private final Forwarder forwarder = new Forwarder(
+            ForwarderSettings.defaults().withBindAddress(Loopback.HOST), new SimpleMeterRegistry(), nio, shared);
 
     @AfterEach
     void stop() {

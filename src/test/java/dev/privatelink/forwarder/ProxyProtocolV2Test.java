@@ -27,14 +27,15 @@ class ProxyProtocolV2Test {
     void ipv4HeaderHasTheExactBytesOfTheSpecification() {
         byte[] header = ProxyProtocolV2.header(CLIENT_V4, LISTENER_V4, "vpce-1");
 
-        assertThat(ByteBufUtil.hexDump(header)).isEqualTo(
-                "0d0a0d0a000d0a515549540a" // signature
-                        + "21" // version 2, PROXY
-                        + "11" // TCP over IPv4
-                        + "0016" // 12 bytes of addresses + 10 of TLV
-                        + "c000020a" + "c6336401" // 192.0.2.10, 198.51.100.1
-                        + "c738" + "01bb" // 51000, 443
-                        + "ea" + "0007" + "01" + "767063652d31"); // AWS TLV: subtype VPCE ID, "vpce-1"
+        assertThat(ByteBufUtil.hexDump(header))
+                .isEqualTo(
+                        "0d0a0d0a000d0a515549540a" // signature
+                                + "21" // version 2, PROXY
+                                + "11" // TCP over IPv4
+                                + "0016" // 12 bytes of addresses + 10 of TLV
+                                + "c000020a" + "c6336401" // 192.0.2.10, 198.51.100.1
+                                + "c738" + "01bb" // 51000, 443
+                                + "ea" + "0007" + "01" + "767063652d31"); // AWS TLV: subtype VPCE ID, "vpce-1"
     }
 
     @Test
@@ -48,8 +49,8 @@ class ProxyProtocolV2Test {
 
     @Test
     void aClientOfTheOtherFamilyIsWrittenAsAnIpv4MappedIpv6Address() {
-        ProxyProtocolV2Decoder.Header decoded = ProxyProtocolV2Decoder.decode(
-                ProxyProtocolV2.header(CLIENT_V4, LISTENER_V6, "vpce-1"));
+        ProxyProtocolV2Decoder.Header decoded =
+                ProxyProtocolV2Decoder.decode(ProxyProtocolV2.header(CLIENT_V4, LISTENER_V6, "vpce-1"));
 
         assertThat(decoded.family()).isEqualTo(0x21);
         assertThat(decoded.source()).isEqualTo(CLIENT_V4);
@@ -66,8 +67,8 @@ class ProxyProtocolV2Test {
 
     @Test
     void ownDecoderReadsBackWhatWasEncoded() {
-        ProxyProtocolV2Decoder.Header decoded = ProxyProtocolV2Decoder.decode(
-                ProxyProtocolV2.header(CLIENT_V6, LISTENER_V6, "vpce-0123456789abcdef0"));
+        ProxyProtocolV2Decoder.Header decoded =
+                ProxyProtocolV2Decoder.decode(ProxyProtocolV2.header(CLIENT_V6, LISTENER_V6, "vpce-0123456789abcdef0"));
 
         assertThat(decoded.source()).isEqualTo(CLIENT_V6);
         assertThat(decoded.destination()).isEqualTo(LISTENER_V6);

@@ -15,11 +15,14 @@ import dev.privatelink.forwarder.ForwarderConfig.Upstream;
 import dev.privatelink.forwarder.Loopback.Ending;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,8 +34,8 @@ class ReconfigurationTest {
 
     private static final long SUSPENSION_BOUND_NANOS = Duration.ofMillis(100).toNanos();
 
-    private final Forwarder forwarder = new Forwarder(ForwarderSettings.defaults().withBindAddress(Loopback.HOST),
-            new SimpleMeterRegistry());
+    private final Forwarder forwarder =
+            new Forwarder(ForwarderSettings.defaults().withBindAddress(Loopback.HOST), new SimpleMeterRegistry());
     private TestServer echo;
     private TestServer otherEcho;
 
@@ -62,7 +65,8 @@ class ReconfigurationTest {
             forwarder.apply(config(suspended(route)));
 
             assertThat(ending.get(5, TimeUnit.SECONDS)).isEqualTo(Ending.RESET);
-            assertThat(endedAt.get() - appliedAt).as("nanoseconds from apply to reset")
+            assertThat(endedAt.get() - appliedAt)
+                    .as("nanoseconds from apply to reset")
                     .isLessThan(SUSPENSION_BOUND_NANOS);
         }
         assertThatThrownBy(() -> connect(route.listenPort())).isInstanceOf(ConnectException.class);
@@ -89,7 +93,8 @@ class ReconfigurationTest {
         Route a = route("vpce-a", freePort(), echo.port());
         Route b = route("vpce-b", freePort(), otherEcho.port());
         forwarder.apply(config(a, b));
-        try (Socket onA = connect(a.listenPort()); Socket onB = connect(b.listenPort())) {
+        try (Socket onA = connect(a.listenPort());
+                Socket onB = connect(b.listenPort())) {
             assertThat(roundTrip(onA, "a")).isEqualTo("a");
             assertThat(roundTrip(onB, "b")).isEqualTo("b");
 
@@ -168,7 +173,7 @@ class ReconfigurationTest {
     @Test
     void aPortThatCannotBeBoundIsReportedAndRetriedByTheNextApply() throws Exception {
         Route route = route("vpce-a", freePort(), echo.port());
-        try (var squatter = new java.net.ServerSocket(route.listenPort(), 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (var squatter = new ServerSocket(route.listenPort(), 1, InetAddress.getLoopbackAddress())) {
             Forwarder.Applied applied = forwarder.apply(config(route));
 
             assertThat(applied.failures()).hasSize(1);
@@ -189,13 +194,17 @@ class ReconfigurationTest {
 
             drained = CompletableFuture.supplyAsync(() -> forwarder.drain(Duration.ofSeconds(20)));
 
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-                    assertThatThrownBy(() -> connect(route.listenPort())).isInstanceOf(ConnectException.class));
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(5))
+                    .untilAsserted(() -> assertThatThrownBy(() -> connect(route.listenPort()))
+                            .isInstanceOf(ConnectException.class));
             assertThat(forwarder.isServing()).isFalse();
             assertThat(roundTrip(live, "during drain")).isEqualTo("during drain");
             assertThat(drained).isNotDone();
         }
-        assertThat(drained.get(5, TimeUnit.SECONDS)).as("drained before the grace period ended").isTrue();
+        assertThat(drained.get(5, TimeUnit.SECONDS))
+                .as("drained before the grace period ended")
+                .isTrue();
     }
 
     @Test

@@ -77,7 +77,9 @@ class RelayTest {
         upstream.runPendingTasks();
 
         assertThat(upstream.isWritable()).isTrue();
-        assertThat(clientReads.count).as("reading resumes once the peer drained").isEqualTo(readsBefore + 1);
+        assertThat(clientReads.count)
+                .as("reading resumes once the peer drained")
+                .isEqualTo(readsBefore + 1);
     }
 
     @Test

@@ -18,7 +18,8 @@ class UpstreamOrderTest {
 
     @Test
     void firstChoicesFollowTheWeights() {
-        UpstreamOrder order = UpstreamOrder.of(List.of(new Upstream("10.0.0.1", 80, 3), new Upstream("10.0.0.2", 80, 1)));
+        UpstreamOrder order =
+                UpstreamOrder.of(List.of(new Upstream("10.0.0.1", 80, 3), new Upstream("10.0.0.2", 80, 1)));
         SplittableRandom random = new SplittableRandom(42);
         Map<InetSocketAddress, Integer> first = new HashMap<>();
 
@@ -32,22 +33,24 @@ class UpstreamOrderTest {
 
     @Test
     void everyUpstreamWithWeightComesOnceSoFailoverReachesAll() {
-        UpstreamOrder order = UpstreamOrder.of(List.of(new Upstream("10.0.0.1", 80, 5),
-                new Upstream("10.0.0.2", 80, 1), new Upstream("10.0.0.3", 80, 1)));
+        UpstreamOrder order = UpstreamOrder.of(List.of(
+                new Upstream("10.0.0.1", 80, 5), new Upstream("10.0.0.2", 80, 1), new Upstream("10.0.0.3", 80, 1)));
 
         assertThat(order.next(new SplittableRandom(1))).containsExactlyInAnyOrder(A, B, C);
     }
 
     @Test
     void weightZeroIsDrainedWhileOthersHaveWeight() {
-        UpstreamOrder order = UpstreamOrder.of(List.of(new Upstream("10.0.0.1", 80, 0), new Upstream("10.0.0.2", 80, 2)));
+        UpstreamOrder order =
+                UpstreamOrder.of(List.of(new Upstream("10.0.0.1", 80, 0), new Upstream("10.0.0.2", 80, 2)));
 
         assertThat(order.next(new SplittableRandom(1))).containsExactly(B);
     }
 
     @Test
     void allWeightsZeroCountAlike() {
-        UpstreamOrder order = UpstreamOrder.of(List.of(new Upstream("10.0.0.1", 80, 0), new Upstream("10.0.0.2", 80, 0)));
+        UpstreamOrder order =
+                UpstreamOrder.of(List.of(new Upstream("10.0.0.1", 80, 0), new Upstream("10.0.0.2", 80, 0)));
 
         assertThat(order.next(new SplittableRandom(1))).containsExactlyInAnyOrder(A, B);
     }
@@ -60,7 +63,9 @@ class UpstreamOrderTest {
     @Test
     void ipLiteralsAreResolvedAndNamesLeftToTheAsynchronousResolver() {
         assertThat(UpstreamOrder.address("10.0.0.1", 80).isUnresolved()).isFalse();
-        assertThat(UpstreamOrder.address("[::1]", 80).getAddress().getHostAddress()).isEqualTo("0:0:0:0:0:0:0:1");
-        assertThat(UpstreamOrder.address("payments.owner.svc.cluster.local", 80).isUnresolved()).isTrue();
+        assertThat(UpstreamOrder.address("[::1]", 80).getAddress().getHostAddress())
+                .isEqualTo("0:0:0:0:0:0:0:1");
+        assertThat(UpstreamOrder.address("payments.owner.svc.cluster.local", 80).isUnresolved())
+                .isTrue();
     }
 }

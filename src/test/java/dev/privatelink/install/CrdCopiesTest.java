@@ -30,7 +30,8 @@ class CrdCopiesTest {
         assertThat(generated).hasSize(3);
         assertThat(fileNames(Path.of(copies))).as(STALE).isEqualTo(generated);
         for (String name : generated) {
-            assertThat(Files.readAllBytes(Path.of(copies, name))).as(STALE + ": " + name)
+            assertThat(Files.readAllBytes(Path.of(copies, name)))
+                    .as(STALE + ": " + name)
                     .isEqualTo(Files.readAllBytes(GENERATED.resolve(name)));
         }
     }
@@ -40,8 +41,11 @@ class CrdCopiesTest {
         Map<?, ?> kustomization = Manifests.SERIALIZATION.unmarshal(
                 Files.readString(Path.of("config/crd/kustomization.yaml")), Map.class);
 
-        assertThat(((List<?>) kustomization.get("resources")).stream().map(String::valueOf).toList()).as("resources of config/crd/kustomization.yaml")
-                .containsExactlyInAnyOrderElementsOf(fileNames(GENERATED).stream().map(n -> "bases/" + n).toList());
+        assertThat(((List<?>) kustomization.get("resources"))
+                        .stream().map(String::valueOf).toList())
+                .as("resources of config/crd/kustomization.yaml")
+                .containsExactlyInAnyOrderElementsOf(
+                        fileNames(GENERATED).stream().map(n -> "bases/" + n).toList());
     }
 
     static List<String> fileNames(Path dir) throws IOException {

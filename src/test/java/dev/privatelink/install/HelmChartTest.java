@@ -22,9 +22,11 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.Subject;
 import java.io.IOException;
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -49,6 +51,7 @@ class HelmChartTest {
     static final String CUSTOM_VALUES = "src/test/resources/install/custom-values.yaml";
     /** With a release name that does not contain the chart's, names get the chart's name too. */
     static final String CUSTOM_RELEASE = "pl";
+
     static final String CUSTOM_NAMESPACE = "privatelink";
     static final String CUSTOM_OPERATOR = "pl-kube-privatelink-operator";
     static final String CUSTOM_FORWARDER = "pl-kube-privatelink-forwarder";
@@ -72,16 +75,22 @@ class HelmChartTest {
 
     static Tools.Result helmTemplate(String release, String namespace, String... args) {
         String[] command = new String[args.length + 6];
-        System.arraycopy(new String[] {"template", release, CHART, "--namespace", namespace, "--include-crds"}, 0,
-                command, 0, 6);
+        System.arraycopy(
+                new String[] {"template", release, CHART, "--namespace", namespace, "--include-crds"},
+                0,
+                command,
+                0,
+                6);
         System.arraycopy(args, 0, command, 6, args.length);
         return Tools.run(Tools.helm(), command);
     }
 
     @Test
     void chartPassesHelmLintWithDefaultAndNonDefaultValues() {
-        assertThat(Tools.run(Tools.helm(), "lint", "--strict", CHART).outOrFail()).contains("0 chart(s) failed");
-        assertThat(Tools.run(Tools.helm(), "lint", "--strict", CHART, "--values", CUSTOM_VALUES).outOrFail())
+        assertThat(Tools.run(Tools.helm(), "lint", "--strict", CHART).outOrFail())
+                .contains("0 chart(s) failed");
+        assertThat(Tools.run(Tools.helm(), "lint", "--strict", CHART, "--values", CUSTOM_VALUES)
+                        .outOrFail())
                 .contains("0 chart(s) failed");
     }
 
@@ -101,13 +110,16 @@ class HelmChartTest {
             assertThat(port.getName()).isEqualTo("http");
             assertThat(port.getContainerPort()).isEqualTo(8080);
         });
-        assertThat(deployment.getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo(OPERATOR);
+        assertThat(deployment.getSpec().getTemplate().getSpec().getServiceAccountName())
+                .isEqualTo(OPERATOR);
     }
 
     @Test
     void operatorPodMeetsTheRestrictedPodSecurityStandard() {
-        var pod = defaults.get(Deployment.class, OPERATOR).getSpec().getTemplate().getSpec();
-        var container = operatorContainer(defaults.get(Deployment.class, OPERATOR)).getSecurityContext();
+        var pod =
+                defaults.get(Deployment.class, OPERATOR).getSpec().getTemplate().getSpec();
+        var container =
+                operatorContainer(defaults.get(Deployment.class, OPERATOR)).getSecurityContext();
 
         assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
         assertThat(pod.getSecurityContext().getRunAsUser()).isEqualTo(10001L);
@@ -121,7 +133,8 @@ class HelmChartTest {
 
     @Test
     void operatorHasAWritableTmpForNettysNativeLibraryOnAReadOnlyRoot() {
-        var pod = defaults.get(Deployment.class, OPERATOR).getSpec().getTemplate().getSpec();
+        var pod =
+                defaults.get(Deployment.class, OPERATOR).getSpec().getTemplate().getSpec();
 
         assertThat(operatorContainer(defaults.get(Deployment.class, OPERATOR)).getVolumeMounts())
                 .anySatisfy(mount -> {
@@ -142,19 +155,23 @@ class HelmChartTest {
         assertHttpProbe(operator.getStartupProbe(), "/q/health/started");
         Probe startup = operator.getStartupProbe();
         assertThat(startup.getPeriodSeconds() * startup.getFailureThreshold())
-                .as("seconds a replica has to start").isGreaterThanOrEqualTo(60);
+                .as("seconds a replica has to start")
+                .isGreaterThanOrEqualTo(60);
     }
 
     @Test
     void operatorReplicasSpreadAcrossNodesAndZones() {
-        var pod = defaults.get(Deployment.class, OPERATOR).getSpec().getTemplate().getSpec();
-        Map<String, String> selector = defaults.get(Deployment.class, OPERATOR).getSpec().getSelector()
-                .getMatchLabels();
+        var pod =
+                defaults.get(Deployment.class, OPERATOR).getSpec().getTemplate().getSpec();
+        Map<String, String> selector =
+                defaults.get(Deployment.class, OPERATOR).getSpec().getSelector().getMatchLabels();
 
         assertThat(pod.getAffinity().getPodAntiAffinity().getPreferredDuringSchedulingIgnoredDuringExecution())
-                .singleElement().satisfies(term -> {
+                .singleElement()
+                .satisfies(term -> {
                     assertThat(term.getPodAffinityTerm().getTopologyKey()).isEqualTo("kubernetes.io/hostname");
-                    assertThat(term.getPodAffinityTerm().getLabelSelector().getMatchLabels()).isEqualTo(selector);
+                    assertThat(term.getPodAffinityTerm().getLabelSelector().getMatchLabels())
+                            .isEqualTo(selector);
                 });
         assertThat(pod.getTopologySpreadConstraints()).singleElement().satisfies(spread -> {
             assertThat(spread.getTopologyKey()).isEqualTo("topology.kubernetes.io/zone");
@@ -166,27 +183,32 @@ class HelmChartTest {
     void everyOperatorSettingIsSetThroughTheEnvironment() {
         Container operator = operatorContainer(defaults.get(Deployment.class, OPERATOR));
 
-        assertThat(env(operator).keySet()).as("the PRIVATELINK_* variables of OperatorSettings")
+        assertThat(env(operator).keySet())
+                .as("the PRIVATELINK_* variables of OperatorSettings")
                 .containsExactlyInAnyOrderElementsOf(settingVariables(OperatorSettings.class, "PRIVATELINK"));
-        assertThat(operator.getEnv()).filteredOn(e -> e.getName().equals("PRIVATELINK_NAMESPACE")).singleElement()
+        assertThat(operator.getEnv())
+                .filteredOn(e -> e.getName().equals("PRIVATELINK_NAMESPACE"))
+                .singleElement()
                 .satisfies(e -> assertThat(e.getValueFrom().getFieldRef().getFieldPath())
                         .isEqualTo("metadata.namespace"));
-        assertThat(env(operator)).contains(
-                entry("PRIVATELINK_ENDPOINT_QUOTA", "100"),
-                entry("PRIVATELINK_CLUSTER_DOMAIN", "cluster.local"),
-                entry("PRIVATELINK_FORWARDER_IMAGE", operator.getImage()),
-                entry("PRIVATELINK_FORWARDER_REPLICAS", "2"),
-                entry("PRIVATELINK_FORWARDER_SERVICE_ACCOUNT", FORWARDER),
-                entry("PRIVATELINK_FORWARDER_CPU_REQUEST", "100m"),
-                entry("PRIVATELINK_FORWARDER_MEMORY_REQUEST", "128Mi"),
-                entry("PRIVATELINK_FORWARDER_MEMORY_LIMIT", "256Mi"),
-                entry("PRIVATELINK_FORWARDER_FIRST_LISTEN_PORT", "10000"),
-                entry("PRIVATELINK_FORWARDER_LAST_LISTEN_PORT", "19999"));
+        assertThat(env(operator))
+                .contains(
+                        entry("PRIVATELINK_ENDPOINT_QUOTA", "100"),
+                        entry("PRIVATELINK_CLUSTER_DOMAIN", "cluster.local"),
+                        entry("PRIVATELINK_FORWARDER_IMAGE", operator.getImage()),
+                        entry("PRIVATELINK_FORWARDER_REPLICAS", "2"),
+                        entry("PRIVATELINK_FORWARDER_SERVICE_ACCOUNT", FORWARDER),
+                        entry("PRIVATELINK_FORWARDER_CPU_REQUEST", "100m"),
+                        entry("PRIVATELINK_FORWARDER_MEMORY_REQUEST", "128Mi"),
+                        entry("PRIVATELINK_FORWARDER_MEMORY_LIMIT", "256Mi"),
+                        entry("PRIVATELINK_FORWARDER_FIRST_LISTEN_PORT", "10000"),
+                        entry("PRIVATELINK_FORWARDER_LAST_LISTEN_PORT", "19999"));
     }
 
     @Test
     void operatorHasResourceRequestsAndAMemoryLimit() {
-        var resources = operatorContainer(defaults.get(Deployment.class, OPERATOR)).getResources();
+        var resources =
+                operatorContainer(defaults.get(Deployment.class, OPERATOR)).getResources();
 
         assertThat(resources.getRequests()).containsKeys("cpu", "memory");
         assertThat(resources.getLimits()).containsKey("memory");
@@ -202,9 +224,11 @@ class HelmChartTest {
         assertThat(permissions(role.getRules())).isEqualTo(permissions(LeastPrivilege.OPERATOR_CLUSTER));
         assertThat(binding.getRoleRef().getKind()).isEqualTo("ClusterRole");
         assertThat(binding.getRoleRef().getName()).isEqualTo(OPERATOR);
-        assertThat(binding.getSubjects()).singleElement()
+        assertThat(binding.getSubjects())
+                .singleElement()
                 .satisfies(subject -> assertServiceAccount(subject, OPERATOR, NAMESPACE));
-        assertThat(defaults.get(ServiceAccount.class, OPERATOR).getMetadata().getNamespace()).isEqualTo(NAMESPACE);
+        assertThat(defaults.get(ServiceAccount.class, OPERATOR).getMetadata().getNamespace())
+                .isEqualTo(NAMESPACE);
     }
 
     @Test
@@ -217,7 +241,8 @@ class HelmChartTest {
         assertThat(binding.getMetadata().getNamespace()).isEqualTo(NAMESPACE);
         assertThat(binding.getRoleRef().getKind()).isEqualTo("Role");
         assertThat(binding.getRoleRef().getName()).isEqualTo(OPERATOR);
-        assertThat(binding.getSubjects()).singleElement()
+        assertThat(binding.getSubjects())
+                .singleElement()
                 .satisfies(subject -> assertServiceAccount(subject, OPERATOR, NAMESPACE));
     }
 
@@ -226,10 +251,12 @@ class HelmChartTest {
         Role role = defaults.get(Role.class, FORWARDER);
         RoleBinding binding = defaults.get(RoleBinding.class, FORWARDER);
 
-        assertThat(defaults.get(ServiceAccount.class, FORWARDER).getMetadata().getNamespace()).isEqualTo(NAMESPACE);
+        assertThat(defaults.get(ServiceAccount.class, FORWARDER).getMetadata().getNamespace())
+                .isEqualTo(NAMESPACE);
         assertThat(permissions(role.getRules())).isEqualTo(permissions(LeastPrivilege.FORWARDER_NAMESPACE));
         assertThat(binding.getRoleRef().getName()).isEqualTo(FORWARDER);
-        assertThat(binding.getSubjects()).singleElement()
+        assertThat(binding.getSubjects())
+                .singleElement()
                 .satisfies(subject -> assertServiceAccount(subject, FORWARDER, NAMESPACE));
         assertThat(defaults.all(ClusterRoleBinding.class))
                 .noneMatch(b -> b.getSubjects().stream().anyMatch(s -> FORWARDER.equals(s.getName())));
@@ -249,14 +276,19 @@ class HelmChartTest {
                     .containsEntry("rbac.authorization.k8s.io/aggregate-to-edit", "true");
             assertThat(viewer.getMetadata().getLabels())
                     .containsEntry("rbac.authorization.k8s.io/aggregate-to-view", "true");
-            assertThat(permissions(admin.getRules())).contains("* " + KINDS_GROUP + "/" + resource)
+            assertThat(permissions(admin.getRules()))
+                    .contains("* " + KINDS_GROUP + "/" + resource)
                     .doesNotContain("update " + KINDS_GROUP + "/" + resource + "/status");
-            assertThat(permissions(editor.getRules())).contains("create " + KINDS_GROUP + "/" + resource,
-                    "update " + KINDS_GROUP + "/" + resource, "delete " + KINDS_GROUP + "/" + resource)
+            assertThat(permissions(editor.getRules()))
+                    .contains(
+                            "create " + KINDS_GROUP + "/" + resource,
+                            "update " + KINDS_GROUP + "/" + resource,
+                            "delete " + KINDS_GROUP + "/" + resource)
                     .doesNotContain("update " + KINDS_GROUP + "/" + resource + "/status");
-            assertThat(permissions(viewer.getRules())).containsExactly(
-                    "get " + KINDS_GROUP + "/" + resource, "get " + KINDS_GROUP + "/" + resource + "/status",
-                    "list " + KINDS_GROUP + "/" + resource, "watch " + KINDS_GROUP + "/" + resource);
+            assertThat(permissions(viewer.getRules()))
+                    .containsExactly(
+                            "get " + KINDS_GROUP + "/" + resource, "get " + KINDS_GROUP + "/" + resource + "/status",
+                            "list " + KINDS_GROUP + "/" + resource, "watch " + KINDS_GROUP + "/" + resource);
         }
     }
 
@@ -267,7 +299,8 @@ class HelmChartTest {
         Service metrics = defaults.get(Service.class, OPERATOR + "-metrics");
         Deployment deployment = defaults.get(Deployment.class, OPERATOR);
 
-        assertThat(metrics.getSpec().getSelector()).isEqualTo(deployment.getSpec().getSelector().getMatchLabels())
+        assertThat(metrics.getSpec().getSelector())
+                .isEqualTo(deployment.getSpec().getSelector().getMatchLabels())
                 .containsEntry("app.kubernetes.io/component", "operator");
         assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels())
                 .containsAllEntriesOf(metrics.getSpec().getSelector());
@@ -289,28 +322,38 @@ class HelmChartTest {
 
         assertThat(budget.getSpec().getMinAvailable()).isEqualTo(new IntOrString(1));
         assertThat(budget.getSpec().getSelector().getMatchLabels())
-                .isEqualTo(defaults.get(Deployment.class, OPERATOR).getSpec().getSelector().getMatchLabels());
+                .isEqualTo(defaults.get(Deployment.class, OPERATOR)
+                        .getSpec()
+                        .getSelector()
+                        .getMatchLabels());
     }
 
     @Test
     void chartInstallsTheThreeCrds() {
-        assertThat(defaults.all(CustomResourceDefinition.class).map(crd -> crd.getMetadata().getName()))
-                .containsExactlyInAnyOrder("endpointservices.privatelink.dev", "servicepermissions.privatelink.dev",
+        assertThat(defaults.all(CustomResourceDefinition.class)
+                        .map(crd -> crd.getMetadata().getName()))
+                .containsExactlyInAnyOrder(
+                        "endpointservices.privatelink.dev",
+                        "servicepermissions.privatelink.dev",
                         "interfaceendpoints.privatelink.dev");
     }
 
     @Test
     void everyNamespacedObjectIsInTheReleaseNamespace() {
-        assertThat(defaults.namespaced()).isNotEmpty()
-                .allSatisfy(o -> assertThat(o.getMetadata().getNamespace()).as(Manifests.kindAndName(o))
+        assertThat(defaults.namespaced())
+                .isNotEmpty()
+                .allSatisfy(o -> assertThat(o.getMetadata().getNamespace())
+                        .as(Manifests.kindAndName(o))
                         .isEqualTo(NAMESPACE));
     }
 
     @Test
     void objectsCarryTheRecommendedLabelsButNotTheOperatorsOwnMarker() {
         // The operator selects what it created by app.kubernetes.io/managed-by=kube-privatelink.
-        assertThat(defaults.all()).filteredOn(o -> !(o instanceof CustomResourceDefinition))
-                .allSatisfy(o -> assertThat(o.getMetadata().getLabels()).as(Manifests.kindAndName(o))
+        assertThat(defaults.all())
+                .filteredOn(o -> !(o instanceof CustomResourceDefinition))
+                .allSatisfy(o -> assertThat(o.getMetadata().getLabels())
+                        .as(Manifests.kindAndName(o))
                         .containsEntry("app.kubernetes.io/instance", RELEASE)
                         .containsEntry("app.kubernetes.io/managed-by", "Helm"));
     }
@@ -331,14 +374,19 @@ class HelmChartTest {
         assertThat(operator.getResources().getLimits().get("memory").toString()).isEqualTo("768Mi");
         assertThat(pod.getPriorityClassName()).isEqualTo("system-cluster-critical");
         assertThat(pod.getNodeSelector()).containsEntry("kubernetes.io/os", "linux");
-        assertThat(pod.getImagePullSecrets()).singleElement()
+        assertThat(pod.getImagePullSecrets())
+                .singleElement()
                 .satisfies(secret -> assertThat(secret.getName()).isEqualTo("registry-credentials"));
         assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations())
                 .containsEntry("example.com/scrape", "false");
         assertThat(pod.getServiceAccountName()).isEqualTo(CUSTOM_OPERATOR);
-        assertThat(custom.get(ServiceAccount.class, CUSTOM_OPERATOR).getMetadata().getAnnotations())
+        assertThat(custom.get(ServiceAccount.class, CUSTOM_OPERATOR)
+                        .getMetadata()
+                        .getAnnotations())
                 .containsEntry("iam.example.com/role", "privatelink-operator");
-        assertThat(custom.get(PodDisruptionBudget.class, CUSTOM_OPERATOR).getSpec().getMinAvailable())
+        assertThat(custom.get(PodDisruptionBudget.class, CUSTOM_OPERATOR)
+                        .getSpec()
+                        .getMinAvailable())
                 .isEqualTo(new IntOrString(2));
     }
 
@@ -346,20 +394,22 @@ class HelmChartTest {
     void customForwarderValuesReachTheOperatorsSettings() {
         Container operator = operatorContainer(custom.get(Deployment.class, CUSTOM_OPERATOR));
 
-        assertThat(env(operator)).contains(
-                entry("PRIVATELINK_ENDPOINT_QUOTA", "25"),
-                entry("PRIVATELINK_CLUSTER_DOMAIN", "corp.internal"),
-                // the forwarder runs the operator's image unless told otherwise
-                entry("PRIVATELINK_FORWARDER_IMAGE", "registry.example.com/platform/kube-privatelink:1.2.3"),
-                entry("PRIVATELINK_FORWARDER_REPLICAS", "4"),
-                entry("PRIVATELINK_FORWARDER_SERVICE_ACCOUNT", CUSTOM_FORWARDER),
-                entry("PRIVATELINK_FORWARDER_CPU_REQUEST", "500m"),
-                entry("PRIVATELINK_FORWARDER_MEMORY_REQUEST", "256Mi"),
-                entry("PRIVATELINK_FORWARDER_MEMORY_LIMIT", "1Gi"),
-                entry("PRIVATELINK_FORWARDER_FIRST_LISTEN_PORT", "20000"),
-                entry("PRIVATELINK_FORWARDER_LAST_LISTEN_PORT", "20999"));
+        assertThat(env(operator))
+                .contains(
+                        entry("PRIVATELINK_ENDPOINT_QUOTA", "25"),
+                        entry("PRIVATELINK_CLUSTER_DOMAIN", "corp.internal"),
+                        // the forwarder runs the operator's image unless told otherwise
+                        entry("PRIVATELINK_FORWARDER_IMAGE", "registry.example.com/platform/kube-privatelink:1.2.3"),
+                        entry("PRIVATELINK_FORWARDER_REPLICAS", "4"),
+                        entry("PRIVATELINK_FORWARDER_SERVICE_ACCOUNT", CUSTOM_FORWARDER),
+                        entry("PRIVATELINK_FORWARDER_CPU_REQUEST", "500m"),
+                        entry("PRIVATELINK_FORWARDER_MEMORY_REQUEST", "256Mi"),
+                        entry("PRIVATELINK_FORWARDER_MEMORY_LIMIT", "1Gi"),
+                        entry("PRIVATELINK_FORWARDER_FIRST_LISTEN_PORT", "20000"),
+                        entry("PRIVATELINK_FORWARDER_LAST_LISTEN_PORT", "20999"));
         // the pods the operator creates pull with the forwarder account's secrets
-        assertThat(custom.get(ServiceAccount.class, CUSTOM_FORWARDER).getImagePullSecrets()).singleElement()
+        assertThat(custom.get(ServiceAccount.class, CUSTOM_FORWARDER).getImagePullSecrets())
+                .singleElement()
                 .satisfies(secret -> assertThat(secret.getName()).isEqualTo("registry-credentials"));
     }
 
@@ -375,9 +425,11 @@ class HelmChartTest {
 
     @Test
     void bindingsFollowTheReleaseNamespace() {
-        assertThat(custom.get(ClusterRoleBinding.class, CUSTOM_OPERATOR).getSubjects()).singleElement()
+        assertThat(custom.get(ClusterRoleBinding.class, CUSTOM_OPERATOR).getSubjects())
+                .singleElement()
                 .satisfies(subject -> assertServiceAccount(subject, CUSTOM_OPERATOR, CUSTOM_NAMESPACE));
-        assertThat(custom.get(RoleBinding.class, CUSTOM_FORWARDER).getSubjects()).singleElement()
+        assertThat(custom.get(RoleBinding.class, CUSTOM_FORWARDER).getSubjects())
+                .singleElement()
                 .satisfies(subject -> assertServiceAccount(subject, CUSTOM_FORWARDER, CUSTOM_NAMESPACE));
         assertThat(permissions(custom.get(ClusterRole.class, CUSTOM_OPERATOR).getRules()))
                 .isEqualTo(permissions(LeastPrivilege.OPERATOR_CLUSTER));
@@ -391,13 +443,15 @@ class HelmChartTest {
         assertThat(monitor.getApiVersion()).isEqualTo("monitoring.coreos.com/v1");
         assertThat(monitor.getMetadata().getNamespace()).isEqualTo(CUSTOM_NAMESPACE);
         assertThat(monitor.getMetadata().getLabels()).containsEntry("release", "prometheus");
-        assertThat(metrics.getSpec().getPorts()).singleElement()
+        assertThat(metrics.getSpec().getPorts())
+                .singleElement()
                 .satisfies(port -> assertThat(port.getPort()).isEqualTo(9090));
         assertThat(metrics.getMetadata().getLabels())
                 .containsAllEntriesOf(monitor.<Map<String, String>>get("spec", "selector", "matchLabels"));
-        assertThat(monitor.<java.util.List<Map<String, Object>>>get("spec", "endpoints")).singleElement()
-                .satisfies(endpoint -> assertThat(endpoint).contains(entry("port", "http"), entry("path", "/q/metrics"),
-                        entry("interval", "15s")));
+        assertThat(monitor.<List<Map<String, Object>>>get("spec", "endpoints"))
+                .singleElement()
+                .satisfies(endpoint -> assertThat(endpoint)
+                        .contains(entry("port", "http"), entry("path", "/q/metrics"), entry("interval", "15s")));
     }
 
     @Test
@@ -408,9 +462,10 @@ class HelmChartTest {
 
     @Test
     void aSingleReplicaGetsNoDisruptionBudgetAndNullRunAsUserLeavesTheUserToTheImage() {
-        Manifests rendered = template(RELEASE, NAMESPACE, "--set", "operator.replicas=1",
-                "--set", "operator.runAsUser=null");
-        var pod = rendered.get(Deployment.class, OPERATOR).getSpec().getTemplate().getSpec();
+        Manifests rendered =
+                template(RELEASE, NAMESPACE, "--set", "operator.replicas=1", "--set", "operator.runAsUser=null");
+        var pod =
+                rendered.get(Deployment.class, OPERATOR).getSpec().getTemplate().getSpec();
 
         assertThat(rendered.kindsAndNames()).noneMatch(o -> o.startsWith("PodDisruptionBudget/"));
         assertThat(pod.getSecurityContext().getRunAsUser()).isNull();
@@ -420,22 +475,24 @@ class HelmChartTest {
     // --- values that must fail at install ---
 
     @ParameterizedTest(name = "--set {0} fails on {1}")
-    @CsvSource(delimiter = '|', value = {
-        "operator.replicas=two                        | replicas",
-        "operator.replica=2                           | replica",
-        "unknownKey=1                                 | unknownKey",
-        "operator.endpointQuota=0                     | endpointQuota",
-        "operator.runAsUser=0                         | runAsUser",
-        "image.pullPolicy=Sometimes                   | pullPolicy",
-        "image.repository=                            | repository",
-        "forwarder.replicas=0                         | replicas",
-        "forwarder.resources.requests.cpu=lots        | cpu",
-        "forwarder.resources.limits.cpu=1             | cpu",
-        "forwarder.listenPorts.first=80               | first",
-        "metrics.serviceMonitor.enabled=yes           | enabled",
-        "metrics.serviceMonitor.interval=soon         | interval",
-        "operator.podDisruptionBudget.minAvailable=0  | minAvailable",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "operator.replicas=two                        | replicas",
+                "operator.replica=2                           | replica",
+                "unknownKey=1                                 | unknownKey",
+                "operator.endpointQuota=0                     | endpointQuota",
+                "operator.runAsUser=0                         | runAsUser",
+                "image.pullPolicy=Sometimes                   | pullPolicy",
+                "image.repository=                            | repository",
+                "forwarder.replicas=0                         | replicas",
+                "forwarder.resources.requests.cpu=lots        | cpu",
+                "forwarder.resources.limits.cpu=1             | cpu",
+                "forwarder.listenPorts.first=80               | first",
+                "metrics.serviceMonitor.enabled=yes           | enabled",
+                "metrics.serviceMonitor.interval=soon         | interval",
+                "operator.podDisruptionBudget.minAvailable=0  | minAvailable",
+            })
     void valueAgainstTheSchemaFailsTemplate(String set, String key) {
         Tools.Result result = helmTemplate(RELEASE, NAMESPACE, "--set", set);
 
@@ -452,10 +509,12 @@ class HelmChartTest {
     }
 
     @ParameterizedTest(name = "{0} fails: {1}")
-    @CsvSource(delimiter = '|', value = {
-        "forwarder.listenPorts.first=20000          | first (20000) must not be above last (19999)",
-        "operator.podDisruptionBudget.minAvailable=2 | must be below operator.replicas",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "forwarder.listenPorts.first=20000          | first (20000) must not be above last (19999)",
+                "operator.podDisruptionBudget.minAvailable=2 | must be below operator.replicas",
+            })
     void valuesThatContradictEachOtherFailTemplate(String set, String message) {
         Tools.Result result = helmTemplate(RELEASE, NAMESPACE, "--set", set);
 
@@ -467,7 +526,8 @@ class HelmChartTest {
 
     static Container operatorContainer(Deployment deployment) {
         return deployment.getSpec().getTemplate().getSpec().getContainers().stream()
-                .filter(c -> c.getName().equals("operator")).findFirst()
+                .filter(c -> c.getName().equals("operator"))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no container named operator"));
     }
 
@@ -498,12 +558,14 @@ class HelmChartTest {
     static Set<String> settingVariables(Class<?> mapping, String prefix) {
         Set<String> variables = new TreeSet<>();
         for (Method method : mapping.getDeclaredMethods()) {
-            if (method.getParameterCount() > 0 || method.isSynthetic() || method.isDefault()
-                    || java.lang.reflect.Modifier.isStatic(method.getModifiers())) {
+            if (method.getParameterCount() > 0
+                    || method.isSynthetic()
+                    || method.isDefault()
+                    || Modifier.isStatic(method.getModifiers())) {
                 continue;
             }
-            String name = prefix + "_" + method.getName().replaceAll("([a-z0-9])([A-Z])", "$1_$2")
-                    .toUpperCase(Locale.ROOT);
+            String name = prefix + "_"
+                    + method.getName().replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT);
             if (method.getReturnType().isInterface() && method.getReturnType().getEnclosingClass() == mapping) {
                 variables.addAll(settingVariables(method.getReturnType(), name));
             } else {

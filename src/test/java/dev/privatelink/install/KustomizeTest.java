@@ -40,12 +40,16 @@ class KustomizeTest {
 
     @Test
     void defaultHoldsTheCrdsTheRbacAndTheOperator() {
-        assertThat(defaults.all(CustomResourceDefinition.class).map(crd -> crd.getMetadata().getName()))
-                .containsExactlyInAnyOrder("endpointservices.privatelink.dev", "servicepermissions.privatelink.dev",
+        assertThat(defaults.all(CustomResourceDefinition.class)
+                        .map(crd -> crd.getMetadata().getName()))
+                .containsExactlyInAnyOrder(
+                        "endpointservices.privatelink.dev",
+                        "servicepermissions.privatelink.dev",
                         "interfaceendpoints.privatelink.dev");
         assertThat(defaults.get(Namespace.class, NAMESPACE).getMetadata().getLabels())
                 .containsEntry("pod-security.kubernetes.io/enforce", "restricted");
-        assertThat(defaults.get(Deployment.class, OPERATOR).getSpec().getReplicas()).isEqualTo(2);
+        assertThat(defaults.get(Deployment.class, OPERATOR).getSpec().getReplicas())
+                .isEqualTo(2);
         assertThat(defaults.get(ServiceAccount.class, OPERATOR)).isNotNull();
         assertThat(defaults.get(ServiceAccount.class, FORWARDER)).isNotNull();
         assertThat(permissions(defaults.get(ClusterRole.class, OPERATOR).getRules()))
@@ -58,8 +62,10 @@ class KustomizeTest {
 
     @Test
     void everyNamespacedObjectIsInTheOperatorsNamespace() {
-        assertThat(defaults.namespaced()).isNotEmpty()
-                .allSatisfy(o -> assertThat(o.getMetadata().getNamespace()).as(Manifests.kindAndName(o))
+        assertThat(defaults.namespaced())
+                .isNotEmpty()
+                .allSatisfy(o -> assertThat(o.getMetadata().getNamespace())
+                        .as(Manifests.kindAndName(o))
                         .isEqualTo(NAMESPACE));
     }
 
@@ -67,13 +73,17 @@ class KustomizeTest {
     void defaultIsTheHelmChartWithDefaultValues() {
         Manifests chart = HelmChartTest.template(HelmChartTest.RELEASE, NAMESPACE);
 
-        assertThat(defaults.kindsAndNames()).filteredOn(o -> !ONLY_IN_KUSTOMIZE.contains(o))
+        assertThat(defaults.kindsAndNames())
+                .filteredOn(o -> !ONLY_IN_KUSTOMIZE.contains(o))
                 .containsExactlyInAnyOrderElementsOf(chart.kindsAndNames());
         for (HasMetadata object : chart.all()) {
-            HasMetadata same = defaults.get(object.getClass(), object.getMetadata().getName());
-            assertThat(Manifests.withoutMetadata(same)).as("%s in config/ and in the chart",
-                    Manifests.kindAndName(object)).isEqualTo(Manifests.withoutMetadata(object));
-            assertThat(same.getMetadata().getNamespace()).isEqualTo(object.getMetadata().getNamespace());
+            HasMetadata same =
+                    defaults.get(object.getClass(), object.getMetadata().getName());
+            assertThat(Manifests.withoutMetadata(same))
+                    .as("%s in config/ and in the chart", Manifests.kindAndName(object))
+                    .isEqualTo(Manifests.withoutMetadata(object));
+            assertThat(same.getMetadata().getNamespace())
+                    .isEqualTo(object.getMetadata().getNamespace());
         }
     }
 
@@ -90,7 +100,8 @@ class KustomizeTest {
     void samplesBuildToOneObjectPerKind() {
         Manifests samples = kustomize("config/samples");
 
-        assertThat(samples.all()).extracting(HasMetadata::getKind)
+        assertThat(samples.all())
+                .extracting(HasMetadata::getKind)
                 .containsExactlyInAnyOrder("EndpointService", "ServicePermission", "InterfaceEndpoint");
         assertThat(samples.all()).extracting(HasMetadata::getApiVersion).containsOnly("privatelink.dev/v1alpha1");
     }

@@ -19,11 +19,19 @@ final class LeastPrivilege {
 
     /** Cluster-wide: what the operator reads or writes in owners' and consumers' namespaces. */
     static final List<PolicyRule> OPERATOR_CLUSTER = List.of(
-            rule("privatelink.dev", List.of("endpointservices", "servicepermissions", "interfaceendpoints"),
-                    "get", "list", "watch"),
+            rule(
+                    "privatelink.dev",
+                    List.of("endpointservices", "servicepermissions", "interfaceendpoints"),
+                    "get",
+                    "list",
+                    "watch"),
             // the operator writes only the status of the three kinds
-            rule("privatelink.dev", List.of("endpointservices/status", "servicepermissions/status",
-                    "interfaceendpoints/status"), "get", "patch", "update"),
+            rule(
+                    "privatelink.dev",
+                    List.of("endpointservices/status", "servicepermissions/status", "interfaceendpoints/status"),
+                    "get",
+                    "patch",
+                    "update"),
             // endpoint Services in consumer namespaces; owners' load balancer Services (read)
             rule("", List.of("services"), "get", "list", "watch", "create", "update", "delete"),
             rule("discovery.k8s.io", List.of("endpointslices"), "get", "list", "watch", "create", "update", "delete"),
@@ -37,18 +45,25 @@ final class LeastPrivilege {
             rule("", List.of("configmaps"), "get", "list", "watch", "create", "update", "delete"),
             rule("apps", List.of("deployments"), "get", "list", "watch", "create", "update", "delete"),
             rule("coordination.k8s.io", List.of("leases"), "create"),
-            new PolicyRuleBuilder().withApiGroups("coordination.k8s.io").withResources("leases")
-                    .withResourceNames(LEASE).withVerbs("get", "update").build());
+            new PolicyRuleBuilder()
+                    .withApiGroups("coordination.k8s.io")
+                    .withResources("leases")
+                    .withResourceNames(LEASE)
+                    .withVerbs("get", "update")
+                    .build());
 
     /** A forwarder reads its routes' ConfigMap. */
-    static final List<PolicyRule> FORWARDER_NAMESPACE = List.of(
-            rule("", List.of("configmaps"), "get", "list", "watch"));
+    static final List<PolicyRule> FORWARDER_NAMESPACE =
+            List.of(rule("", List.of("configmaps"), "get", "list", "watch"));
 
-    private LeastPrivilege() {
-    }
+    private LeastPrivilege() {}
 
     static PolicyRule rule(String group, List<String> resources, String... verbs) {
-        return new PolicyRuleBuilder().withApiGroups(group).withResources(resources).withVerbs(verbs).build();
+        return new PolicyRuleBuilder()
+                .withApiGroups(group)
+                .withResources(resources)
+                .withVerbs(verbs)
+                .build();
     }
 
     /** Every single permission the rules grant, as "verb group/resource" or "verb group/resource/name". */

@@ -28,7 +28,10 @@ final class Manifests {
             return new Manifests(List.of());
         }
         List<?> documents = parsed instanceof List<?> list ? list : List.of(parsed);
-        return new Manifests(documents.stream().filter(Objects::nonNull).map(HasMetadata.class::cast).toList());
+        return new Manifests(documents.stream()
+                .filter(Objects::nonNull)
+                .map(HasMetadata.class::cast)
+                .toList());
     }
 
     List<HasMetadata> all() {
@@ -37,28 +40,38 @@ final class Manifests {
 
     /** The one object of this type and name; fails when there is none or more than one. */
     <T extends HasMetadata> T get(Class<T> type, String name) {
-        List<T> found = objects.stream().filter(type::isInstance).map(type::cast)
-                .filter(o -> name.equals(o.getMetadata().getName())).toList();
-        assertThat(found).as("%s %s among %s", type.getSimpleName(), name, kindsAndNames()).hasSize(1);
+        List<T> found = objects.stream()
+                .filter(type::isInstance)
+                .map(type::cast)
+                .filter(o -> name.equals(o.getMetadata().getName()))
+                .toList();
+        assertThat(found)
+                .as("%s %s among %s", type.getSimpleName(), name, kindsAndNames())
+                .hasSize(1);
         return found.get(0);
     }
 
     /** The one object of a kind the Fabric8 model has no class for (a ServiceMonitor). */
     GenericKubernetesResource get(String kind, String name) {
-        List<GenericKubernetesResource> found = objects.stream().filter(GenericKubernetesResource.class::isInstance)
+        List<GenericKubernetesResource> found = objects.stream()
+                .filter(GenericKubernetesResource.class::isInstance)
                 .map(GenericKubernetesResource.class::cast)
-                .filter(o -> kind.equals(o.getKind()) && name.equals(o.getMetadata().getName())).toList();
+                .filter(o ->
+                        kind.equals(o.getKind()) && name.equals(o.getMetadata().getName()))
+                .toList();
         assertThat(found).as("%s %s among %s", kind, name, kindsAndNames()).hasSize(1);
         return found.get(0);
     }
 
     /** The kinds of cluster-scoped objects that the chart or config/ holds. */
-    static final Set<String> CLUSTER_SCOPED = Set.of("Namespace", "ClusterRole", "ClusterRoleBinding",
-            "CustomResourceDefinition");
+    static final Set<String> CLUSTER_SCOPED =
+            Set.of("Namespace", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition");
 
     /** The objects that live in a namespace. */
     List<HasMetadata> namespaced() {
-        return objects.stream().filter(o -> !CLUSTER_SCOPED.contains(o.getKind())).toList();
+        return objects.stream()
+                .filter(o -> !CLUSTER_SCOPED.contains(o.getKind()))
+                .toList();
     }
 
     <T extends HasMetadata> Stream<T> all(Class<T> type) {

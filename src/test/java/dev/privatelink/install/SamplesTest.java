@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -46,14 +47,17 @@ class SamplesTest {
 
     /** The samples config/samples/kustomization.yaml lists. */
     static Stream<String> samples() throws IOException {
-        Map<?, ?> kustomization = Manifests.SERIALIZATION.unmarshal(
-                Files.readString(SAMPLES.resolve("kustomization.yaml")), Map.class);
+        Map<?, ?> kustomization =
+                Manifests.SERIALIZATION.unmarshal(Files.readString(SAMPLES.resolve("kustomization.yaml")), Map.class);
         return ((List<?>) kustomization.get("resources")).stream().map(String::valueOf);
     }
 
     @Test
     void thereIsOneSamplePerKind() throws IOException {
-        List<String> kinds = samples().map(SamplesTest::raw).map(raw -> String.valueOf(raw.get("kind"))).toList();
+        List<String> kinds = samples()
+                .map(SamplesTest::raw)
+                .map(raw -> String.valueOf(raw.get("kind")))
+                .toList();
 
         assertThat(kinds).containsExactlyInAnyOrderElementsOf(MODEL.keySet());
     }
@@ -73,8 +77,10 @@ class SamplesTest {
     void sampleIsAdmittedByTheSchemaAndRulesOfItsCrd(String sample) {
         Map<String, Object> raw = raw(sample);
 
-        assertThat(CrdAdmission.violationsOfCreate(String.valueOf(raw.get("kind")),
-                Manifests.SERIALIZATION.asYaml(raw.get("spec")))).as(sample).isEmpty();
+        assertThat(CrdAdmission.violationsOfCreate(
+                        String.valueOf(raw.get("kind")), Manifests.SERIALIZATION.asYaml(raw.get("spec"))))
+                .as(sample)
+                .isEmpty();
     }
 
     @ParameterizedTest
@@ -84,15 +90,19 @@ class SamplesTest {
 
         client.resource(typed).create();
 
-        HasMetadata stored = client.resources(typed.getClass()).inNamespace(typed.getMetadata().getNamespace())
-                .withName(typed.getMetadata().getName()).get();
+        HasMetadata stored = client.resources(typed.getClass())
+                .inNamespace(typed.getMetadata().getNamespace())
+                .withName(typed.getMetadata().getName())
+                .get();
         assertThat(stored).as(sample).isNotNull();
         assertThat(Manifests.SERIALIZATION.convertValue(stored, Map.class).get("spec"))
-                .isEqualTo(Manifests.SERIALIZATION.convertValue(typed, Map.class).get("spec"));
+                .isEqualTo(
+                        Manifests.SERIALIZATION.convertValue(typed, Map.class).get("spec"));
     }
 
     HasMetadata typed(String sample) {
-        Class<? extends CustomResource<?, ?>> type = MODEL.get(String.valueOf(raw(sample).get("kind")));
+        Class<? extends CustomResource<?, ?>> type =
+                MODEL.get(String.valueOf(raw(sample).get("kind")));
         assertThat(type).as("a kind of the model in %s", sample).isNotNull();
         return Manifests.SERIALIZATION.unmarshal(read(sample), type);
     }
@@ -106,7 +116,7 @@ class SamplesTest {
         try {
             return Files.readString(SAMPLES.resolve(sample));
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -115,7 +125,9 @@ class SamplesTest {
         if (written instanceof Map<?, ?> map) {
             assertThat(read).as("%s is an object", path).isInstanceOf(Map.class);
             map.forEach((key, value) -> {
-                assertThat(((Map<?, ?>) read).containsKey(key)).as("the model keeps %s.%s", path, key).isTrue();
+                assertThat(((Map<?, ?>) read).containsKey(key))
+                        .as("the model keeps %s.%s", path, key)
+                        .isTrue();
                 assertSurvives(value, ((Map<?, ?>) read).get(key), path + "." + key);
             });
         } else if (written instanceof List<?> list) {

@@ -25,8 +25,7 @@ public final class Tools {
     public static final Path PROJECT = Path.of("").toAbsolutePath();
     private static final long TIMEOUT_SECONDS = 60;
 
-    private Tools() {
-    }
+    private Tools() {}
 
     public static Path helm() {
         return find("helm", "HELM", ".tools/helm/helm");
@@ -59,19 +58,26 @@ public final class Tools {
             Path dir = Files.createDirectories(PROJECT.resolve("target/install-tests"));
             Path out = Files.createTempFile(dir, "out", ".txt");
             Path err = Files.createTempFile(dir, "err", ".txt");
-            ProcessBuilder builder = new ProcessBuilder(command).directory(PROJECT.toFile())
-                    .redirectOutput(out.toFile()).redirectError(err.toFile());
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .directory(PROJECT.toFile())
+                    .redirectOutput(out.toFile())
+                    .redirectError(err.toFile());
             // Helm's own folders inside target/: no user configuration, no repositories, nothing left behind.
             Path helmHome = dir.resolve("helm-home");
-            builder.environment().put("HELM_CONFIG_HOME", helmHome.resolve("config").toString());
-            builder.environment().put("HELM_CACHE_HOME", helmHome.resolve("cache").toString());
+            builder.environment()
+                    .put("HELM_CONFIG_HOME", helmHome.resolve("config").toString());
+            builder.environment()
+                    .put("HELM_CACHE_HOME", helmHome.resolve("cache").toString());
             builder.environment().put("HELM_DATA_HOME", helmHome.resolve("data").toString());
             Process process = builder.start();
             if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 fail("%s did not finish in %d s", String.join(" ", command), TIMEOUT_SECONDS);
             }
-            Result result = new Result(command, process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+            Result result = new Result(
+                    command,
+                    process.exitValue(),
+                    Files.readString(out, StandardCharsets.UTF_8),
                     Files.readString(err, StandardCharsets.UTF_8));
             Files.delete(out);
             Files.delete(err);
@@ -93,10 +99,13 @@ public final class Tools {
             }
             return tool;
         }
-        return Optional.of(PROJECT.resolve(installed)).filter(Files::isExecutable)
+        return Optional.of(PROJECT.resolve(installed))
+                .filter(Files::isExecutable)
                 .or(() -> onPath(name))
-                .orElseGet(() -> fail("No %s found: run .ci/install-tools (it puts %s at %s), or set %s to one,"
-                        + " or put one on the PATH", name, name, installed, variable));
+                .orElseGet(() -> fail(
+                        "No %s found: run .ci/install-tools (it puts %s at %s), or set %s to one,"
+                                + " or put one on the PATH",
+                        name, name, installed, variable));
     }
 
     private static Optional<Path> onPath(String name) {
@@ -104,7 +113,10 @@ public final class Tools {
         if (path == null) {
             return Optional.empty();
         }
-        return Stream.of(path.split(File.pathSeparator)).filter(d -> !d.isEmpty()).map(d -> Path.of(d, name))
-                .filter(Files::isExecutable).findFirst();
+        return Stream.of(path.split(File.pathSeparator))
+                .filter(d -> !d.isEmpty())
+                .map(d -> Path.of(d, name))
+                .filter(Files::isExecutable)
+                .findFirst();
     }
 }

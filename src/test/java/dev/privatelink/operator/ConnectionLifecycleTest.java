@@ -36,31 +36,46 @@ class ConnectionLifecycleTest extends OperatorTestBase {
                 assertThat(e.getConditions().getReady()).isTrue();
                 assertThat(e.getZone()).isEqualTo("zone-a");
             });
-            assertThat(slice.getPorts()).extracting(p -> p.getName() + "=" + p.getPort())
+            assertThat(slice.getPorts())
+                    .extracting(p -> p.getName() + "=" + p.getPort())
                     .containsExactly("tcp-8080=10000", "tcp-9090=10001");
         });
-        Service service = client.services().inNamespace(CONSUMER).withName("api").get();
+        Service service =
+                client.services().inNamespace(CONSUMER).withName("api").get();
         assertThat(service.getSpec().getSelector()).isNullOrEmpty();
         assertThat(service.getSpec().getPorts()).extracting(p -> p.getPort()).containsExactly(8080, 9090);
 
         InterfaceEndpoint ep = endpoint(CONSUMER, "api");
         assertThat(ep.getStatus().getEndpointId()).matches("vpce-[0-9a-f]{17}");
-        eventually().untilAsserted(() -> assertThat(endpoint(CONSUMER, "api").getStatus().getDnsNames())
-                .containsExactly("api.shop.svc", "api-zone-a.shop.svc"));
+        eventually()
+                .untilAsserted(
+                        () -> assertThat(endpoint(CONSUMER, "api").getStatus().getDnsNames())
+                                .containsExactly("api.shop.svc", "api-zone-a.shop.svc"));
 
         ForwarderConfig config = forwarderConfig(CONSUMER);
-        assertThat(config.routes()).extracting(ForwarderConfig.Route::endpointPort).containsExactly(8080, 9090);
-        assertThat(config.routes().get(0).upstreams()).containsExactly(new ForwarderConfig.Upstream("10.96.0.10", 8080, 1));
-        assertThat(config.routes()).allMatch(r -> r.endpointId().equals(ep.getStatus().getEndpointId()));
-        Deployment fwd = client.apps().deployments().inNamespace(TestSettings.OPERATOR_NAMESPACE)
-                .withName(World.forwarderName(CONSUMER)).get();
+        assertThat(config.routes())
+                .extracting(ForwarderConfig.Route::endpointPort)
+                .containsExactly(8080, 9090);
+        assertThat(config.routes().get(0).upstreams())
+                .containsExactly(new ForwarderConfig.Upstream("10.96.0.10", 8080, 1));
+        assertThat(config.routes())
+                .allMatch(r -> r.endpointId().equals(ep.getStatus().getEndpointId()));
+        Deployment fwd = client.apps()
+                .deployments()
+                .inNamespace(TestSettings.OPERATOR_NAMESPACE)
+                .withName(World.forwarderName(CONSUMER))
+                .get();
         assertThat(fwd).isNotNull();
 
-        eventually().untilAsserted(() -> assertThat(endpointService(OWNER, "api").getStatus().getConnections())
-                .singleElement().satisfies(c -> {
-                    assertThat(c.getConsumer()).isEqualTo("shop/api");
-                    assertThat(c.getState()).isEqualTo(ConnectionState.Available);
-                }));
-        assertThat(List.of(endpointService(OWNER, "api").getStatus().getAvailableConnections())).containsExactly(1);
+        eventually()
+                .untilAsserted(() -> assertThat(
+                                endpointService(OWNER, "api").getStatus().getConnections())
+                        .singleElement()
+                        .satisfies(c -> {
+                            assertThat(c.getConsumer()).isEqualTo("shop/api");
+                            assertThat(c.getState()).isEqualTo(ConnectionState.Available);
+                        }));
+        assertThat(List.of(endpointService(OWNER, "api").getStatus().getAvailableConnections()))
+                .containsExactly(1);
     }
 }

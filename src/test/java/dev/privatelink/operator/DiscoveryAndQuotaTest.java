@@ -34,8 +34,14 @@ class DiscoveryAndQuotaTest extends OperatorTestBase {
         awaitState(CONSUMER, "private", ConnectionState.Failed);
         awaitState(CONSUMER, "missing", ConnectionState.Failed);
 
-        var privateReady = endpoint(CONSUMER, "private").getStatus().condition(ConditionTypes.READY).orElseThrow();
-        var missingReady = endpoint(CONSUMER, "missing").getStatus().condition(ConditionTypes.READY).orElseThrow();
+        var privateReady = endpoint(CONSUMER, "private")
+                .getStatus()
+                .condition(ConditionTypes.READY)
+                .orElseThrow();
+        var missingReady = endpoint(CONSUMER, "missing")
+                .getStatus()
+                .condition(ConditionTypes.READY)
+                .orElseThrow();
         assertThat(privateReady.getReason()).isEqualTo("ServiceNotFound").isEqualTo(missingReady.getReason());
         assertThat(privateReady.getMessage()).isEqualTo(missingReady.getMessage());
         assertThat(endpointService(OWNER, "api").getStatus().getConnections()).isEmpty();
@@ -64,12 +70,18 @@ class DiscoveryAndQuotaTest extends OperatorTestBase {
 
         world.endpoint(CONSUMER, "three", serviceName);
         awaitState(CONSUMER, "three", ConnectionState.Failed);
-        var accepted = endpoint(CONSUMER, "three").getStatus().condition(ConditionTypes.ACCEPTED).orElseThrow();
+        var accepted = endpoint(CONSUMER, "three")
+                .getStatus()
+                .condition(ConditionTypes.ACCEPTED)
+                .orElseThrow();
         assertThat(accepted.getReason()).isEqualTo("QuotaExceeded");
         assertThat(stateOf(CONSUMER, "one")).contains(ConnectionState.Available);
         assertThat(stateOf(CONSUMER, "two")).contains(ConnectionState.Available);
 
-        client.resources(InterfaceEndpoint.class).inNamespace(CONSUMER).withName("one").delete();
+        client.resources(InterfaceEndpoint.class)
+                .inNamespace(CONSUMER)
+                .withName("one")
+                .delete();
         awaitState(CONSUMER, "three", ConnectionState.Available);
     }
 
@@ -79,7 +91,11 @@ class DiscoveryAndQuotaTest extends OperatorTestBase {
         world.namespace(CONSUMER);
         world.endpoint(CONSUMER, "api", serviceNameOf(OWNER, "api"), 8080, 443);
         awaitState(CONSUMER, "api", ConnectionState.Failed);
-        assertThat(endpoint(CONSUMER, "api").getStatus().condition(ConditionTypes.RESOLVED_REFS).orElseThrow()
-                .getReason()).isEqualTo("PortNotOffered");
+        assertThat(endpoint(CONSUMER, "api")
+                        .getStatus()
+                        .condition(ConditionTypes.RESOLVED_REFS)
+                        .orElseThrow()
+                        .getReason())
+                .isEqualTo("PortNotOffered");
     }
 }

@@ -7,14 +7,19 @@ import dev.privatelink.api.ConnectionState;
 import dev.privatelink.api.EndpointService;
 import dev.privatelink.api.InterfaceEndpoint;
 import dev.privatelink.api.Principal;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class LoadBalancerAndDeletionTest extends OperatorTestBase {
 
     String readyReason(String namespace, String name) {
         var es = endpointService(namespace, name);
-        return es.getStatus() == null ? null
-                : es.getStatus().condition(ConditionTypes.RESOLVED_REFS).map(c -> c.getReason()).orElse(null);
+        return es.getStatus() == null
+                ? null
+                : es.getStatus()
+                        .condition(ConditionTypes.RESOLVED_REFS)
+                        .map(c -> c.getReason())
+                        .orElse(null);
     }
 
     /** An auto-accepting service open to every namespace; returns its service name. */
@@ -39,7 +44,11 @@ class LoadBalancerAndDeletionTest extends OperatorTestBase {
         world.endpointService(OWNER, "api", "api");
         world.permission(OWNER, "all", "api", true, Principal.namespace("*"));
         eventually().until(() -> "LoadBalancerNotFound".equals(readyReason(OWNER, "api")));
-        assertThat(endpointService(OWNER, "api").getStatus().condition(ConditionTypes.READY).orElseThrow().getMessage())
+        assertThat(endpointService(OWNER, "api")
+                        .getStatus()
+                        .condition(ConditionTypes.READY)
+                        .orElseThrow()
+                        .getMessage())
                 .contains("Service api not found");
 
         world.endpoint(CONSUMER, "api", serviceNameOf(OWNER, "api"));
@@ -59,7 +68,10 @@ class LoadBalancerAndDeletionTest extends OperatorTestBase {
         world.endpointService(OWNER, "second", "api");
         eventually().until(() -> "LoadBalancerInUse".equals(readyReason(OWNER, "second")));
 
-        client.resources(EndpointService.class).inNamespace(OWNER).withName("first").delete();
+        client.resources(EndpointService.class)
+                .inNamespace(OWNER)
+                .withName("first")
+                .delete();
         eventually().until(() -> "Resolved".equals(readyReason(OWNER, "second")));
     }
 
@@ -68,10 +80,15 @@ class LoadBalancerAndDeletionTest extends OperatorTestBase {
         world.namespace(OWNER);
         world.loadBalancer(OWNER, "blue", "10.96.0.10", 8080, 9090);
         world.loadBalancer(OWNER, "green", "10.96.0.11", 8080);
-        world.endpointService(OWNER, "api", s -> {
-            s.setPorts(java.util.List.of(8080, 9090));
-            return s;
-        }, "blue", "green");
+        world.endpointService(
+                OWNER,
+                "api",
+                s -> {
+                    s.setPorts(List.of(8080, 9090));
+                    return s;
+                },
+                "blue",
+                "green");
         eventually().until(() -> "PortNotFound".equals(readyReason(OWNER, "api")));
     }
 
@@ -80,24 +97,39 @@ class LoadBalancerAndDeletionTest extends OperatorTestBase {
         String serviceName = publishToEveryone();
         world.endpoint(CONSUMER, "a", serviceName);
         world.endpoint(CONSUMER, "b", serviceName);
-        eventually().until(() -> forwarderConfig(CONSUMER) != null && forwarderConfig(CONSUMER).routes().size() == 2);
+        eventually()
+                .until(() -> forwarderConfig(CONSUMER) != null
+                        && forwarderConfig(CONSUMER).routes().size() == 2);
         var service = client.services().inNamespace(CONSUMER).withName("a").get();
-        assertThat(service.getMetadata().getOwnerReferences()).singleElement()
+        assertThat(service.getMetadata().getOwnerReferences())
+                .singleElement()
                 .satisfies(o -> assertThat(o.getKind()).isEqualTo("InterfaceEndpoint"));
 
-        client.resources(InterfaceEndpoint.class).inNamespace(CONSUMER).withName("a").delete();
+        client.resources(InterfaceEndpoint.class)
+                .inNamespace(CONSUMER)
+                .withName("a")
+                .delete();
         eventually().untilAsserted(() -> {
             assertThat(forwarderConfig(CONSUMER).routes()).hasSize(1);
             assertThat(endpointService(OWNER, "api").getStatus().getConnections())
-                    .extracting(c -> c.getConsumer()).containsExactly("shop/b");
+                    .extracting(c -> c.getConsumer())
+                    .containsExactly("shop/b");
         });
 
-        client.resources(InterfaceEndpoint.class).inNamespace(CONSUMER).withName("b").delete();
+        client.resources(InterfaceEndpoint.class)
+                .inNamespace(CONSUMER)
+                .withName("b")
+                .delete();
         eventually().untilAsserted(() -> {
             assertThat(forwarderConfig(CONSUMER)).isNull();
-            assertThat(client.apps().deployments().inNamespace(TestSettings.OPERATOR_NAMESPACE)
-                    .withName(World.forwarderName(CONSUMER)).get()).isNull();
-            assertThat(endpointService(OWNER, "api").getStatus().getConnections()).isEmpty();
+            assertThat(client.apps()
+                            .deployments()
+                            .inNamespace(TestSettings.OPERATOR_NAMESPACE)
+                            .withName(World.forwarderName(CONSUMER))
+                            .get())
+                    .isNull();
+            assertThat(endpointService(OWNER, "api").getStatus().getConnections())
+                    .isEmpty();
         });
     }
 
@@ -105,13 +137,21 @@ class LoadBalancerAndDeletionTest extends OperatorTestBase {
     void deletingTheEndpointServiceStopsTrafficAndFailsItsEndpoints() {
         connectOneEndpoint();
 
-        client.resources(EndpointService.class).inNamespace(OWNER).withName("api").delete();
+        client.resources(EndpointService.class)
+                .inNamespace(OWNER)
+                .withName("api")
+                .delete();
         awaitState(CONSUMER, "api", ConnectionState.Failed);
-        assertThat(endpoint(CONSUMER, "api").getStatus().condition(ConditionTypes.READY).orElseThrow().getReason())
+        assertThat(endpoint(CONSUMER, "api")
+                        .getStatus()
+                        .condition(ConditionTypes.READY)
+                        .orElseThrow()
+                        .getReason())
                 .isEqualTo("ServiceDeleted");
         eventually().untilAsserted(() -> {
             assertThat(forwarderConfig(CONSUMER).routes()).isEmpty();
-            assertThat(client.services().inNamespace(CONSUMER).withName("api").get()).isNull();
+            assertThat(client.services().inNamespace(CONSUMER).withName("api").get())
+                    .isNull();
         });
     }
 

@@ -14,11 +14,14 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -44,7 +47,9 @@ class OperatorPermissionsTest extends OperatorTestBase {
     @BeforeEach
     void startOperator() {
         operatorClient = new KubernetesClientBuilder()
-                .withConfig(new ConfigBuilder(client.getConfiguration()).withUserAgent(OPERATOR_AGENT).build())
+                .withConfig(new ConfigBuilder(client.getConfiguration())
+                        .withUserAgent(OPERATOR_AGENT)
+                        .build())
                 .build();
         world = new World(client);
         world.namespace(TestSettings.OPERATOR_NAMESPACE);
@@ -62,28 +67,51 @@ class OperatorPermissionsTest extends OperatorTestBase {
         String endpointId = endpoint(CONSUMER, "api").getStatus().getEndpointId();
         for (Decision decision : List.of(Decision.Accept, Decision.Suspend, Decision.Accept, Decision.Reject)) {
             world.decide(OWNER, "api", new ConnectionDecision(endpointId, null, decision));
-            awaitState(CONSUMER, "api", switch (decision) {
-                case Accept -> ConnectionState.Available;
-                case Suspend -> ConnectionState.Suspended;
-                default -> ConnectionState.Rejected;
-            });
+            awaitState(
+                    CONSUMER,
+                    "api",
+                    switch (decision) {
+                        case Accept -> ConnectionState.Available;
+                        case Suspend -> ConnectionState.Suspended;
+                        default -> ConnectionState.Rejected;
+                    });
         }
-        client.resources(InterfaceEndpoint.class).inNamespace(CONSUMER).withName("api").delete();
-        client.resources(EndpointService.class).inNamespace(OWNER).withName("api").delete();
-        eventually().until(() -> client.apps().deployments().inNamespace(TestSettings.OPERATOR_NAMESPACE)
-                .withName(World.forwarderName(CONSUMER)).get() == null);
+        client.resources(InterfaceEndpoint.class)
+                .inNamespace(CONSUMER)
+                .withName("api")
+                .delete();
+        client.resources(EndpointService.class)
+                .inNamespace(OWNER)
+                .withName("api")
+                .delete();
+        eventually()
+                .until(() -> client.apps()
+                                .deployments()
+                                .inNamespace(TestSettings.OPERATOR_NAMESPACE)
+                                .withName(World.forwarderName(CONSUMER))
+                                .get()
+                        == null);
 
         Set<Request> requests = operatorRequests();
-        List<PolicyRule> clusterWide = load("config/rbac/cluster_role.yaml", ClusterRole.class).getRules();
-        List<PolicyRule> inOwnNamespace = load("config/rbac/role.yaml", Role.class).getRules();
+        List<PolicyRule> clusterWide =
+                load("config/rbac/cluster_role.yaml", ClusterRole.class).getRules();
+        List<PolicyRule> inOwnNamespace =
+                load("config/rbac/role.yaml", Role.class).getRules();
 
-        assertThat(requests).extracting(Request::toString).as("what the operator did (the scenario reached it)")
+        assertThat(requests)
+                .extracting(Request::toString)
+                .as("what the operator did (the scenario reached it)")
                 .contains(
-                "create core/services in shop", "create discovery.k8s.io/endpointslices in shop",
-                "delete core/services in shop", "create apps/deployments in " + TestSettings.OPERATOR_NAMESPACE,
-                "create core/configmaps in " + TestSettings.OPERATOR_NAMESPACE, "create core/events in shop",
-                "patch privatelink.dev/interfaceendpoints/status in shop", "watch core/nodes");
-        assertThat(requests).as("requests of the operator that its RBAC does not grant")
+                        "create core/services in shop",
+                        "create discovery.k8s.io/endpointslices in shop",
+                        "delete core/services in shop",
+                        "create apps/deployments in " + TestSettings.OPERATOR_NAMESPACE,
+                        "create core/configmaps in " + TestSettings.OPERATOR_NAMESPACE,
+                        "create core/events in shop",
+                        "patch privatelink.dev/interfaceendpoints/status in shop",
+                        "watch core/nodes");
+        assertThat(requests)
+                .as("requests of the operator that its RBAC does not grant")
                 .filteredOn(r -> !r.grantedBy(clusterWide)
                         && !(TestSettings.OPERATOR_NAMESPACE.equals(r.namespace()) && r.grantedBy(inOwnNamespace)))
                 .isEmpty();
@@ -91,7 +119,7 @@ class OperatorPermissionsTest extends OperatorTestBase {
 
     /** The operator's requests, each kind once, in the order of their text. */
     Set<Request> operatorRequests() throws InterruptedException {
-        Set<Request> requests = new TreeSet<>(java.util.Comparator.comparing(Request::toString));
+        Set<Request> requests = new TreeSet<>(Comparator.comparing(Request::toString));
         RecordedRequest recorded;
         while ((recorded = server.takeRequest(1, TimeUnit.MILLISECONDS)) != null) {
             if (OPERATOR_AGENT.equals(recorded.getHeader("User-Agent"))) {
@@ -108,7 +136,7 @@ class OperatorPermissionsTest extends OperatorTestBase {
 
     static <T> T load(String file, Class<T> type) throws IOException {
         try (InputStream in = new FileInputStream(file)) {
-            return io.fabric8.kubernetes.client.utils.Serialization.unmarshal(in, type);
+            return Serialization.unmarshal(in, type);
         }
     }
 
@@ -145,17 +173,20 @@ class OperatorPermissionsTest extends OperatorTestBase {
                 case "PUT" -> "update";
                 case "PATCH" -> "patch";
                 case "DELETE" -> named ? "delete" : "deletecollection";
-                default -> method.toLowerCase(java.util.Locale.ROOT);
+                default -> method.toLowerCase(Locale.ROOT);
             };
             return new Request(verb, group, resource, namespace);
         }
 
         boolean grantedBy(List<PolicyRule> rules) {
             String apiGroup = group.equals("core") ? "" : group;
-            return rules.stream().anyMatch(rule -> matches(rule.getApiGroups(), apiGroup)
-                    && matches(rule.getResources(), resource) && matches(rule.getVerbs(), verb)
-                    // requests are kept without their object's name: rules limited to names grant none here
-                    && (rule.getResourceNames() == null || rule.getResourceNames().isEmpty()));
+            return rules.stream()
+                    .anyMatch(rule -> matches(rule.getApiGroups(), apiGroup)
+                            && matches(rule.getResources(), resource)
+                            && matches(rule.getVerbs(), verb)
+                            // requests are kept without their object's name: rules limited to names grant none here
+                            && (rule.getResourceNames() == null
+                                    || rule.getResourceNames().isEmpty()));
         }
 
         private static boolean matches(List<String> allowed, String value) {

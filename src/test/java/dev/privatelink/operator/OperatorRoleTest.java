@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.privatelink.api.ConnectionState;
+import dev.privatelink.api.EndpointService;
 import dev.privatelink.api.InterfaceEndpoint;
 import dev.privatelink.api.Principal;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -29,8 +30,10 @@ class OperatorRoleTest {
 
     @Inject
     Operator operator;
+
     @Inject
     KubernetesClient client;
+
     @TestHTTPResource("/")
     URL base;
 
@@ -46,25 +49,35 @@ class OperatorRoleTest {
         world.endpointService("payments", "api", "api");
         world.permission("payments", "all", "api", true, Principal.namespace("*"));
         await().atMost(Duration.ofSeconds(30)).until(() -> {
-            var es = client.resources(dev.privatelink.api.EndpointService.class).inNamespace("payments")
-                    .withName("api").get();
+            var es = client.resources(EndpointService.class)
+                    .inNamespace("payments")
+                    .withName("api")
+                    .get();
             return es.getStatus() != null && es.getStatus().getServiceName() != null;
         });
-        String serviceName = client.resources(dev.privatelink.api.EndpointService.class).inNamespace("payments")
-                .withName("api").get().getStatus().getServiceName();
+        String serviceName = client.resources(EndpointService.class)
+                .inNamespace("payments")
+                .withName("api")
+                .get()
+                .getStatus()
+                .getServiceName();
         world.endpoint("shop", "api", serviceName);
         await().atMost(Duration.ofSeconds(30)).until(() -> {
-            var ep = client.resources(InterfaceEndpoint.class).inNamespace("shop").withName("api").get();
+            var ep = client.resources(InterfaceEndpoint.class)
+                    .inNamespace("shop")
+                    .withName("api")
+                    .get();
             return ep.getStatus() != null && ep.getStatus().getState() == ConnectionState.Available;
         });
 
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                assertThat(get("/q/health/ready")).contains("\"status\": \"UP\""));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(get("/q/health/ready")).contains("\"status\": \"UP\""));
         assertThat(get("/q/metrics")).contains("reconciliations_started_total");
     }
 
     String get(String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(base.toURI().resolve(path))
-                .build(), HttpResponse.BodyHandlers.ofString()).body();
+        return HttpClient.newHttpClient()
+                .send(HttpRequest.newBuilder(base.toURI().resolve(path)).build(), HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 }

@@ -3,6 +3,7 @@ package dev.privatelink.operator;
 import static org.awaitility.Awaitility.await;
 
 import dev.privatelink.api.ConnectionState;
+import dev.privatelink.api.EndpointService;
 import dev.privatelink.api.InterfaceEndpoint;
 import dev.privatelink.api.Principal;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -44,7 +45,9 @@ class OperatorScaleBenchmark {
         Metrics counting = new Metrics() {
             @Override
             public void reconciliationStarted(HasMetadata resource, Map<String, Object> metadata) {
-                reconciles.computeIfAbsent(resource.getKind(), k -> new AtomicLong()).incrementAndGet();
+                reconciles
+                        .computeIfAbsent(resource.getKind(), k -> new AtomicLong())
+                        .incrementAndGet();
             }
         };
         try (ControlPlane ignored = ControlPlane.start(client, TestSettings.defaults(), counting)) {
@@ -70,20 +73,25 @@ class OperatorScaleBenchmark {
             }
             long created = System.nanoTime();
             int total = NAMESPACES * ENDPOINTS_PER_NAMESPACE;
-            await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(500))
+            await().atMost(Duration.ofMinutes(10))
+                    .pollInterval(Duration.ofMillis(500))
                     .until(() -> available() == total);
             long converged = System.nanoTime();
             System.gc();
-            long heap = Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory();
-            System.out.printf("%n== operator scale: %d endpoints, %d consumer namespaces, %d services%n",
+            long heap =
+                    Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory();
+            System.out.printf(
+                    "%n== operator scale: %d endpoints, %d consumer namespaces, %d services%n",
                     total, NAMESPACES, SERVICES);
-            System.out.printf("creating them took %.1f s; all Available %.1f s after the first was created, %.1f s after the last%n",
+            System.out.printf(
+                    "creating them took %.1f s; all Available %.1f s after the first was created, %.1f s after the last%n",
                     (created - start) / 1e9, (converged - start) / 1e9, (converged - created) / 1e9);
-            reconciles.forEach((kind, count) -> System.out.printf("reconciles of %s: %d (%.2f per endpoint)%n",
-                    kind, count.get(), count.get() / (double) total));
+            reconciles.forEach((kind, count) -> System.out.printf(
+                    "reconciles of %s: %d (%.2f per endpoint)%n", kind, count.get(), count.get() / (double) total));
             // minus what this benchmark sent: the namespaces, the endpoints and the polls
             long requests = apiRequests() - requestsBefore - polls.get() - NAMESPACES - total;
-            System.out.printf("API requests by the operator: %d (%.1f per endpoint; reads come from informer caches)%n",
+            System.out.printf(
+                    "API requests by the operator: %d (%.1f per endpoint; reads come from informer caches)%n",
                     requests, requests / (double) total);
             System.out.printf("heap after GC (operator + mock API server in one JVM): %d MiB%n", heap >> 20);
         }
@@ -104,10 +112,17 @@ class OperatorScaleBenchmark {
 
     String awaitServiceName(String ns) {
         await().atMost(Duration.ofSeconds(60)).until(() -> {
-            var es = client.resources(dev.privatelink.api.EndpointService.class).inNamespace(ns).withName("api").get();
+            var es = client.resources(EndpointService.class)
+                    .inNamespace(ns)
+                    .withName("api")
+                    .get();
             return es.getStatus() != null && es.getStatus().getServiceName() != null;
         });
-        return client.resources(dev.privatelink.api.EndpointService.class).inNamespace(ns).withName("api").get()
-                .getStatus().getServiceName();
+        return client.resources(EndpointService.class)
+                .inNamespace(ns)
+                .withName("api")
+                .get()
+                .getStatus()
+                .getServiceName();
     }
 }

@@ -50,11 +50,17 @@ abstract class OperatorTestBase {
     }
 
     EndpointService endpointService(String namespace, String name) {
-        return client.resources(EndpointService.class).inNamespace(namespace).withName(name).get();
+        return client.resources(EndpointService.class)
+                .inNamespace(namespace)
+                .withName(name)
+                .get();
     }
 
     InterfaceEndpoint endpoint(String namespace, String name) {
-        return client.resources(InterfaceEndpoint.class).inNamespace(namespace).withName(name).get();
+        return client.resources(InterfaceEndpoint.class)
+                .inNamespace(namespace)
+                .withName(name)
+                .get();
     }
 
     Optional<ConnectionState> stateOf(String namespace, String name) {
@@ -93,12 +99,17 @@ abstract class OperatorTestBase {
     }
 
     ForwarderConfig forwarderConfig(String consumerNamespace) {
-        ConfigMap cm = client.configMaps().inNamespace(TestSettings.OPERATOR_NAMESPACE)
-                .withName(World.forwarderName(consumerNamespace)).get();
+        ConfigMap cm = client.configMaps()
+                .inNamespace(TestSettings.OPERATOR_NAMESPACE)
+                .withName(World.forwarderName(consumerNamespace))
+                .get();
         return cm == null ? null : ForwarderResources.config(cm);
     }
 
     EndpointSlice slice(String namespace, String name) {
-        return client.resources(EndpointSlice.class).inNamespace(namespace).withName(name).get();
+        return client.resources(EndpointSlice.class)
+                .inNamespace(namespace)
+                .withName(name)
+                .get();
     }
 }

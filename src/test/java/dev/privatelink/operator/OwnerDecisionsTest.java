@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.privatelink.api.ConnectionDecision;
 import dev.privatelink.api.ConnectionDecision.Decision;
 import dev.privatelink.api.ConnectionState;
+import dev.privatelink.api.ServicePermission;
 import dev.privatelink.forwarder.ForwarderConfig.RouteState;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,14 +36,21 @@ class OwnerDecisionsTest extends OperatorTestBase {
 
     long readyAddresses() {
         EndpointSlice slice = slice(CONSUMER, "api-ipv4");
-        return slice == null ? 0 : slice.getEndpoints().stream().filter(e -> e.getConditions().getReady()).count();
+        return slice == null
+                ? 0
+                : slice.getEndpoints().stream()
+                        .filter(e -> e.getConditions().getReady())
+                        .count();
     }
 
     @Test
     void pendingConnectionHasNoServiceAndIsListedForTheOwner() {
-        assertThat(client.services().inNamespace(CONSUMER).withName("api").get()).isNull();
-        eventually().untilAsserted(() -> assertThat(endpointService(OWNER, "api").getStatus().getPendingConnections())
-                .isEqualTo(1));
+        assertThat(client.services().inNamespace(CONSUMER).withName("api").get())
+                .isNull();
+        eventually()
+                .untilAsserted(() -> assertThat(
+                                endpointService(OWNER, "api").getStatus().getPendingConnections())
+                        .isEqualTo(1));
     }
 
     @Test
@@ -59,17 +68,20 @@ class OwnerDecisionsTest extends OperatorTestBase {
         awaitState(CONSUMER, "api", ConnectionState.Suspended);
         eventually().untilAsserted(() -> {
             assertThat(readyAddresses()).isZero();
-            assertThat(forwarderConfig(CONSUMER).routes()).singleElement()
+            assertThat(forwarderConfig(CONSUMER).routes())
+                    .singleElement()
                     .satisfies(r -> assertThat(r.state()).isEqualTo(RouteState.SUSPENDED));
         });
         assertThat(client.services().inNamespace(CONSUMER).withName("api").get())
-                .as("the address survives suspension").isNotNull();
+                .as("the address survives suspension")
+                .isNotNull();
 
         world.decide(OWNER, "api", new ConnectionDecision(endpointId(), null, Decision.Accept));
         awaitState(CONSUMER, "api", ConnectionState.Available);
         eventually().untilAsserted(() -> {
             assertThat(readyAddresses()).isEqualTo(1);
-            assertThat(forwarderConfig(CONSUMER).routes()).singleElement()
+            assertThat(forwarderConfig(CONSUMER).routes())
+                    .singleElement()
                     .satisfies(r -> assertThat(r.state()).isEqualTo(RouteState.ACTIVE));
         });
     }
@@ -81,7 +93,8 @@ class OwnerDecisionsTest extends OperatorTestBase {
         world.decide(OWNER, "api", new ConnectionDecision(endpointId(), null, Decision.Reject));
         awaitState(CONSUMER, "api", ConnectionState.Rejected);
         eventually().untilAsserted(() -> {
-            assertThat(client.services().inNamespace(CONSUMER).withName("api").get()).isNull();
+            assertThat(client.services().inNamespace(CONSUMER).withName("api").get())
+                    .isNull();
             assertThat(slice(CONSUMER, "api-ipv4")).isNull();
             assertThat(forwarderConfig(CONSUMER).routes()).isEmpty();
             assertThat(endpoint(CONSUMER, "api").getStatus().getAddress()).isNull();
@@ -96,11 +109,17 @@ class OwnerDecisionsTest extends OperatorTestBase {
         awaitState(CONSUMER, "api", ConnectionState.Terminated);
         world.decide(OWNER, "api", new ConnectionDecision(endpointId(), null, Decision.Accept));
 
-        eventually().untilAsserted(() -> assertThat(endpointService(OWNER, "api").getSpec().getConnections())
-                .extracting(ConnectionDecision::getDecision).containsExactly(Decision.Accept));
+        eventually()
+                .untilAsserted(
+                        () -> assertThat(endpointService(OWNER, "api").getSpec().getConnections())
+                                .extracting(ConnectionDecision::getDecision)
+                                .containsExactly(Decision.Accept));
         // Give the operator the chance to get it wrong: the owner side sees the accept first.
-        eventually().untilAsserted(() -> assertThat(endpointService(OWNER, "api").getStatus().getConnections())
-                .singleElement().satisfies(c -> assertThat(c.getState()).isEqualTo(ConnectionState.Terminated)));
+        eventually()
+                .untilAsserted(() -> assertThat(
+                                endpointService(OWNER, "api").getStatus().getConnections())
+                        .singleElement()
+                        .satisfies(c -> assertThat(c.getState()).isEqualTo(ConnectionState.Terminated)));
         assertThat(stateOf(CONSUMER, "api")).contains(ConnectionState.Terminated);
         assertThat(forwarderConfig(CONSUMER).routes()).isEmpty();
     }
@@ -109,12 +128,19 @@ class OwnerDecisionsTest extends OperatorTestBase {
     void removingThePrincipalKeepsAnAcceptedConnection() {
         acceptAndAwaitTraffic();
 
-        client.resources(dev.privatelink.api.ServicePermission.class).inNamespace(OWNER).withName("shop").delete();
+        client.resources(ServicePermission.class)
+                .inNamespace(OWNER)
+                .withName("shop")
+                .delete();
         // The decision stays; removing it too would not cut the connection either: acceptance is sticky.
         world.decide(OWNER, "api");
-        eventually().untilAsserted(() -> assertThat(endpointService(OWNER, "api").getSpec().getConnections()).isNullOrEmpty());
-        eventually().during(java.time.Duration.ofSeconds(1)).untilAsserted(() ->
-                assertThat(stateOf(CONSUMER, "api")).contains(ConnectionState.Available));
+        eventually()
+                .untilAsserted(
+                        () -> assertThat(endpointService(OWNER, "api").getSpec().getConnections())
+                                .isNullOrEmpty());
+        eventually()
+                .during(Duration.ofSeconds(1))
+                .untilAsserted(() -> assertThat(stateOf(CONSUMER, "api")).contains(ConnectionState.Available));
     }
 
     @Test
@@ -127,6 +153,8 @@ class OwnerDecisionsTest extends OperatorTestBase {
     }
 
     List<String> reasons(String namespace) {
-        return client.v1().events().inNamespace(namespace).list().getItems().stream().map(Event::getReason).toList();
+        return client.v1().events().inNamespace(namespace).list().getItems().stream()
+                .map(Event::getReason)
+                .toList();
     }
 }

@@ -35,8 +35,14 @@ final class World {
     }
 
     void namespace(String name, Map<String, String> labels) {
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).withLabels(labels)
-                .endMetadata().build()).createOr(n -> n.update());
+        client.namespaces()
+                .resource(new NamespaceBuilder()
+                        .withNewMetadata()
+                        .withName(name)
+                        .withLabels(labels)
+                        .endMetadata()
+                        .build())
+                .createOr(n -> n.update());
     }
 
     void namespace(String name) {
@@ -44,18 +50,29 @@ final class World {
     }
 
     void loadBalancer(String namespace, String name, String clusterIp, int... ports) {
-        client.services().resource(new ServiceBuilder()
-                .withNewMetadata().withNamespace(namespace).withName(name).endMetadata()
-                .withNewSpec()
-                .withClusterIP(clusterIp)
-                .withSelector(Map.of("app", name))
-                .withPorts(Arrays.stream(ports).mapToObj(p -> new ServicePortBuilder().withName("p" + p)
-                        .withProtocol("TCP").withPort(p).build()).toList())
-                .endSpec().build()).create();
+        client.services()
+                .resource(new ServiceBuilder()
+                        .withNewMetadata()
+                        .withNamespace(namespace)
+                        .withName(name)
+                        .endMetadata()
+                        .withNewSpec()
+                        .withClusterIP(clusterIp)
+                        .withSelector(Map.of("app", name))
+                        .withPorts(Arrays.stream(ports)
+                                .mapToObj(p -> new ServicePortBuilder()
+                                        .withName("p" + p)
+                                        .withProtocol("TCP")
+                                        .withPort(p)
+                                        .build())
+                                .toList())
+                        .endSpec()
+                        .build())
+                .create();
     }
 
-    EndpointService endpointService(String namespace, String name, UnaryOperator<EndpointServiceSpec> customize,
-            String... loadBalancers) {
+    EndpointService endpointService(
+            String namespace, String name, UnaryOperator<EndpointServiceSpec> customize, String... loadBalancers) {
         EndpointServiceSpec spec = new EndpointServiceSpec();
         List<LoadBalancerRef> refs = new ArrayList<>();
         for (String lb : loadBalancers) {
@@ -63,7 +80,8 @@ final class World {
         }
         spec.setLoadBalancers(refs);
         EndpointService es = new EndpointService();
-        es.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
+        es.setMetadata(
+                new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
         es.setSpec(customize.apply(spec));
         return client.resource(es).create();
     }
@@ -72,20 +90,22 @@ final class World {
         return endpointService(namespace, name, s -> s, loadBalancers);
     }
 
-    ServicePermission permission(String namespace, String name, String endpointService, boolean autoAccept,
-            Principal... principals) {
+    ServicePermission permission(
+            String namespace, String name, String endpointService, boolean autoAccept, Principal... principals) {
         ServicePermissionSpec spec = new ServicePermissionSpec();
         spec.setEndpointService(endpointService);
         spec.setAutoAccept(autoAccept);
         spec.setPrincipals(List.of(principals));
         ServicePermission p = new ServicePermission();
-        p.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
+        p.setMetadata(
+                new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
         p.setSpec(spec);
         return client.resource(p).create();
     }
 
     static Principal selector(String key, String value) {
-        return Principal.selector(new LabelSelectorBuilder().withMatchLabels(Map.of(key, value)).build());
+        return Principal.selector(
+                new LabelSelectorBuilder().withMatchLabels(Map.of(key, value)).build());
     }
 
     InterfaceEndpoint endpoint(String namespace, String name, String serviceName, Integer... ports) {
@@ -95,7 +115,8 @@ final class World {
             spec.setPorts(List.of(ports));
         }
         InterfaceEndpoint ep = new InterfaceEndpoint();
-        ep.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
+        ep.setMetadata(
+                new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
         ep.setSpec(spec);
         return client.resource(ep).create();
     }
@@ -106,26 +127,47 @@ final class World {
     }
 
     void node(String name, String zone) {
-        client.nodes().resource(new NodeBuilder().withNewMetadata().withName(name)
-                .withLabels(Map.of(Labels.ZONE_NODE_LABEL, zone)).endMetadata().build()).create();
+        client.nodes()
+                .resource(new NodeBuilder()
+                        .withNewMetadata()
+                        .withName(name)
+                        .withLabels(Map.of(Labels.ZONE_NODE_LABEL, zone))
+                        .endMetadata()
+                        .build())
+                .create();
     }
 
     /** What the kubelet would report for a forwarder pod of a consumer namespace. */
     void forwarderPod(String consumerNamespace, String podName, String ip, String node, boolean ready) {
-        client.pods().resource(new PodBuilder()
-                .withNewMetadata()
-                .withNamespace(TestSettings.OPERATOR_NAMESPACE)
-                .withName(podName)
-                .withLabels(Map.of(Labels.MANAGED_BY, Labels.MANAGED_BY_VALUE,
-                        Labels.COMPONENT, Labels.COMPONENT_FORWARDER,
-                        Labels.CONSUMER_NAMESPACE, consumerNamespace))
-                .endMetadata()
-                .withNewSpec().withNodeName(node).addNewContainer().withName("forwarder").withImage("x").endContainer()
-                .endSpec()
-                .withNewStatus().withPodIP(ip)
-                .addNewCondition().withType("Ready").withStatus(ready ? "True" : "False").endCondition()
-                .endStatus()
-                .build()).createOr(p -> p.update());
+        client.pods()
+                .resource(new PodBuilder()
+                        .withNewMetadata()
+                        .withNamespace(TestSettings.OPERATOR_NAMESPACE)
+                        .withName(podName)
+                        .withLabels(Map.of(
+                                Labels.MANAGED_BY,
+                                Labels.MANAGED_BY_VALUE,
+                                Labels.COMPONENT,
+                                Labels.COMPONENT_FORWARDER,
+                                Labels.CONSUMER_NAMESPACE,
+                                consumerNamespace))
+                        .endMetadata()
+                        .withNewSpec()
+                        .withNodeName(node)
+                        .addNewContainer()
+                        .withName("forwarder")
+                        .withImage("x")
+                        .endContainer()
+                        .endSpec()
+                        .withNewStatus()
+                        .withPodIP(ip)
+                        .addNewCondition()
+                        .withType("Ready")
+                        .withStatus(ready ? "True" : "False")
+                        .endCondition()
+                        .endStatus()
+                        .build())
+                .createOr(p -> p.update());
     }
 
     static String forwarderName(String consumerNamespace) {

@@ -19,15 +19,19 @@ class MergePatchTest {
 
     @Test
     void listsAreReplacedNotAppendedTo() throws Exception {
-        assertThat(apply("{'spec':{'connections':[{'endpointId':'a','decision':'Suspend'}],'proxyProtocol':'V2'}}",
-                "{'spec':{'connections':[{'endpointId':'b','decision':'Accept'}]}}"))
-                .isEqualTo(json("{'spec':{'connections':[{'endpointId':'b','decision':'Accept'}],'proxyProtocol':'V2'}}"));
+        assertThat(apply(
+                        "{'spec':{'connections':[{'endpointId':'a','decision':'Suspend'}],'proxyProtocol':'V2'}}",
+                        "{'spec':{'connections':[{'endpointId':'b','decision':'Accept'}]}}"))
+                .isEqualTo(
+                        json("{'spec':{'connections':[{'endpointId':'b','decision':'Accept'}],'proxyProtocol':'V2'}}"));
     }
 
     @Test
     void nullDeletesAKeyAndObjectsMergeRecursively() throws Exception {
-        assertThat(apply("{'metadata':{'name':'x','labels':{'a':'1','b':'2'}},'spec':{'connections':[1]}}",
-                "{'metadata':{'labels':{'a':null,'c':'3'}},'spec':{'connections':null},'status':{'state':'Available'}}"))
+        assertThat(
+                        apply(
+                                "{'metadata':{'name':'x','labels':{'a':'1','b':'2'}},'spec':{'connections':[1]}}",
+                                "{'metadata':{'labels':{'a':null,'c':'3'}},'spec':{'connections':null},'status':{'state':'Available'}}"))
                 .isEqualTo(json("{'metadata':{'name':'x','labels':{'b':'2','c':'3'}},'spec':{},"
                         + "'status':{'state':'Available'}}"));
     }

@@ -20,7 +20,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import org.awaitility.core.ConditionFactory;
@@ -76,29 +75,39 @@ class SandboxEndToEndTest {
         assertThat(address).startsWith("127." + sandbox.options().net() + ".2.");
 
         // forwarder pods become ready and the slices list them: the first answers may still be refusals
-        eventually().untilAsserted(() -> assertThat(get(address, port))
-                .hasValueSatisfying(body -> assertThat(body)
-                        .startsWith("hello from payments: client=127.")
-                        .contains("endpoint=" + id)));
+        eventually()
+                .untilAsserted(() -> assertThat(get(address, port))
+                        .hasValueSatisfying(body -> assertThat(body)
+                                .startsWith("hello from payments: client=127.")
+                                .contains("endpoint=" + id)));
 
         sandbox.decide(new ConnectionDecision(id, null, ConnectionDecision.Decision.Suspend));
         eventually().untilAsserted(() -> assertThat(get(address, port)).isEmpty());
         assertThat(state()).isEqualTo(ConnectionState.Suspended);
 
         sandbox.decide();
-        eventually().untilAsserted(() -> assertThat(get(address, port))
-                .hasValueSatisfying(body -> assertThat(body).contains("endpoint=" + id)));
+        eventually()
+                .untilAsserted(() -> assertThat(get(address, port))
+                        .hasValueSatisfying(body -> assertThat(body).contains("endpoint=" + id)));
         assertThat(state()).isEqualTo(ConnectionState.Available);
     }
 
     @Test
     void namespaceWithoutPermissionGetsServiceNotFound() {
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("intruder").endMetadata()
-                .build()).create();
+        client.namespaces()
+                .resource(new NamespaceBuilder()
+                        .withNewMetadata()
+                        .withName("intruder")
+                        .endMetadata()
+                        .build())
+                .create();
         InterfaceEndpointSpec spec = new InterfaceEndpointSpec();
         spec.setServiceName(endpoint.getSpec().getServiceName());
         InterfaceEndpoint ep = new InterfaceEndpoint();
-        ep.setMetadata(new ObjectMetaBuilder().withNamespace("intruder").withName("payments").build());
+        ep.setMetadata(new ObjectMetaBuilder()
+                .withNamespace("intruder")
+                .withName("payments")
+                .build());
         ep.setSpec(spec);
         client.resource(ep).create();
 
@@ -107,13 +116,18 @@ class SandboxEndToEndTest {
             assertThat(current.getStatus()).isNotNull();
             assertThat(current.getStatus().getState()).isEqualTo(ConnectionState.Failed);
             assertThat(current.getStatus().condition(ConditionTypes.READY))
-                    .hasValueSatisfying(c -> assertThat(c.getReason()).isEqualTo(ConditionTypes.Reasons.SERVICE_NOT_FOUND));
+                    .hasValueSatisfying(
+                            c -> assertThat(c.getReason()).isEqualTo(ConditionTypes.Reasons.SERVICE_NOT_FOUND));
         });
     }
 
     private static ConnectionState state() {
-        return client.resources(InterfaceEndpoint.class).inNamespace(SandboxOptions.CONSUMER_NAMESPACE)
-                .withName(SandboxOptions.ENDPOINT).get().getStatus().getState();
+        return client.resources(InterfaceEndpoint.class)
+                .inNamespace(SandboxOptions.CONSUMER_NAMESPACE)
+                .withName(SandboxOptions.ENDPOINT)
+                .get()
+                .getStatus()
+                .getState();
     }
 
     /** One HTTP request; the answer's body, or empty when the connection is refused or closed without an answer. */
@@ -121,8 +135,9 @@ class SandboxEndToEndTest {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(host, port), 2000);
             socket.setSoTimeout(5000);
-            socket.getOutputStream().write(("GET / HTTP/1.1\r\nHost: payments\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write(("GET / HTTP/1.1\r\nHost: payments\r\nConnection: close\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             InputStream in = socket.getInputStream();
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             in.transferTo(out);

@@ -36,9 +36,12 @@ class SandboxKubectlTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             servicePort = socket.getLocalPort();
         }
-        sandbox = Sandbox.start(SandboxOptions.defaults().withApiPort(0)
-                .withNet(ThreadLocalRandom.current().nextInt(200, 250)).withServicePort(servicePort)
-                .withForwarderReplicas(1).withKubeconfig(dir.resolve("kubeconfig")));
+        sandbox = Sandbox.start(SandboxOptions.defaults()
+                .withApiPort(0)
+                .withNet(ThreadLocalRandom.current().nextInt(200, 250))
+                .withServicePort(servicePort)
+                .withForwarderReplicas(1)
+                .withKubeconfig(dir.resolve("kubeconfig")));
         sandbox.awaitEndpoint(Duration.ofSeconds(30));
     }
 
@@ -62,7 +65,10 @@ class SandboxKubectlTest {
         List<String> lines = kubectl("get", "vpce", "-n", "shop").lines().toList();
         assertThat(lines.get(0).split("\\s+")).containsExactly("NAME", "SERVICE", "STATE", "ADDRESS", "AGE");
         assertThat(lines).hasSize(2);
-        assertThat(lines.get(1)).startsWith("payments ").contains(" vpce-svc-").contains(" Available ")
+        assertThat(lines.get(1))
+                .startsWith("payments ")
+                .contains(" vpce-svc-")
+                .contains(" Available ")
                 .contains(" 127." + sandbox.options().net() + ".2.");
 
         String services = kubectl("get", "epsvc", "-n", "payments", "payments");
@@ -73,30 +79,68 @@ class SandboxKubectlTest {
 
     @Test
     void mergePatchesReplaceLists() {
-        kubectl("patch", "epsvc", "payments", "-n", "payments", "--type=merge", "-p",
+        kubectl(
+                "patch",
+                "epsvc",
+                "payments",
+                "-n",
+                "payments",
+                "--type=merge",
+                "-p",
                 "{\"spec\":{\"connections\":[{\"endpointId\":\"vpce-a\",\"decision\":\"Suspend\"},"
                         + "{\"endpointId\":\"vpce-b\",\"decision\":\"Reject\"}]}}");
         assertThat(connections()).containsExactly("vpce-a=Suspend", "vpce-b=Reject");
 
-        kubectl("patch", "epsvc", "payments", "-n", "payments", "--type=merge", "-p",
+        kubectl(
+                "patch",
+                "epsvc",
+                "payments",
+                "-n",
+                "payments",
+                "--type=merge",
+                "-p",
                 "{\"spec\":{\"connections\":[{\"endpointId\":\"vpce-c\",\"decision\":\"Suspend\"}]}}");
         assertThat(connections()).containsExactly("vpce-c=Suspend");
 
         // kubectl edit sends a merge patch of what changed, the whole list
-        Tools.Result edit = Tools.run(Path.of("/usr/bin/env"), "KUBE_EDITOR=sed -i s/Suspend/Accept/",
-                kubectl.toString(), "--kubeconfig", dir.resolve("kubeconfig").toString(),
-                "edit", "epsvc", "payments", "-n", "payments");
+        Tools.Result edit = Tools.run(
+                Path.of("/usr/bin/env"),
+                "KUBE_EDITOR=sed -i s/Suspend/Accept/",
+                kubectl.toString(),
+                "--kubeconfig",
+                dir.resolve("kubeconfig").toString(),
+                "edit",
+                "epsvc",
+                "payments",
+                "-n",
+                "payments");
         edit.outOrFail();
         assertThat(connections()).containsExactly("vpce-c=Accept");
 
-        kubectl("patch", "epsvc", "payments", "-n", "payments", "--type=merge", "-p", "{\"spec\":{\"connections\":null}}");
+        kubectl(
+                "patch",
+                "epsvc",
+                "payments",
+                "-n",
+                "payments",
+                "--type=merge",
+                "-p",
+                "{\"spec\":{\"connections\":null}}");
         assertThat(connections()).isEmpty();
     }
 
     private static List<String> connections() {
-        List<ConnectionDecision> decisions = sandbox.client().resources(EndpointService.class).inNamespace("payments")
-                .withName("payments").get().getSpec().getConnections();
-        return decisions == null ? List.of()
-                : decisions.stream().map(d -> d.getEndpointId() + "=" + d.getDecision()).toList();
+        List<ConnectionDecision> decisions = sandbox.client()
+                .resources(EndpointService.class)
+                .inNamespace("payments")
+                .withName("payments")
+                .get()
+                .getSpec()
+                .getConnections();
+        return decisions == null
+                ? List.of()
+                : decisions.stream()
+                        .map(d -> d.getEndpointId() + "=" + d.getDecision())
+                        .toList();
     }
 }

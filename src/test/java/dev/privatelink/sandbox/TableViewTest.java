@@ -29,12 +29,16 @@ class TableViewTest {
     void evaluatesFieldPathsAndConditionFilters() throws Exception {
         JsonNode object = json(ENDPOINT);
         assertThat(TableView.evaluate(object, ".status.state").asText()).isEqualTo("Available");
-        assertThat(TableView.evaluate(object, ".status.availableConnections").intValue()).isEqualTo(2);
-        assertThat(TableView.evaluate(object, ".status.conditions[?(@.type==\"Ready\")].status").asText())
+        assertThat(TableView.evaluate(object, ".status.availableConnections").intValue())
+                .isEqualTo(2);
+        assertThat(TableView.evaluate(object, ".status.conditions[?(@.type==\"Ready\")].status")
+                        .asText())
                 .isEqualTo("False");
-        assertThat(TableView.evaluate(object, ".status.conditions[?(@.type=='Accepted')].status").asText())
+        assertThat(TableView.evaluate(object, ".status.conditions[?(@.type=='Accepted')].status")
+                        .asText())
                 .isEqualTo("True");
-        assertThat(TableView.evaluate(object, ".status.conditions[1].reason").asText()).isEqualTo("NoPods");
+        assertThat(TableView.evaluate(object, ".status.conditions[1].reason").asText())
+                .isEqualTo("NoPods");
         assertThat(TableView.evaluate(object, "{.metadata.name}").asText()).isEqualTo("payments");
     }
 
@@ -43,9 +47,11 @@ class TableViewTest {
         JsonNode object = json(ENDPOINT);
         assertThat(TableView.evaluate(object, ".status.endpointId")).isNull();
         assertThat(TableView.evaluate(object, ".spec.ports.port")).isNull();
-        assertThat(TableView.evaluate(object, ".status.conditions[?(@.type==\"Gone\")].status")).isNull();
+        assertThat(TableView.evaluate(object, ".status.conditions[?(@.type==\"Gone\")].status"))
+                .isNull();
         assertThat(TableView.evaluate(object, ".status.state.deeper")).isNull();
-        assertThat(TableView.evaluate(json("{}"), ".status.conditions[?(@.type==\"Ready\")].status")).isNull();
+        assertThat(TableView.evaluate(json("{}"), ".status.conditions[?(@.type==\"Ready\")].status"))
+                .isNull();
     }
 
     @Test
@@ -57,15 +63,16 @@ class TableViewTest {
     @Test
     void aListBecomesATableWithNameAndTheCrdsPrinterColumns() throws Exception {
         JsonNode list = json("{'kind':'List','metadata':{'resourceVersion':'9'},'items':[" + ENDPOINT + "]}");
-        JsonNode table = TableView.table(list, TableView.columns(InterfaceEndpoint.class),
-                Instant.parse("2026-01-01T00:05:10Z"));
+        JsonNode table = TableView.table(
+                list, TableView.columns(InterfaceEndpoint.class), Instant.parse("2026-01-01T00:05:10Z"));
 
         assertThat(table.get("kind").asText()).isEqualTo("Table");
         assertThat(table.get("apiVersion").asText()).isEqualTo("meta.k8s.io/v1");
         assertThat(table.at("/metadata/resourceVersion").asText()).isEqualTo("9");
         assertThat(table.get("columnDefinitions").findValuesAsText("name"))
                 .containsExactly("Name", "Service", "State", "Address", "Endpoint ID", "Age");
-        assertThat(table.get("columnDefinitions").findValues("priority")).extracting(JsonNode::intValue)
+        assertThat(table.get("columnDefinitions").findValues("priority"))
+                .extracting(JsonNode::intValue)
                 .containsExactly(0, 0, 0, 0, 1, 0);
         JsonNode row = table.at("/rows/0");
         assertThat(row.get("cells")).isEqualTo(json("['payments','vpce-svc-1','Available','127.0.2.2',null,'5m10s']"));
@@ -75,8 +82,8 @@ class TableViewTest {
 
     @Test
     void anObjectBecomesATableOfOneRow() throws Exception {
-        JsonNode table = TableView.table(json(ENDPOINT), TableView.columns(EndpointService.class),
-                Instant.parse("2026-01-03T01:00:00Z"));
+        JsonNode table = TableView.table(
+                json(ENDPOINT), TableView.columns(EndpointService.class), Instant.parse("2026-01-03T01:00:00Z"));
         assertThat(table.get("columnDefinitions").findValuesAsText("name"))
                 .containsExactly("Name", "Service Name", "Available", "Pending", "Ready", "Age");
         assertThat(table.get("rows")).hasSize(1);
@@ -85,8 +92,10 @@ class TableViewTest {
 
     @Test
     void builtInKindsGetNameAndAge() throws Exception {
-        JsonNode table = TableView.table(json("{'items':[{'metadata':{'name':'a','creationTimestamp':"
-                + "'2026-01-01T00:00:00Z'}}]}"), List.of(TableView.NAME, TableView.AGE), Instant.parse("2026-01-01T00:00:30Z"));
+        JsonNode table = TableView.table(
+                json("{'items':[{'metadata':{'name':'a','creationTimestamp':" + "'2026-01-01T00:00:00Z'}}]}"),
+                List.of(TableView.NAME, TableView.AGE),
+                Instant.parse("2026-01-01T00:00:30Z"));
         assertThat(table.at("/rows/0/cells")).isEqualTo(json("['a','30s']"));
     }
 
