@@ -1,7 +1,7 @@
 package dev.privatelink.desired;
 
 import dev.privatelink.config.OperatorSettings;
-import dev.privatelink.forwarder.ForwarderConfig;
+import dev.privatelink.forwarder.config.ForwarderConfig;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -43,18 +43,12 @@ public final class ForwarderResources {
                 .build();
     }
 
+    /** The config a forwarder's ConfigMap holds; an unreadable one (edited by hand) counts as empty. */
     public static ForwarderConfig config(ConfigMap configMap) {
-        String json = configMap == null || configMap.getData() == null
-                ? null
-                : configMap.getData().get(ForwarderConfig.DATA_KEY);
-        if (json == null) {
-            return new ForwarderConfig(null);
-        }
         try {
-            return ForwarderConfig.fromJson(json);
+            return configMap == null ? ForwarderConfig.EMPTY : ForwarderConfig.from(configMap);
         } catch (IllegalArgumentException e) {
-            // Someone edited it by hand: start afresh rather than stop reconciling.
-            return new ForwarderConfig(null);
+            return ForwarderConfig.EMPTY;
         }
     }
 

@@ -1,7 +1,7 @@
 package dev.privatelink.desired;
 
-import dev.privatelink.forwarder.ForwarderConfig;
-import dev.privatelink.forwarder.ForwarderConfig.Route;
+import dev.privatelink.forwarder.config.ForwarderConfig;
+import dev.privatelink.forwarder.config.ForwarderConfig.Route;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;

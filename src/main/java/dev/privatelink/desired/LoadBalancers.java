@@ -4,7 +4,7 @@ import static dev.privatelink.api.ConditionTypes.Reasons;
 
 import dev.privatelink.api.EndpointService;
 import dev.privatelink.api.LoadBalancerRef;
-import dev.privatelink.forwarder.ForwarderConfig.Upstream;
+import dev.privatelink.forwarder.config.ForwarderConfig.Upstream;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import java.util.ArrayList;

@@ -1,8 +1,8 @@
 package dev.privatelink.desired;
 
-import dev.privatelink.forwarder.ForwarderConfig.ProxyProtocol;
-import dev.privatelink.forwarder.ForwarderConfig.RouteState;
-import dev.privatelink.forwarder.ForwarderConfig.Upstream;
+import dev.privatelink.forwarder.config.ForwarderConfig.ProxyProtocol;
+import dev.privatelink.forwarder.config.ForwarderConfig.RouteState;
+import dev.privatelink.forwarder.config.ForwarderConfig.Upstream;
 import java.util.List;
 
 /** What one port of one endpoint asks of its namespace's forwarder. */

@@ -1,11 +1,11 @@
 package dev.privatelink.forwarder;
 
+import dev.privatelink.forwarder.config.ForwarderConfig;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Duration;
-import java.util.Map;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
@@ -71,15 +71,9 @@ public final class ConfigMapSource implements AutoCloseable {
     }
 
     private void offer(ConfigMap configMap) {
-        Map<String, String> data = configMap.getData();
-        String json = data == null ? null : data.get(ForwarderConfig.DATA_KEY);
-        if (json == null) {
-            LOG.errorf("%s has no key %s; keeping the last config", description, ForwarderConfig.DATA_KEY);
-            return;
-        }
         ForwarderConfig config;
         try {
-            config = ForwarderConfig.fromJson(json);
+            config = ForwarderConfig.from(configMap);
         } catch (IllegalArgumentException e) {
             LOG.errorf(
                     "%s (resourceVersion %s) is not usable, keeping the last config: %s",

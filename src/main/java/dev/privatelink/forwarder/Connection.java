@@ -4,7 +4,7 @@ import dev.privatelink.forwarder.ConnectionState.Closed;
 import dev.privatelink.forwarder.ConnectionState.Draining;
 import dev.privatelink.forwarder.ConnectionState.Forwarding;
 import dev.privatelink.forwarder.ConnectionState.Side;
-import dev.privatelink.forwarder.ForwarderConfig.ProxyProtocol;
+import dev.privatelink.forwarder.config.ForwarderConfig.ProxyProtocol;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;

@@ -1,7 +1,8 @@
 package dev.privatelink.forwarder;
 
-import dev.privatelink.forwarder.ForwarderConfig.Route;
-import dev.privatelink.forwarder.ForwarderConfig.RouteState;
+import dev.privatelink.forwarder.config.ForwarderConfig;
+import dev.privatelink.forwarder.config.ForwarderConfig.Route;
+import dev.privatelink.forwarder.config.ForwarderConfig.RouteState;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;

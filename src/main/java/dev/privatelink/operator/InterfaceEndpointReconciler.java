@@ -26,7 +26,7 @@ import dev.privatelink.desired.Names;
 import dev.privatelink.desired.Permissions;
 import dev.privatelink.desired.Quota;
 import dev.privatelink.events.EventRecorder;
-import dev.privatelink.forwarder.ForwarderConfig;
+import dev.privatelink.forwarder.config.ForwarderConfig;
 import dev.privatelink.ids.Ids;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -378,7 +378,7 @@ public class InterfaceEndpointReconciler implements Reconciler<InterfaceEndpoint
         return forwarderConfigs
                 .get(new ResourceID(Names.forwarder(consumerNamespace), settings.namespace()))
                 .map(ForwarderResources::config)
-                .orElse(new ForwarderConfig(null));
+                .orElse(ForwarderConfig.EMPTY);
     }
 
     private List<ForwarderPod> forwarderPods(String consumerNamespace) {

@@ -2,7 +2,7 @@ package dev.privatelink.operator;
 
 import dev.privatelink.desired.ForwarderResources;
 import dev.privatelink.desired.Labels;
-import dev.privatelink.forwarder.ForwarderConfig;
+import dev.privatelink.forwarder.config.ForwarderConfig;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import java.util.HashMap;
 import java.util.HashSet;

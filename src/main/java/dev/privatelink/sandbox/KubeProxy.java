@@ -2,13 +2,13 @@ package dev.privatelink.sandbox;
 
 import dev.privatelink.desired.Labels;
 import dev.privatelink.forwarder.Forwarder;
-import dev.privatelink.forwarder.ForwarderConfig;
-import dev.privatelink.forwarder.ForwarderConfig.ProxyProtocol;
-import dev.privatelink.forwarder.ForwarderConfig.Route;
-import dev.privatelink.forwarder.ForwarderConfig.RouteState;
-import dev.privatelink.forwarder.ForwarderConfig.Upstream;
 import dev.privatelink.forwarder.ForwarderSettings;
 import dev.privatelink.forwarder.Transport;
+import dev.privatelink.forwarder.config.ForwarderConfig;
+import dev.privatelink.forwarder.config.ForwarderConfig.ProxyProtocol;
+import dev.privatelink.forwarder.config.ForwarderConfig.Route;
+import dev.privatelink.forwarder.config.ForwarderConfig.RouteState;
+import dev.privatelink.forwarder.config.ForwarderConfig.Upstream;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;

@@ -2,11 +2,11 @@ package dev.privatelink.desired;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.privatelink.forwarder.ForwarderConfig;
-import dev.privatelink.forwarder.ForwarderConfig.ProxyProtocol;
-import dev.privatelink.forwarder.ForwarderConfig.Route;
-import dev.privatelink.forwarder.ForwarderConfig.RouteState;
-import dev.privatelink.forwarder.ForwarderConfig.Upstream;
+import dev.privatelink.forwarder.config.ForwarderConfig;
+import dev.privatelink.forwarder.config.ForwarderConfig.ProxyProtocol;
+import dev.privatelink.forwarder.config.ForwarderConfig.Route;
+import dev.privatelink.forwarder.config.ForwarderConfig.RouteState;
+import dev.privatelink.forwarder.config.ForwarderConfig.Upstream;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

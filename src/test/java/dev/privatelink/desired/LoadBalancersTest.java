@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.privatelink.api.EndpointService;
 import dev.privatelink.api.EndpointServiceSpec;
 import dev.privatelink.api.LoadBalancerRef;
-import dev.privatelink.forwarder.ForwarderConfig.Upstream;
+import dev.privatelink.forwarder.config.ForwarderConfig.Upstream;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;

@@ -9,7 +9,8 @@ import static dev.privatelink.forwarder.Loopback.suspended;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.privatelink.forwarder.ForwarderConfig.Route;
+import dev.privatelink.forwarder.config.ForwarderConfig;
+import dev.privatelink.forwarder.config.ForwarderConfig.Route;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -3,7 +3,7 @@ package dev.privatelink.forwarder;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.privatelink.forwarder.ForwarderConfig.ProxyProtocol;
+import dev.privatelink.forwarder.config.ForwarderConfig.ProxyProtocol;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;

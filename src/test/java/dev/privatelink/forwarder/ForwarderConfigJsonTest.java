@@ -3,10 +3,11 @@ package dev.privatelink.forwarder;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.privatelink.forwarder.ForwarderConfig.ProxyProtocol;
-import dev.privatelink.forwarder.ForwarderConfig.Route;
-import dev.privatelink.forwarder.ForwarderConfig.RouteState;
-import dev.privatelink.forwarder.ForwarderConfig.Upstream;
+import dev.privatelink.forwarder.config.ForwarderConfig;
+import dev.privatelink.forwarder.config.ForwarderConfig.ProxyProtocol;
+import dev.privatelink.forwarder.config.ForwarderConfig.Route;
+import dev.privatelink.forwarder.config.ForwarderConfig.RouteState;
+import dev.privatelink.forwarder.config.ForwarderConfig.Upstream;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

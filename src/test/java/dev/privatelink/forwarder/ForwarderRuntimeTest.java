@@ -8,8 +8,8 @@ import static dev.privatelink.forwarder.Loopback.route;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.privatelink.forwarder.ForwarderConfig.Route;
 import dev.privatelink.forwarder.ForwarderRuntime.Phase;
+import dev.privatelink.forwarder.config.ForwarderConfig.Route;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import java.net.Socket;

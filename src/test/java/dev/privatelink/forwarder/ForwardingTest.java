@@ -11,10 +11,11 @@ import static dev.privatelink.forwarder.Loopback.route;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.privatelink.forwarder.ForwarderConfig.Upstream;
 import dev.privatelink.forwarder.Loopback.Ending;
 import dev.privatelink.forwarder.Loopback.Received;
 import dev.privatelink.forwarder.Loopback.Stream;
+import dev.privatelink.forwarder.config.ForwarderConfig;
+import dev.privatelink.forwarder.config.ForwarderConfig.Upstream;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,9 +1,10 @@
 package dev.privatelink.forwarder;
 
-import dev.privatelink.forwarder.ForwarderConfig.ProxyProtocol;
-import dev.privatelink.forwarder.ForwarderConfig.Route;
-import dev.privatelink.forwarder.ForwarderConfig.RouteState;
-import dev.privatelink.forwarder.ForwarderConfig.Upstream;
+import dev.privatelink.forwarder.config.ForwarderConfig;
+import dev.privatelink.forwarder.config.ForwarderConfig.ProxyProtocol;
+import dev.privatelink.forwarder.config.ForwarderConfig.Route;
+import dev.privatelink.forwarder.config.ForwarderConfig.RouteState;
+import dev.privatelink.forwarder.config.ForwarderConfig.Upstream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -2,7 +2,7 @@ package dev.privatelink.forwarder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.privatelink.forwarder.ForwarderConfig.Upstream;
+import dev.privatelink.forwarder.config.ForwarderConfig.Upstream;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.List;

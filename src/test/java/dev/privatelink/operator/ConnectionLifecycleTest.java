@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.privatelink.api.ConnectionState;
 import dev.privatelink.api.InterfaceEndpoint;
 import dev.privatelink.api.Principal;
-import dev.privatelink.forwarder.ForwarderConfig;
+import dev.privatelink.forwarder.config.ForwarderConfig;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;

@@ -7,7 +7,7 @@ import dev.privatelink.api.EndpointService;
 import dev.privatelink.api.InterfaceEndpoint;
 import dev.privatelink.api.Principal;
 import dev.privatelink.desired.ForwarderResources;
-import dev.privatelink.forwarder.ForwarderConfig;
+import dev.privatelink.forwarder.config.ForwarderConfig;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -6,7 +6,7 @@ import dev.privatelink.api.ConnectionDecision;
 import dev.privatelink.api.ConnectionDecision.Decision;
 import dev.privatelink.api.ConnectionState;
 import dev.privatelink.api.ServicePermission;
-import dev.privatelink.forwarder.ForwarderConfig.RouteState;
+import dev.privatelink.forwarder.config.ForwarderConfig.RouteState;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import java.time.Duration;

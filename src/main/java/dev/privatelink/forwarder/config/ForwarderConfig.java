@@ -1,11 +1,13 @@
-package dev.privatelink.forwarder;
+package dev.privatelink.forwarder.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -22,6 +24,8 @@ public record ForwarderConfig(List<Route> routes) {
     // without stopping them (they keep serving what they understand during a rolling upgrade).
     private static final ObjectMapper JSON =
             new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    public static final ForwarderConfig EMPTY = new ForwarderConfig(List.of());
 
     public ForwarderConfig {
         routes = routes == null ? List.of() : List.copyOf(routes);
@@ -86,6 +90,21 @@ public record ForwarderConfig(List<Route> routes) {
             throw new IllegalArgumentException("invalid forwarder config: " + String.join("; ", problems));
         }
         return config;
+    }
+
+    /**
+     * Reads the config a ConfigMap holds under {@link #DATA_KEY}. Callers choose what a bad one
+     * means: the forwarder keeps serving its last config, the operator writes a fresh one.
+     *
+     * @throws IllegalArgumentException if the key is missing or its value is not a servable config
+     */
+    public static ForwarderConfig from(ConfigMap configMap) {
+        Map<String, String> data = configMap.getData();
+        String json = data == null ? null : data.get(DATA_KEY);
+        if (json == null) {
+            throw new IllegalArgumentException("no key " + DATA_KEY);
+        }
+        return fromJson(json);
     }
 
     /** The JSON form, as stored under {@link #DATA_KEY}. */
