@@ -14,6 +14,11 @@ public class EndpointServiceStatus extends ConditionedStatus {
     @JsonPropertyDescription("The ports offered, as resolved from the load balancers.")
     private List<Integer> ports;
 
+    @JsonPropertyDescription(
+            "Where forwarders send this service's traffic: the resolved load balancers that take connections"
+                    + " (weight above 0), on each offered port. Empty until the load balancers resolve.")
+    private List<LoadBalancerAddress> upstreams;
+
     @JsonPropertyDescription("Every endpoint connected or asking to connect, with its state.")
     private List<Connection> connections = new ArrayList<>();
 
@@ -34,6 +39,14 @@ public class EndpointServiceStatus extends ConditionedStatus {
 
     public void setPorts(List<Integer> ports) {
         this.ports = ports;
+    }
+
+    public List<LoadBalancerAddress> getUpstreams() {
+        return upstreams;
+    }
+
+    public void setUpstreams(List<LoadBalancerAddress> upstreams) {
+        this.upstreams = upstreams;
     }
 
     public List<Connection> getConnections() {

@@ -16,8 +16,6 @@ public final class Claims {
 
     /** The endpoint service that owns a load balancer, among all that name it. */
     public static Optional<EndpointService> owner(Collection<EndpointService> claimants) {
-        return claimants.stream()
-                .filter(es -> es.getMetadata().getDeletionTimestamp() == null)
-                .min(OLDEST_FIRST);
+        return claimants.stream().filter(Resources::isLive).min(OLDEST_FIRST);
     }
 }

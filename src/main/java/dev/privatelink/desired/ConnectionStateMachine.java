@@ -4,6 +4,9 @@ import static dev.privatelink.api.ConditionTypes.Reasons;
 
 import dev.privatelink.api.ConnectionDecision.Decision;
 import dev.privatelink.api.ConnectionState;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
 
 /**
  * PrivateLink's connection states, decided from the owner's declarations and the world.
@@ -18,7 +21,7 @@ public final class ConnectionStateMachine {
             "no endpoint service with this name exists, or it is not shared with this namespace";
 
     public static ConnectionOutcome decide(ConnectionInputs in) {
-        ConnectionState previous = in.previous();
+        ConnectionState previous = in.previous().state();
         if (previous == ConnectionState.Terminated) {
             return terminated();
         }
@@ -29,9 +32,9 @@ public final class ConnectionStateMachine {
                     "the namespace has reached its quota of interface endpoints; delete one or ask for a higher quota");
         }
         // A deleted service stays "deleted" for its endpoints: it must not turn into "not found".
-        boolean wasConnected =
-                previous != null && previous.isConnected() || Reasons.SERVICE_DELETED.equals(in.previousReason());
-        if (!in.serviceFound()) {
+        boolean wasConnected = previous != null && previous.isConnected()
+                || Reasons.SERVICE_DELETED.equals(in.previous().reason());
+        if (!(in.service() instanceof ServiceLookup.Found found)) {
             return wasConnected
                     ? new ConnectionOutcome(
                             ConnectionState.Failed,
@@ -39,37 +42,31 @@ public final class ConnectionStateMachine {
                             "the endpoint service was deleted; traffic stopped")
                     : notFound();
         }
-        if (!in.permitted() && !wasConnected) {
+        if (!found.grant().permitted() && !wasConnected) {
             return notFound();
         }
-        if (!in.missingPorts().isEmpty()) {
+        List<Integer> missing = missingPorts(in.requestedPorts(), found.readyPorts());
+        if (!missing.isEmpty()) {
             return new ConnectionOutcome(
                     ConnectionState.Failed,
                     Reasons.PORT_NOT_OFFERED,
-                    "the endpoint service does not offer port(s) " + in.missingPorts());
+                    "the endpoint service does not offer port(s) " + missing);
         }
-        Decision decision = in.decision().orElse(null);
-        if (decision == Decision.Terminate) {
-            return terminated();
+        Optional<ConnectionOutcome> ownerCut = found.decision().flatMap(ConnectionStateMachine::cutBy);
+        if (ownerCut.isPresent()) {
+            return ownerCut.get();
         }
-        if (decision == Decision.Reject) {
-            return new ConnectionOutcome(
-                    ConnectionState.Rejected, Reasons.REJECTED, "the service owner rejected the connection");
-        }
-        if (decision == Decision.Suspend) {
-            return new ConnectionOutcome(
-                    ConnectionState.Suspended,
-                    Reasons.SUSPENDED,
-                    "the service owner suspended the connection; new and existing connections are refused");
-        }
-        boolean accepted = decision == Decision.Accept || in.autoAccept() || !in.acceptanceRequired() || wasConnected;
+        boolean accepted = found.decision().equals(Optional.of(Decision.Accept))
+                || found.grant() == Grant.AUTO_ACCEPT
+                || !found.acceptanceRequired()
+                || wasConnected;
         if (!accepted) {
             return new ConnectionOutcome(
                     ConnectionState.PendingAcceptance,
                     Reasons.PENDING_ACCEPTANCE,
                     "waiting for the service owner to accept the connection");
         }
-        if (!in.serviceReady()) {
+        if (found.readyPorts().isEmpty()) {
             return new ConnectionOutcome(
                     ConnectionState.Pending,
                     Reasons.SERVICE_NOT_READY,
@@ -77,6 +74,35 @@ public final class ConnectionStateMachine {
         }
         return new ConnectionOutcome(
                 ConnectionState.Available, Reasons.AVAILABLE, "traffic flows to the endpoint service");
+    }
+
+    /** The outcome of a decision that stops traffic; none for Accept. */
+    private static Optional<ConnectionOutcome> cutBy(Decision decision) {
+        return switch (decision) {
+            case Accept -> Optional.empty();
+            case Terminate -> Optional.of(terminated());
+            case Reject ->
+                Optional.of(new ConnectionOutcome(
+                        ConnectionState.Rejected, Reasons.REJECTED, "the service owner rejected the connection"));
+            case Suspend ->
+                Optional.of(new ConnectionOutcome(
+                        ConnectionState.Suspended,
+                        Reasons.SUSPENDED,
+                        "the service owner suspended the connection; new and existing connections are refused"));
+        };
+    }
+
+    /** Requested ports the service does not offer; none while the service is not ready (its offer is unknown). */
+    static List<Integer> missingPorts(List<Integer> requested, Optional<List<Integer>> offered) {
+        return offered.map(ports ->
+                        requested.stream().filter(p -> !ports.contains(p)).toList())
+                .orElse(List.of());
+    }
+
+    /** The ports an endpoint exposes: those it asks for, or else every port the service offers; ascending. */
+    public static List<Integer> exposedPorts(List<Integer> requested, Optional<List<Integer>> offered) {
+        List<Integer> ports = requested.isEmpty() ? offered.orElse(List.of()) : requested;
+        return List.copyOf(new TreeSet<>(ports));
     }
 
     private static ConnectionOutcome notFound() {

@@ -2,7 +2,6 @@ package dev.privatelink.desired;
 
 import dev.privatelink.api.ConnectionState;
 import dev.privatelink.api.InterfaceEndpoint;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
@@ -33,22 +32,12 @@ import java.util.TreeSet;
 public final class EndpointResources {
     private EndpointResources() {}
 
-    public record Objects(List<Service> services, List<EndpointSlice> slices) {
-        public static final Objects NONE = new Objects(List.of(), List.of());
-
-        public List<HasMetadata> all() {
-            List<HasMetadata> all = new ArrayList<>(services);
-            all.addAll(slices);
-            return all;
-        }
-    }
-
     /**
      * @param ports       the endpoint's ports, ascending
      * @param listenPorts for each endpoint port, the port its forwarder listens on (absent until allocated)
      * @param pods        the forwarder pods serving the endpoint's namespace
      */
-    public static Objects desired(
+    public static EndpointObjects desired(
             InterfaceEndpoint ep,
             String endpointId,
             ConnectionState state,
@@ -56,7 +45,7 @@ public final class EndpointResources {
             Map<Integer, Integer> listenPorts,
             List<ForwarderPod> pods) {
         if (state == null || !state.isConnected()) {
-            return Objects.NONE;
+            return EndpointObjects.NONE;
         }
         List<String> wantedZones = ep.getSpec().getZones();
         List<ForwarderPod> eligible = pods.stream()
@@ -78,11 +67,11 @@ public final class EndpointResources {
                     serving.stream().filter(p -> zone.equals(p.zone())).toList();
             slices.addAll(slices(ep, endpointId, zonal, zone, ports, listenPorts, inZone));
         }
-        return new Objects(services, slices);
+        return new EndpointObjects(services, slices);
     }
 
     /** The endpoint's DNS names: regional first, then one per zone. */
-    public static List<String> dnsNames(Objects objects) {
+    public static List<String> dnsNames(EndpointObjects objects) {
         return objects.services().stream()
                 .map(s -> s.getMetadata().getName() + "." + s.getMetadata().getNamespace() + ".svc")
                 .toList();

@@ -10,6 +10,8 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The forwarder of one consumer namespace: a Deployment in the operator's namespace (so the
@@ -30,14 +32,23 @@ public final class ForwarderResources {
         return labels;
     }
 
-    public static ConfigMap configMap(String consumerNamespace, ForwarderConfig config, OperatorSettings settings) {
+    /**
+     * The forwarder's ConfigMap: the config it serves, and (as an annotation the endpoints' reconciles
+     * read) the endpoints that got no listener port.
+     */
+    public static ConfigMap configMap(
+            String consumerNamespace, ForwarderConfig config, Set<String> unplaced, OperatorSettings settings) {
         Map<String, String> labels = new LinkedHashMap<>(Labels.managed(Labels.COMPONENT_FORWARDER_CONFIG));
         labels.put(Labels.CONSUMER_NAMESPACE, consumerNamespace);
+        Map<String, String> annotations = unplaced.isEmpty()
+                ? Map.of()
+                : Map.of(Labels.UNPLACED_ENDPOINTS, String.join(",", new TreeSet<>(unplaced)));
         return new ConfigMapBuilder()
                 .withNewMetadata()
                 .withName(Names.forwarder(consumerNamespace))
                 .withNamespace(settings.namespace())
                 .withLabels(labels)
+                .withAnnotations(annotations)
                 .endMetadata()
                 .withData(Map.of(ForwarderConfig.DATA_KEY, config.toJson()))
                 .build();
@@ -50,6 +61,17 @@ public final class ForwarderResources {
         } catch (IllegalArgumentException e) {
             return ForwarderConfig.EMPTY;
         }
+    }
+
+    /** What the endpoints of a namespace read of its forwarder. */
+    public static EndpointWorld.ForwarderView view(ConfigMap configMap) {
+        if (configMap == null) {
+            return EndpointWorld.ForwarderView.NONE;
+        }
+        Map<String, String> annotations = configMap.getMetadata().getAnnotations();
+        String unplaced = annotations == null ? null : annotations.get(Labels.UNPLACED_ENDPOINTS);
+        return new EndpointWorld.ForwarderView(
+                config(configMap), unplaced == null || unplaced.isBlank() ? Set.of() : Set.of(unplaced.split(",")));
     }
 
     public static Deployment deployment(String consumerNamespace, OperatorSettings settings) {

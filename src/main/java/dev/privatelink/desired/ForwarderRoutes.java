@@ -18,29 +18,29 @@ import java.util.Set;
 public final class ForwarderRoutes {
     private ForwarderRoutes() {}
 
-    public record Result(ForwarderConfig config, List<RouteSource> unplaced) {}
+    public record Result(ForwarderConfig config, List<RouteRequest> unplaced) {}
 
     private record Key(String endpointId, int endpointPort) {}
 
-    public static Result assign(List<RouteSource> sources, ForwarderConfig previous, int firstPort, int lastPort) {
+    public static Result assign(List<RouteRequest> sources, ForwarderConfig previous, int firstPort, int lastPort) {
         Map<Key, Integer> kept = new HashMap<>();
         for (Route r : previous == null ? List.<Route>of() : previous.routes()) {
             kept.put(new Key(r.endpointId(), r.endpointPort()), r.listenPort());
         }
-        List<RouteSource> ordered = sources.stream()
-                .sorted(Comparator.comparing(RouteSource::endpointId).thenComparingInt(RouteSource::endpointPort))
+        List<RouteRequest> ordered = sources.stream()
+                .sorted(Comparator.comparing(RouteRequest::endpointId).thenComparingInt(RouteRequest::endpointPort))
                 .toList();
         Set<Integer> taken = new HashSet<>();
-        Map<RouteSource, Integer> ports = new HashMap<>();
-        for (RouteSource s : ordered) {
+        Map<RouteRequest, Integer> ports = new HashMap<>();
+        for (RouteRequest s : ordered) {
             Integer port = kept.get(new Key(s.endpointId(), s.endpointPort()));
             if (port != null && port >= firstPort && port <= lastPort && taken.add(port)) {
                 ports.put(s, port);
             }
         }
-        List<RouteSource> unplaced = new ArrayList<>();
+        List<RouteRequest> unplaced = new ArrayList<>();
         int next = firstPort;
-        for (RouteSource s : ordered) {
+        for (RouteRequest s : ordered) {
             if (ports.containsKey(s)) {
                 continue;
             }
@@ -65,11 +65,14 @@ public final class ForwarderRoutes {
 
     /** For one endpoint, its listener port per endpoint port. */
     public static Map<Integer, Integer> listenPorts(ForwarderConfig config, String endpointId) {
-        Map<Integer, Integer> ports = new HashMap<>();
+        return listenPortsByEndpoint(config).getOrDefault(endpointId, Map.of());
+    }
+
+    /** Per endpoint ID, its listener port per endpoint port. */
+    public static Map<String, Map<Integer, Integer>> listenPortsByEndpoint(ForwarderConfig config) {
+        Map<String, Map<Integer, Integer>> ports = new HashMap<>();
         for (Route r : config.routes()) {
-            if (r.endpointId().equals(endpointId)) {
-                ports.put(r.endpointPort(), r.listenPort());
-            }
+            ports.computeIfAbsent(r.endpointId(), id -> new HashMap<>()).put(r.endpointPort(), r.listenPort());
         }
         return ports;
     }

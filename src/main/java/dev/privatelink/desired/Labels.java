@@ -1,5 +1,6 @@
 package dev.privatelink.desired;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -24,16 +25,25 @@ public final class Labels {
     /** On forwarder objects: the consumer namespace they serve. */
     public static final String CONSUMER_NAMESPACE = "privatelink.dev/consumer-namespace";
 
+    /** On a forwarder's ConfigMap: the endpoint IDs it has no listener port for, comma-separated. */
+    public static final String UNPLACED_ENDPOINTS = "privatelink.dev/unplaced-endpoints";
+
     public static final String SLICE_SERVICE_NAME = "kubernetes.io/service-name";
     public static final String SLICE_MANAGED_BY = "endpointslice.kubernetes.io/managed-by";
     public static final String SLICE_MANAGED_BY_VALUE = "privatelink.dev/operator";
 
     public static final String ZONE_NODE_LABEL = "topology.kubernetes.io/zone";
 
+    /** The consumer namespace a forwarder object serves, from its label. */
+    public static String consumerNamespace(HasMetadata forwarderObject) {
+        Map<String, String> labels = forwarderObject.getMetadata().getLabels();
+        return labels == null ? null : labels.get(CONSUMER_NAMESPACE);
+    }
+
     /** The selector of everything the operator creates. */
     public static final String MANAGED_SELECTOR = MANAGED_BY + "=" + MANAGED_BY_VALUE;
 
-    /** In a fixed order: rendered objects (and their desired-state hashes) must not vary between runs. */
+    /** In a fixed order: rendered objects must not vary between runs. */
     public static Map<String, String> managed(String component) {
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put(MANAGED_BY, MANAGED_BY_VALUE);

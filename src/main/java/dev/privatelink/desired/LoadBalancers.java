@@ -3,8 +3,8 @@ package dev.privatelink.desired;
 import static dev.privatelink.api.ConditionTypes.Reasons;
 
 import dev.privatelink.api.EndpointService;
+import dev.privatelink.api.LoadBalancerAddress;
 import dev.privatelink.api.LoadBalancerRef;
-import dev.privatelink.forwarder.config.ForwarderConfig.Upstream;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import java.util.ArrayList;
@@ -28,17 +28,14 @@ public final class LoadBalancers {
      * @param reason    the ResolvedRefs reason
      * @param message   for a person
      * @param ports     the offered ports, ascending (empty unless resolved)
-     * @param upstreams per offered port, the load balancers' addresses with their weights
+     * @param upstreams the load balancers that take traffic (weight above 0) with their addresses; each
+     *                  serves every offered port
      */
     public record Resolution(
-            boolean resolved,
-            String reason,
-            String message,
-            List<Integer> ports,
-            Map<Integer, List<Upstream>> upstreams) {
+            boolean resolved, String reason, String message, List<Integer> ports, List<LoadBalancerAddress> upstreams) {
 
         static Resolution failed(String reason, String message) {
-            return new Resolution(false, reason, message, List.of(), Map.of());
+            return new Resolution(false, reason, message, List.of(), List.of());
         }
     }
 
@@ -57,8 +54,7 @@ public final class LoadBalancers {
         String reason = null;
         for (LoadBalancerRef ref : refs) {
             // A Service on its way out is no load balancer any more.
-            Optional<Service> service =
-                    services.apply(ref.getName()).filter(s -> s.getMetadata().getDeletionTimestamp() == null);
+            Optional<Service> service = services.apply(ref.getName()).filter(Resources::isLive);
             Optional<String> owner = claimedBy.apply(ref.getName());
             if (service.isEmpty()) {
                 reason = reason == null ? Reasons.LOAD_BALANCER_NOT_FOUND : reason;
@@ -92,16 +88,13 @@ public final class LoadBalancers {
             return Resolution.failed(Reasons.PORT_NOT_FOUND, String.join("; ", problems));
         }
 
-        Map<Integer, List<Upstream>> upstreams = new LinkedHashMap<>();
-        for (int port : offered) {
-            List<Upstream> list = new ArrayList<>();
-            found.forEach((ref, svc) -> {
-                if (ref.weightOrDefault() > 0) {
-                    list.add(new Upstream(address(svc, clusterDomain), port, ref.weightOrDefault()));
-                }
-            });
-            upstreams.put(port, List.copyOf(list));
-        }
+        List<LoadBalancerAddress> upstreams = new ArrayList<>();
+        found.forEach((ref, svc) -> {
+            if (ref.takesTraffic()) {
+                upstreams.add(
+                        new LoadBalancerAddress(ref.getName(), address(svc, clusterDomain), ref.weightOrDefault()));
+            }
+        });
         return new Resolution(
                 true,
                 Reasons.RESOLVED,
@@ -145,9 +138,9 @@ public final class LoadBalancers {
         if ("ExternalName".equals(spec.getType()) && spec.getExternalName() != null) {
             return spec.getExternalName();
         }
-        String ip = spec.getClusterIP();
-        if (ip != null && !ip.isBlank() && !"None".equals(ip)) {
-            return ip;
+        Optional<String> ip = Resources.clusterIp(svc);
+        if (ip.isPresent()) {
+            return ip.get();
         }
         return svc.getMetadata().getName() + "." + svc.getMetadata().getNamespace() + ".svc." + clusterDomain;
     }

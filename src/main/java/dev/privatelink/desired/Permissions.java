@@ -9,10 +9,6 @@ import java.util.Map;
 public final class Permissions {
     private Permissions() {}
 
-    public record Grant(boolean permitted, boolean autoAccept) {
-        static final Grant NONE = new Grant(false, false);
-    }
-
     public static Grant evaluate(
             Collection<ServicePermission> permissions, String consumerNamespace, Map<String, String> namespaceLabels) {
         boolean permitted = false;
@@ -28,7 +24,7 @@ public final class Permissions {
                 autoAccept |= permission.getSpec().autoAccept();
             }
         }
-        return permitted ? new Grant(true, autoAccept) : Grant.NONE;
+        return !permitted ? Grant.NONE : autoAccept ? Grant.AUTO_ACCEPT : Grant.MANUAL_ACCEPTANCE;
     }
 
     static boolean grants(Principal principal, String namespace, Map<String, String> labels) {

@@ -22,7 +22,7 @@ public final class Quota {
     public static boolean within(
             InterfaceEndpoint endpoint, Collection<InterfaceEndpoint> namespaceEndpoints, int quota) {
         long ahead = namespaceEndpoints.stream()
-                .filter(other -> other.getMetadata().getDeletionTimestamp() == null)
+                .filter(Resources::isLive)
                 .filter(other -> !other.getMetadata()
                         .getName()
                         .equals(endpoint.getMetadata().getName()))

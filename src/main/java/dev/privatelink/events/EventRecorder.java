@@ -1,5 +1,6 @@
 package dev.privatelink.events;
 
+import dev.privatelink.desired.EventNote;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
@@ -24,6 +25,10 @@ public final class EventRecorder {
     public EventRecorder(KubernetesClient client, Clock clock) {
         this.client = client;
         this.clock = clock;
+    }
+
+    public void record(EventNote note) {
+        record(note.regarding(), note.type().name(), note.reason(), note.message());
     }
 
     public void record(HasMetadata about, String type, String reason, String message) {

@@ -1,18 +1,11 @@
 package dev.privatelink.operator;
 
-import static dev.privatelink.api.ConditionTypes.ACCEPTED;
-import static dev.privatelink.api.ConditionTypes.READY;
-import static dev.privatelink.api.ConditionTypes.RESOLVED_REFS;
-
-import dev.privatelink.api.ConditionTypes.Reasons;
-import dev.privatelink.api.Connection;
-import dev.privatelink.api.ConnectionState;
 import dev.privatelink.api.EndpointService;
-import dev.privatelink.api.EndpointServiceStatus;
 import dev.privatelink.api.InterfaceEndpoint;
+import dev.privatelink.api.LoadBalancerRef;
 import dev.privatelink.config.OperatorSettings;
-import dev.privatelink.desired.Conditions;
-import dev.privatelink.desired.LoadBalancers;
+import dev.privatelink.desired.EndpointServicePlan;
+import dev.privatelink.desired.EndpointServiceWorld;
 import dev.privatelink.ids.Ids;
 import io.fabric8.kubernetes.api.model.Service;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -29,28 +22,23 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
-/** Owner side: resolves the load balancers and reports the connections of each endpoint service. */
-// A full pass every few minutes repairs what a lost watch event would leave stale.
+/**
+ * Owner side: resolves the load balancers and reports the connections of each endpoint service.
+ * The resolution is published in the status (ports, upstreams), where the forwarders' reconciles
+ * read it: it is made once, from one cache.
+ */
 @ControllerConfiguration(
         name = "endpointservice",
-        maxReconciliationInterval = @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
+        maxReconciliationInterval =
+                @MaxReconciliationInterval(interval = Resync.INTERVAL_MINUTES, timeUnit = TimeUnit.MINUTES))
 public class EndpointServiceReconciler implements Reconciler<EndpointService> {
-
-    /** Connections the owner sees: those that reached the service, not lookups that failed. */
-    private static final Set<ConnectionState> LISTED = Set.of(
-            ConnectionState.PendingAcceptance,
-            ConnectionState.Pending,
-            ConnectionState.Available,
-            ConnectionState.Rejected,
-            ConnectionState.Suspended,
-            ConnectionState.Terminated);
 
     private final OperatorSettings settings;
     private final Clock clock;
@@ -70,6 +58,32 @@ public class EndpointServiceReconciler implements Reconciler<EndpointService> {
     }
 
     @Override
+    public UpdateControl<EndpointService> reconcile(EndpointService es, Context<EndpointService> ctx) {
+        return StatusUpdates.patchIfChanged(es, EndpointServicePlan.status(resolve(es)));
+    }
+
+    private EndpointServiceWorld resolve(EndpointService es) {
+        String namespace = es.getMetadata().getNamespace();
+        Map<String, Service> loadBalancers = new HashMap<>();
+        Map<String, String> claimedByOthers = new HashMap<>();
+        for (LoadBalancerRef ref : es.getSpec().getLoadBalancers()) {
+            services.get(new ResourceID(ref.getName(), namespace)).ifPresent(s -> loadBalancers.put(ref.getName(), s));
+            // The rivals informer delivers the deletions that free a claim: ask its view, which
+            // the primary cache may not have caught up with yet.
+            LoadBalancerClaims.otherOwner(rivals, es, ref.getName())
+                    .ifPresent(owner -> claimedByOthers.put(ref.getName(), owner));
+        }
+        return new EndpointServiceWorld(
+                es,
+                loadBalancers,
+                claimedByOthers,
+                endpoints.byIndex(
+                        Indexes.SERVICE_NAME, Ids.serviceName(es.getMetadata().getUid())),
+                settings.clusterDomain(),
+                Instant.now(clock));
+    }
+
+    @Override
     public List<EventSource<?, EndpointService>> prepareEventSources(EventSourceContext<EndpointService> ctx) {
         endpointServices = ctx.getPrimaryCache();
         endpointServices.addIndexer(Indexes.LOAD_BALANCER, Indexes.SERVICE_BY_LOAD_BALANCER);
@@ -77,11 +91,8 @@ public class EndpointServiceReconciler implements Reconciler<EndpointService> {
 
         services = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(Service.class, EndpointService.class)
-                        .withSecondaryToPrimaryMapper(svc -> Indexes.ids(endpointServices.byIndex(
-                                Indexes.LOAD_BALANCER,
-                                Indexes.key(
-                                        svc.getMetadata().getNamespace(),
-                                        svc.getMetadata().getName()))))
+                        .withSecondaryToPrimaryMapper(
+                                svc -> Indexes.ids(endpointServices.byIndex(Indexes.LOAD_BALANCER, Indexes.key(svc))))
                         .build(),
                 ctx);
 
@@ -111,63 +122,5 @@ public class EndpointServiceReconciler implements Reconciler<EndpointService> {
                 ctx);
         rivals.addIndexers(Map.of(Indexes.LOAD_BALANCER, Indexes.SERVICE_BY_LOAD_BALANCER));
         return List.of(services, endpoints, rivals);
-    }
-
-    @Override
-    public UpdateControl<EndpointService> reconcile(EndpointService es, Context<EndpointService> ctx) {
-        String namespace = es.getMetadata().getNamespace();
-        LoadBalancers.Resolution resolution = LoadBalancers.resolve(
-                es,
-                name -> services.get(new ResourceID(name, namespace)),
-                // The rivals informer delivers the deletions that free a claim: ask its view, which
-                // the primary cache may not have caught up with yet.
-                name -> LoadBalancerClaims.otherOwner(rivals, es, name),
-                settings.clusterDomain());
-        String serviceName = Ids.serviceName(es.getMetadata().getUid());
-        List<Connection> connections = endpoints.byIndex(Indexes.SERVICE_NAME, serviceName).stream()
-                .filter(ep ->
-                        ep.getStatus() != null && LISTED.contains(ep.getStatus().getState()))
-                .map(ep -> new Connection(
-                        Ids.endpointId(ep.getMetadata().getUid()),
-                        Indexes.key(
-                                ep.getMetadata().getNamespace(),
-                                ep.getMetadata().getName()),
-                        ep.getStatus().getState()))
-                .sorted(Comparator.comparing(Connection::getConsumer))
-                .toList();
-
-        Long generation = es.getMetadata().getGeneration();
-        EndpointServiceStatus status = new EndpointServiceStatus();
-        status.setServiceName(serviceName);
-        status.setObservedGeneration(generation);
-        status.setPorts(resolution.resolved() ? resolution.ports() : null);
-        status.setConnections(connections);
-        status.setAvailableConnections(count(connections, ConnectionState.Available));
-        status.setPendingConnections(count(connections, ConnectionState.PendingAcceptance));
-        var previous = es.getStatus();
-        status.setConditions(Conditions.merge(
-                previous == null ? null : previous.getConditions(),
-                List.of(
-                        Conditions.of(ACCEPTED, true, Reasons.ACCEPTED, "the spec is valid", generation),
-                        Conditions.of(
-                                RESOLVED_REFS,
-                                resolution.resolved(),
-                                resolution.reason(),
-                                resolution.message(),
-                                generation),
-                        Conditions.of(
-                                READY,
-                                resolution.resolved(),
-                                resolution.resolved() ? Reasons.READY : Reasons.UNRESOLVED_REFS,
-                                resolution.resolved()
-                                        ? "consumers can connect as " + serviceName
-                                        : resolution.message(),
-                                generation)),
-                Instant.now(clock).toString()));
-        return StatusUpdates.patchIfChanged(es, previous, status);
-    }
-
-    private static int count(List<Connection> connections, ConnectionState state) {
-        return (int) connections.stream().filter(c -> c.getState() == state).count();
     }
 }

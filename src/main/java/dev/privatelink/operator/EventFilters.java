@@ -1,5 +1,6 @@
 package dev.privatelink.operator;
 
+import static dev.privatelink.api.ConditionTypes.READY;
 import static dev.privatelink.api.ConditionTypes.RESOLVED_REFS;
 
 import dev.privatelink.api.EndpointService;
@@ -23,12 +24,15 @@ final class EventFilters {
                         a.getMetadata().getDeletionTimestamp(), b.getMetadata().getDeletionTimestamp());
     }
 
-    /** What consumers read of an endpoint service: its spec and whether (and to which ports) it resolved. */
+    /**
+     * What consumers and forwarders read of an endpoint service: its spec, and whether (to which
+     * ports and upstreams) it resolved.
+     */
     static boolean endpointServiceOfferChanged(EndpointService a, EndpointService b) {
         return specChanged(a, b) || !Objects.equals(offer(a), offer(b));
     }
 
-    /** What owners and forwarders read of an endpoint: its spec, ID, state and ports. */
+    /** What owners and forwarders read of an endpoint: its spec, ID, state (with the reason) and ports. */
     static boolean endpointStateChanged(InterfaceEndpoint a, InterfaceEndpoint b) {
         return specChanged(a, b) || !Objects.equals(state(a), state(b));
     }
@@ -40,11 +44,18 @@ final class EventFilters {
                 : Arrays.asList(
                         s.getObservedGeneration(),
                         s.getPorts(),
+                        s.getUpstreams(),
                         s.condition(RESOLVED_REFS).map(c -> c.getStatus()).orElse(null));
     }
 
     private static List<Object> state(InterfaceEndpoint ep) {
         var s = ep.getStatus();
-        return s == null ? List.of() : Arrays.asList(s.getEndpointId(), s.getState(), s.getPorts());
+        return s == null
+                ? List.of()
+                : Arrays.asList(
+                        s.getEndpointId(),
+                        s.getState(),
+                        s.getPorts(),
+                        s.condition(READY).map(c -> c.getReason()).orElse(null));
     }
 }

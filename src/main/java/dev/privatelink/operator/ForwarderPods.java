@@ -2,6 +2,7 @@ package dev.privatelink.operator;
 
 import dev.privatelink.desired.ForwarderPod;
 import dev.privatelink.desired.Labels;
+import dev.privatelink.desired.Resources;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.Optional;
@@ -31,7 +32,7 @@ final class ForwarderPods {
                 pod.getMetadata().getNamespace(),
                 status.getPodIP(),
                 ready,
-                pod.getMetadata().getDeletionTimestamp() != null,
+                !Resources.isLive(pod),
                 zone,
                 nodeName));
     }

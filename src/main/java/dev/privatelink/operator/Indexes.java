@@ -43,6 +43,11 @@ final class Indexes {
                     ? List.of()
                     : List.of(key(p.getMetadata().getNamespace(), p.getSpec().getEndpointService()));
 
+    /** An object's namespace/name, the key the indexes use. */
+    static String key(HasMetadata obj) {
+        return key(obj.getMetadata().getNamespace(), obj.getMetadata().getName());
+    }
+
     static String key(String namespace, String name) {
         return namespace + "/" + name;
     }

@@ -1,10 +1,10 @@
 package dev.privatelink.operator;
 
+import dev.privatelink.desired.EndpointWorld;
 import dev.privatelink.desired.ForwarderResources;
+import dev.privatelink.desired.ForwarderRoutes;
 import dev.privatelink.desired.Labels;
-import dev.privatelink.forwarder.config.ForwarderConfig;
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
@@ -12,8 +12,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Tells, for a new version of a forwarder's ConfigMap, which endpoints' listener ports changed:
- * only those need their EndpointSlices rewritten. Remembers the last version per namespace. The
+ * Tells, for a new version of a forwarder's ConfigMap, which endpoints' listener ports changed
+ * (or which got none, the port range being used up): only those need another reconcile. Remembers the last version per namespace. The
  * SDK may ask about the same version more than once, so the answer is kept per version.
  */
 final class ListenPortChanges {
@@ -24,7 +24,7 @@ final class ListenPortChanges {
 
     /** The endpoint IDs whose listener ports differ from the last version seen, in the ConfigMap's consumer namespace. */
     Set<String> changedEndpointIds(ConfigMap configMap) {
-        String consumer = configMap.getMetadata().getLabels().get(Labels.CONSUMER_NAMESPACE);
+        String consumer = Labels.consumerNamespace(configMap);
         if (consumer == null) {
             return Set.of();
         }
@@ -33,7 +33,7 @@ final class ListenPortChanges {
         if (before != null && Objects.equals(before.resourceVersion(), version)) {
             return before.changed();
         }
-        Map<String, Map<Integer, Integer>> now = byEndpoint(ForwarderResources.config(configMap));
+        Map<String, Map<Integer, Integer>> now = placement(ForwarderResources.view(configMap));
         Map<String, Map<Integer, Integer>> previous = before == null ? Map.of() : before.ports();
         Set<String> changed = new HashSet<>();
         Set<String> ids = new HashSet<>(now.keySet());
@@ -47,11 +47,10 @@ final class ListenPortChanges {
         return changed;
     }
 
-    private static Map<String, Map<Integer, Integer>> byEndpoint(ForwarderConfig config) {
-        Map<String, Map<Integer, Integer>> ports = new HashMap<>();
-        config.routes()
-                .forEach(r -> ports.computeIfAbsent(r.endpointId(), k -> new HashMap<>())
-                        .put(r.endpointPort(), r.listenPort()));
+    /** Per endpoint, its listener ports; an endpoint left without a port has none. */
+    private static Map<String, Map<Integer, Integer>> placement(EndpointWorld.ForwarderView view) {
+        Map<String, Map<Integer, Integer>> ports = ForwarderRoutes.listenPortsByEndpoint(view.config());
+        view.unplaced().forEach(id -> ports.putIfAbsent(id, Map.of()));
         return ports;
     }
 }

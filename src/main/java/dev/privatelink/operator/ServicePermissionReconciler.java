@@ -1,14 +1,9 @@
 package dev.privatelink.operator;
 
-import static dev.privatelink.api.ConditionTypes.ACCEPTED;
-import static dev.privatelink.api.ConditionTypes.READY;
-import static dev.privatelink.api.ConditionTypes.RESOLVED_REFS;
-
-import dev.privatelink.api.ConditionTypes.Reasons;
 import dev.privatelink.api.EndpointService;
 import dev.privatelink.api.ServicePermission;
-import dev.privatelink.api.ServicePermissionStatus;
-import dev.privatelink.desired.Conditions;
+import dev.privatelink.desired.Resources;
+import dev.privatelink.desired.ServicePermissionPlan;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -25,11 +20,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Reports whether a permission points at an endpoint service that exists. Granting itself happens on the consumer side. */
-// A full pass every few minutes repairs what a lost watch event would leave stale.
+/**
+ * Reports whether a permission points at an endpoint service that exists. Granting itself
+ * happens on the consumer side.
+ */
 @ControllerConfiguration(
         name = "servicepermission",
-        maxReconciliationInterval = @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
+        maxReconciliationInterval =
+                @MaxReconciliationInterval(interval = Resync.INTERVAL_MINUTES, timeUnit = TimeUnit.MINUTES))
 public class ServicePermissionReconciler implements Reconciler<ServicePermission> {
 
     private final Clock clock;
@@ -44,44 +42,28 @@ public class ServicePermissionReconciler implements Reconciler<ServicePermission
     }
 
     @Override
+    public UpdateControl<ServicePermission> reconcile(ServicePermission permission, Context<ServicePermission> ctx) {
+        boolean targetFound = endpointServices
+                .get(new ResourceID(
+                        permission.getSpec().getEndpointService(),
+                        permission.getMetadata().getNamespace()))
+                .filter(Resources::isLive)
+                .isPresent();
+        return StatusUpdates.patchIfChanged(
+                permission, ServicePermissionPlan.status(permission, targetFound, Instant.now(clock)));
+    }
+
+    @Override
     public List<EventSource<?, ServicePermission>> prepareEventSources(EventSourceContext<ServicePermission> ctx) {
         IndexerResourceCache<ServicePermission> permissions = ctx.getPrimaryCache();
         permissions.addIndexer(Indexes.PERMISSION_TARGET, Indexes.PERMISSION_BY_TARGET);
         endpointServices = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(EndpointService.class, ServicePermission.class)
                         .withOnUpdateFilter(EventFilters::specChanged)
-                        .withSecondaryToPrimaryMapper(es -> Indexes.ids(permissions.byIndex(
-                                Indexes.PERMISSION_TARGET,
-                                Indexes.key(
-                                        es.getMetadata().getNamespace(),
-                                        es.getMetadata().getName()))))
+                        .withSecondaryToPrimaryMapper(
+                                es -> Indexes.ids(permissions.byIndex(Indexes.PERMISSION_TARGET, Indexes.key(es))))
                         .build(),
                 ctx);
         return List.of(endpointServices);
-    }
-
-    @Override
-    public UpdateControl<ServicePermission> reconcile(ServicePermission permission, Context<ServicePermission> ctx) {
-        String target = permission.getSpec().getEndpointService();
-        boolean found = endpointServices
-                .get(new ResourceID(target, permission.getMetadata().getNamespace()))
-                .filter(es -> es.getMetadata().getDeletionTimestamp() == null)
-                .isPresent();
-        Long generation = permission.getMetadata().getGeneration();
-        String message = found
-                ? "grants access to endpoint service " + target
-                : "endpoint service " + target + " not found in this namespace";
-        String reason = found ? Reasons.RESOLVED : Reasons.ENDPOINT_SERVICE_NOT_FOUND;
-        ServicePermissionStatus status = new ServicePermissionStatus();
-        status.setObservedGeneration(generation);
-        var previous = permission.getStatus();
-        status.setConditions(Conditions.merge(
-                previous == null ? null : previous.getConditions(),
-                List.of(
-                        Conditions.of(ACCEPTED, true, Reasons.ACCEPTED, "the spec is valid", generation),
-                        Conditions.of(RESOLVED_REFS, found, reason, message, generation),
-                        Conditions.of(READY, found, found ? Reasons.READY : reason, message, generation)),
-                Instant.now(clock).toString()));
-        return StatusUpdates.patchIfChanged(permission, previous, status);
     }
 }

@@ -14,7 +14,8 @@ final class StatusUpdates {
 
     private static final KubernetesSerialization JSON = new KubernetesSerialization();
 
-    static <S, R extends CustomResource<?, S>> UpdateControl<R> patchIfChanged(R resource, S previous, S desired) {
+    static <S, R extends CustomResource<?, S>> UpdateControl<R> patchIfChanged(R resource, S desired) {
+        S previous = resource.getStatus();
         if (previous != null && JSON.asJson(previous).equals(JSON.asJson(desired))) {
             return UpdateControl.noUpdate();
         }

@@ -4,144 +4,190 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.privatelink.api.ConnectionDecision.Decision;
 import dev.privatelink.api.ConnectionState;
+import dev.privatelink.desired.ConnectionInputs.Previous;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ConnectionStateMachineTest {
 
-    /** Permitted, found, ready, manual acceptance, no decision, nothing before. */
-    static ConnectionInputs base() {
-        return new ConnectionInputs(null, null, true, true, true, false, true, Optional.empty(), List.of(), true);
+    /** A new endpoint, within quota, asking for every port of a service that offers 443 and needs acceptance. */
+    private record Given(Previous previous, boolean withinQuota, ServiceLookup service, List<Integer> requested) {
+        static Given newEndpoint() {
+            return new Given(Previous.NONE, true, found(Grant.MANUAL_ACCEPTANCE, null), List.of());
+        }
+
+        Given previously(ConnectionState state, String reason) {
+            return new Given(new Previous(state, reason), withinQuota, service, requested);
+        }
+
+        Given previously(ConnectionState state) {
+            return previously(state, null);
+        }
+
+        Given overQuota() {
+            return new Given(previous, false, service, requested);
+        }
+
+        Given service(ServiceLookup lookup) {
+            return new Given(previous, withinQuota, lookup, requested);
+        }
+
+        Given decision(Decision decision) {
+            return service(found(Grant.MANUAL_ACCEPTANCE, decision));
+        }
+
+        Given requesting(Integer... ports) {
+            return new Given(previous, withinQuota, service, List.of(ports));
+        }
+
+        ConnectionOutcome decide() {
+            return ConnectionStateMachine.decide(new ConnectionInputs(previous, withinQuota, service, requested));
+        }
+
+        ConnectionState state() {
+            return decide().state();
+        }
     }
 
-    static ConnectionInputs with(ConnectionState previous, Decision decision) {
-        ConnectionInputs b = base();
-        return new ConnectionInputs(
-                previous,
-                null,
-                b.withinQuota(),
-                b.serviceFound(),
-                b.permitted(),
-                b.autoAccept(),
-                b.acceptanceRequired(),
-                Optional.ofNullable(decision),
-                b.missingPorts(),
-                b.serviceReady());
+    private static ServiceLookup.Found found(Grant grant, Decision decision) {
+        return new ServiceLookup.Found(null, grant, true, Optional.ofNullable(decision), Optional.of(List.of(443)));
     }
 
-    static ConnectionState decide(ConnectionInputs in) {
-        return ConnectionStateMachine.decide(in).state();
+    private static Given given() {
+        return Given.newEndpoint();
     }
 
     @Test
     void permittedConnectionWaitsForAcceptance() {
-        assertThat(decide(base())).isEqualTo(ConnectionState.PendingAcceptance);
+        assertThat(given().state()).isEqualTo(ConnectionState.PendingAcceptance);
     }
 
     @Test
     void acceptMakesItAvailable() {
-        assertThat(decide(with(null, Decision.Accept))).isEqualTo(ConnectionState.Available);
+        assertThat(given().decision(Decision.Accept).state()).isEqualTo(ConnectionState.Available);
     }
 
     @Test
-    void autoAcceptOrNoAcceptanceRequiredMakesItAvailable() {
-        var b = base();
-        assertThat(decide(new ConnectionInputs(
-                        null, null, true, true, true, true, true, Optional.empty(), List.of(), true)))
-                .isEqualTo(ConnectionState.Available);
-        assertThat(decide(new ConnectionInputs(
-                        null, null, true, true, true, false, false, Optional.empty(), List.of(), true)))
-                .isEqualTo(ConnectionState.Available);
-        assertThat(b.autoAccept()).isFalse();
+    void autoAcceptMakesItAvailable() {
+        assertThat(given().service(found(Grant.AUTO_ACCEPT, null)).state()).isEqualTo(ConnectionState.Available);
+    }
+
+    @Test
+    void aServiceThatNeedsNoAcceptanceMakesItAvailable() {
+        var noAcceptance = new ServiceLookup.Found(
+                null, Grant.MANUAL_ACCEPTANCE, false, Optional.empty(), Optional.of(List.of(443)));
+        assertThat(given().service(noAcceptance).state()).isEqualTo(ConnectionState.Available);
     }
 
     @Test
     void acceptedButServiceNotReadyIsPending() {
-        var in = new ConnectionInputs(
-                null, null, true, true, true, false, true, Optional.of(Decision.Accept), List.of(), false);
-        assertThat(ConnectionStateMachine.decide(in)).satisfies(o -> {
-            assertThat(o.state()).isEqualTo(ConnectionState.Pending);
-            assertThat(o.reason()).isEqualTo("ServiceNotReady");
-        });
+        var notReady = new ServiceLookup.Found(
+                null, Grant.MANUAL_ACCEPTANCE, true, Optional.of(Decision.Accept), Optional.empty());
+        ConnectionOutcome outcome = given().service(notReady).decide();
+        assertThat(outcome.state()).isEqualTo(ConnectionState.Pending);
+        assertThat(outcome.reason()).isEqualTo("ServiceNotReady");
     }
 
     @Test
     void suspendRejectAndTerminateFollowTheDecision() {
-        assertThat(decide(with(ConnectionState.Available, Decision.Suspend))).isEqualTo(ConnectionState.Suspended);
-        assertThat(decide(with(ConnectionState.Available, Decision.Reject))).isEqualTo(ConnectionState.Rejected);
-        assertThat(decide(with(ConnectionState.Available, Decision.Terminate))).isEqualTo(ConnectionState.Terminated);
+        Given available = given().previously(ConnectionState.Available);
+        assertThat(available.decision(Decision.Suspend).state()).isEqualTo(ConnectionState.Suspended);
+        assertThat(available.decision(Decision.Reject).state()).isEqualTo(ConnectionState.Rejected);
+        assertThat(available.decision(Decision.Terminate).state()).isEqualTo(ConnectionState.Terminated);
     }
 
     @Test
     void resumeIsAcceptOrWithdrawingTheSuspension() {
-        assertThat(decide(with(ConnectionState.Suspended, Decision.Accept))).isEqualTo(ConnectionState.Available);
-        assertThat(decide(with(ConnectionState.Suspended, null))).isEqualTo(ConnectionState.Available);
+        Given suspended = given().previously(ConnectionState.Suspended);
+        assertThat(suspended.decision(Decision.Accept).state()).isEqualTo(ConnectionState.Available);
+        assertThat(suspended.decision(null).state()).isEqualTo(ConnectionState.Available);
     }
 
     @Test
     void terminatedNeverComesBack() {
-        assertThat(decide(with(ConnectionState.Terminated, Decision.Accept))).isEqualTo(ConnectionState.Terminated);
-        assertThat(decide(with(ConnectionState.Terminated, null))).isEqualTo(ConnectionState.Terminated);
+        Given terminated = given().previously(ConnectionState.Terminated);
+        assertThat(terminated.decision(Decision.Accept).state()).isEqualTo(ConnectionState.Terminated);
+        assertThat(terminated.decision(null).state()).isEqualTo(ConnectionState.Terminated);
     }
 
     @Test
     void withdrawingARejectionAsksForAcceptanceAgain() {
-        assertThat(decide(with(ConnectionState.Rejected, null))).isEqualTo(ConnectionState.PendingAcceptance);
+        assertThat(given().previously(ConnectionState.Rejected).state()).isEqualTo(ConnectionState.PendingAcceptance);
     }
 
     @Test
     void notPermittedAndNotFoundGiveTheSameAnswer() {
-        var notPermitted = ConnectionStateMachine.decide(
-                new ConnectionInputs(null, null, true, true, false, false, true, Optional.empty(), List.of(), true));
-        var notFound = ConnectionStateMachine.decide(
-                new ConnectionInputs(null, null, true, false, false, false, true, Optional.empty(), List.of(), false));
+        ConnectionOutcome notPermitted =
+                given().service(found(Grant.NONE, null)).decide();
+        ConnectionOutcome notFound = given().service(ServiceLookup.NOT_FOUND).decide();
         assertThat(notPermitted).isEqualTo(notFound);
         assertThat(notFound.reason()).isEqualTo("ServiceNotFound");
     }
 
     @Test
+    void aDecisionDoesNotRevealAServiceToANamespaceWithoutPermission() {
+        var decidedButNotPermitted = new ServiceLookup.Found(
+                null, Grant.NONE, true, Optional.of(Decision.Accept), Optional.of(List.of(443)));
+        assertThat(given().service(decidedButNotPermitted).decide().reason()).isEqualTo("ServiceNotFound");
+    }
+
+    @Test
     void acceptedConnectionSurvivesLosingItsPermission() {
-        var in = new ConnectionInputs(
-                ConnectionState.Available, null, true, true, false, false, true, Optional.empty(), List.of(), true);
-        assertThat(decide(in)).isEqualTo(ConnectionState.Available);
+        assertThat(given().previously(ConnectionState.Available)
+                        .service(found(Grant.NONE, null))
+                        .state())
+                .isEqualTo(ConnectionState.Available);
     }
 
     @Test
     void deletedServiceFailsAConnectedEndpointWithItsOwnReason() {
-        var in = new ConnectionInputs(
-                ConnectionState.Available, null, true, false, false, false, true, Optional.empty(), List.of(), false);
-        assertThat(ConnectionStateMachine.decide(in).reason()).isEqualTo("ServiceDeleted");
+        assertThat(given().previously(ConnectionState.Available)
+                        .service(ServiceLookup.NOT_FOUND)
+                        .decide()
+                        .reason())
+                .isEqualTo("ServiceDeleted");
     }
 
     @Test
     void deletedServiceStaysDeletedOnTheNextLook() {
-        var in = new ConnectionInputs(
-                ConnectionState.Failed,
-                "ServiceDeleted",
-                true,
-                false,
-                false,
-                false,
-                true,
-                Optional.empty(),
-                List.of(),
-                false);
-        assertThat(ConnectionStateMachine.decide(in).reason()).isEqualTo("ServiceDeleted");
+        assertThat(given().previously(ConnectionState.Failed, "ServiceDeleted")
+                        .service(ServiceLookup.NOT_FOUND)
+                        .decide()
+                        .reason())
+                .isEqualTo("ServiceDeleted");
     }
 
     @Test
     void overQuotaFailsBeforeAnythingIsLookedUp() {
-        var in = new ConnectionInputs(null, null, false, true, true, true, true, Optional.empty(), List.of(), true);
-        assertThat(ConnectionStateMachine.decide(in).reason()).isEqualTo("QuotaExceeded");
+        assertThat(given().overQuota()
+                        .service(found(Grant.AUTO_ACCEPT, null))
+                        .decide()
+                        .reason())
+                .isEqualTo("QuotaExceeded");
     }
 
     @Test
     void portNotOfferedFails() {
-        var in = new ConnectionInputs(null, null, true, true, true, true, true, Optional.empty(), List.of(443), true);
-        assertThat(ConnectionStateMachine.decide(in)).satisfies(o -> {
-            assertThat(o.state()).isEqualTo(ConnectionState.Failed);
-            assertThat(o.message()).contains("443");
-        });
+        ConnectionOutcome outcome = given().requesting(443, 8443).decide();
+        assertThat(outcome.state()).isEqualTo(ConnectionState.Failed);
+        assertThat(outcome.reason()).isEqualTo("PortNotOffered");
+        assertThat(outcome.message()).contains("8443").doesNotContain("443,");
+    }
+
+    @Test
+    void portsAreNotCheckedWhileTheServiceIsNotReady() {
+        var notReady = new ServiceLookup.Found(null, Grant.AUTO_ACCEPT, true, Optional.empty(), Optional.empty());
+        assertThat(given().service(notReady).requesting(8443).decide().reason()).isEqualTo("ServiceNotReady");
+    }
+
+    @Test
+    void exposedPortsAreTheRequestedOnesOrElseEveryOfferedOneAscending() {
+        assertThat(ConnectionStateMachine.exposedPorts(List.of(), Optional.of(List.of(8443, 443))))
+                .containsExactly(443, 8443);
+        assertThat(ConnectionStateMachine.exposedPorts(List.of(443, 443), Optional.of(List.of(8443, 443))))
+                .containsExactly(443);
+        assertThat(ConnectionStateMachine.exposedPorts(List.of(), Optional.empty()))
+                .isEmpty();
     }
 }

@@ -8,9 +8,12 @@ import dev.privatelink.forwarder.config.ForwarderConfig.ProxyProtocol;
 import dev.privatelink.forwarder.config.ForwarderConfig.RouteState;
 import dev.privatelink.forwarder.config.ForwarderConfig.Upstream;
 import dev.privatelink.operator.TestSettings;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** What the operator writes to a cluster, scenario by scenario (golden files). */
@@ -37,32 +40,36 @@ class DesiredObjectsGoldenTest {
             new ForwarderPod("plfwd-shop-2", "privatelink-system", "10.244.2.7", true, false, "zone-b", "node-b"),
             new ForwarderPod("plfwd-shop-3", "privatelink-system", "10.244.2.9", false, false, "zone-b", "node-b"));
 
+    private static List<HasMetadata> all(EndpointObjects objects) {
+        List<HasMetadata> all = new ArrayList<>(objects.services());
+        all.addAll(objects.slices());
+        return all;
+    }
+
     @Test
     void availableEndpoint() {
         GoldenFiles.assertMatches(
                 "endpoint-available.yaml",
-                EndpointResources.desired(
-                                endpoint(null),
-                                ID,
-                                ConnectionState.Available,
-                                List.of(443, 8080),
-                                Map.of(443, 10000, 8080, 10001),
-                                PODS)
-                        .all());
+                all(EndpointResources.desired(
+                        endpoint(null),
+                        ID,
+                        ConnectionState.Available,
+                        List.of(443, 8080),
+                        Map.of(443, 10000, 8080, 10001),
+                        PODS)));
     }
 
     @Test
     void suspendedEndpointInOneZone() {
         GoldenFiles.assertMatches(
                 "endpoint-suspended-zone-a.yaml",
-                EndpointResources.desired(
-                                endpoint(List.of("zone-a")),
-                                ID,
-                                ConnectionState.Suspended,
-                                List.of(443),
-                                Map.of(443, 10000),
-                                PODS)
-                        .all());
+                all(EndpointResources.desired(
+                        endpoint(List.of("zone-a")),
+                        ID,
+                        ConnectionState.Suspended,
+                        List.of(443),
+                        Map.of(443, 10000),
+                        PODS)));
     }
 
     @Test
@@ -81,7 +88,7 @@ class DesiredObjectsGoldenTest {
         GoldenFiles.assertMatches(
                 "forwarder-shop.yaml",
                 List.of(
-                        ForwarderResources.configMap("shop", config, settings),
+                        ForwarderResources.configMap("shop", config, Set.of(), settings),
                         ForwarderResources.deployment("shop", settings)));
     }
 }

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 
 class ForwarderRoutesTest {
 
-    static RouteSource source(String id, int port) {
-        return new RouteSource(
+    static RouteRequest source(String id, int port) {
+        return new RouteRequest(
                 id, port, List.of(new Upstream("10.0.0.1", port, 1)), ProxyProtocol.NONE, RouteState.ACTIVE);
     }
 
@@ -40,7 +40,7 @@ class ForwarderRoutesTest {
     void routesThatDoNotFitAreReportedNotDropped() {
         var result = ForwarderRoutes.assign(List.of(source("vpce-a", 80), source("vpce-b", 80)), null, 10000, 10000);
         assertThat(result.config().routes()).hasSize(1);
-        assertThat(result.unplaced()).extracting(RouteSource::endpointId).containsExactly("vpce-b");
+        assertThat(result.unplaced()).extracting(RouteRequest::endpointId).containsExactly("vpce-b");
     }
 
     @Test

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.privatelink.api.EndpointService;
 import dev.privatelink.api.EndpointServiceSpec;
+import dev.privatelink.api.LoadBalancerAddress;
 import dev.privatelink.api.LoadBalancerRef;
-import dev.privatelink.forwarder.config.ForwarderConfig.Upstream;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -59,8 +59,10 @@ class LoadBalancersTest {
                 Map.of("blue", service("blue", "10.0.0.1", 80, 443), "green", service("green", "10.0.0.2", 443)));
         assertThat(r.resolved()).isTrue();
         assertThat(r.ports()).containsExactly(443);
-        assertThat(r.upstreams().get(443))
-                .containsExactly(new Upstream("10.0.0.1", 443, 3), new Upstream("10.0.0.2", 443, 1));
+        assertThat(r.upstreams())
+                .containsExactly(
+                        new LoadBalancerAddress("blue", "10.0.0.1", 3),
+                        new LoadBalancerAddress("green", "10.0.0.2", 1));
     }
 
     @Test
@@ -68,13 +70,15 @@ class LoadBalancersTest {
         var r = resolve(
                 es(null, new LoadBalancerRef("blue", 0), new LoadBalancerRef("green", 1)),
                 Map.of("blue", service("blue", "10.0.0.1", 80), "green", service("green", "10.0.0.2", 80)));
-        assertThat(r.upstreams().get(80)).extracting(Upstream::host).containsExactly("10.0.0.2");
+        assertThat(r.upstreams()).extracting(LoadBalancerAddress::getAddress).containsExactly("10.0.0.2");
     }
 
     @Test
     void headlessLoadBalancerIsReachedByDnsName() {
         var r = resolve(es(null, new LoadBalancerRef("api", 1)), Map.of("api", service("api", "None", 80)));
-        assertThat(r.upstreams().get(80)).extracting(Upstream::host).containsExactly("api.p.svc.cluster.local");
+        assertThat(r.upstreams())
+                .extracting(LoadBalancerAddress::getAddress)
+                .containsExactly("api.p.svc.cluster.local");
     }
 
     @Test

@@ -38,15 +38,15 @@ class PermissionsTest {
 
     @Test
     void noPermissionMeansPrivate() {
-        assertThat(Permissions.evaluate(List.of(), "shop", Map.of())).isEqualTo(new Permissions.Grant(false, false));
+        assertThat(Permissions.evaluate(List.of(), "shop", Map.of())).isEqualTo(Grant.NONE);
     }
 
     @Test
     void autoAcceptComesFromAPermissionThatGrants() {
         var perms =
                 List.of(permission(false, Principal.namespace("shop")), permission(true, Principal.namespace("other")));
-        assertThat(Permissions.evaluate(perms, "shop", Map.of()).autoAccept()).isFalse();
-        assertThat(Permissions.evaluate(perms, "other", Map.of()).autoAccept()).isTrue();
+        assertThat(Permissions.evaluate(perms, "shop", Map.of())).isEqualTo(Grant.MANUAL_ACCEPTANCE);
+        assertThat(Permissions.evaluate(perms, "other", Map.of())).isEqualTo(Grant.AUTO_ACCEPT);
     }
 
     @Test

@@ -6,5 +6,5 @@ import dev.privatelink.forwarder.config.ForwarderConfig.Upstream;
 import java.util.List;
 
 /** What one port of one endpoint asks of its namespace's forwarder. */
-public record RouteSource(
+public record RouteRequest(
         String endpointId, int endpointPort, List<Upstream> upstreams, ProxyProtocol proxyProtocol, RouteState state) {}

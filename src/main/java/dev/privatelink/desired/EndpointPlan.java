@@ -1,0 +1,175 @@
+package dev.privatelink.desired;
+
+import static dev.privatelink.api.ConditionTypes.ACCEPTED;
+import static dev.privatelink.api.ConditionTypes.READY;
+import static dev.privatelink.api.ConditionTypes.RESOLVED_REFS;
+
+import dev.privatelink.api.Condition;
+import dev.privatelink.api.ConditionTypes.Reasons;
+import dev.privatelink.api.ConnectionState;
+import dev.privatelink.api.InterfaceEndpoint;
+import dev.privatelink.api.InterfaceEndpointStatus;
+import dev.privatelink.desired.ConnectionInputs.Previous;
+import dev.privatelink.desired.EventNote.Type;
+import dev.privatelink.ids.Ids;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What one endpoint's reconcile should make true: its connection outcome, the Services and
+ * EndpointSlices that should exist, the Events to record and the status to report.
+ */
+public record EndpointPlan(
+        EndpointWorld world, ConnectionOutcome outcome, List<Integer> ports, EndpointObjects objects) {
+
+    /** Reasons that mean the endpoint's reference could not be resolved (the ResolvedRefs condition). */
+    private static final Set<String> UNRESOLVED =
+            Set.of(Reasons.SERVICE_NOT_FOUND, Reasons.SERVICE_DELETED, Reasons.PORT_NOT_OFFERED);
+
+    public static EndpointPlan of(EndpointWorld world) {
+        InterfaceEndpoint ep = world.endpoint();
+        String endpointId = endpointId(ep);
+        Optional<List<Integer>> offered =
+                world.service() instanceof ServiceLookup.Found found ? found.readyPorts() : Optional.empty();
+        List<Integer> ports = ConnectionStateMachine.exposedPorts(requested(ep), offered);
+        ConnectionOutcome outcome = ConnectionStateMachine.decide(
+                new ConnectionInputs(previous(ep), world.withinQuota(), world.service(), requested(ep)));
+        if (outcome.state() == ConnectionState.Available
+                && world.forwarder().unplaced().contains(endpointId)) {
+            outcome = new ConnectionOutcome(
+                    ConnectionState.Pending,
+                    Reasons.NO_LISTENER_PORT,
+                    "the forwarder of this namespace has no free listener port; delete unused endpoints in this"
+                            + " namespace or ask the operator's admin to widen forwarder.listenPorts");
+        }
+        EndpointObjects objects = EndpointResources.desired(
+                ep,
+                endpointId,
+                outcome.state(),
+                ports,
+                ForwarderRoutes.listenPorts(world.forwarder().config(), endpointId),
+                world.forwarderPods());
+        return new EndpointPlan(world, outcome, ports, objects);
+    }
+
+    /**
+     * The same plan once applying showed that objects it needs exist and belong to someone else:
+     * the operator leaves them alone, and the endpoint carries no traffic until they are gone.
+     */
+    public EndpointPlan withConflicts(List<String> conflicts) {
+        if (conflicts.isEmpty() || !outcome.state().isConnected()) {
+            return this;
+        }
+        ConnectionState state =
+                outcome.state() == ConnectionState.Available ? ConnectionState.Pending : outcome.state();
+        return new EndpointPlan(
+                world,
+                new ConnectionOutcome(
+                        state,
+                        Reasons.OBJECT_CONFLICT,
+                        String.join("; ", conflicts) + ": not created by kube-privatelink, so left alone;"
+                                + " delete or rename it to connect"),
+                ports,
+                objects);
+    }
+
+    public String endpointId() {
+        return endpointId(world.endpoint());
+    }
+
+    /** An Event per state change: on the endpoint, and on the endpoint service if the connection reached it. */
+    public List<EventNote> events() {
+        ConnectionState from = previous(world.endpoint()).state();
+        if (outcome.state() == from) {
+            return List.of();
+        }
+        Type type = warns(outcome) ? Type.Warning : Type.Normal;
+        String change =
+                (from == null ? "new" : from.name()) + " -> " + outcome.state().name();
+        List<EventNote> events = new ArrayList<>();
+        events.add(new EventNote(
+                world.endpoint(), type, outcome.state().name(), "connection " + change + ": " + outcome.message()));
+        // The owner hears of connections that reached the service, never of mere attempts that failed lookup.
+        boolean reachedService =
+                !Reasons.SERVICE_NOT_FOUND.equals(outcome.reason()) && !Reasons.QUOTA_EXCEEDED.equals(outcome.reason());
+        if (reachedService && world.service() instanceof ServiceLookup.Found found && found.service() != null) {
+            var meta = world.endpoint().getMetadata();
+            events.add(new EventNote(
+                    found.service(),
+                    type,
+                    "Connection" + outcome.state().name(),
+                    "endpoint " + endpointId() + " (" + meta.getNamespace() + "/" + meta.getName() + "): " + change));
+        }
+        return events;
+    }
+
+    public InterfaceEndpointStatus status() {
+        InterfaceEndpoint ep = world.endpoint();
+        InterfaceEndpointStatus status = new InterfaceEndpointStatus();
+        status.setEndpointId(endpointId());
+        status.setState(outcome.state());
+        status.setObservedGeneration(ep.getMetadata().getGeneration());
+        if (outcome.state().isConnected()) {
+            status.setPorts(ports);
+            status.setDnsNames(EndpointResources.dnsNames(objects));
+            status.setAddress(world.address().orElse(null));
+        }
+        List<Condition> previous =
+                ep.getStatus() == null ? null : ep.getStatus().getConditions();
+        status.setConditions(Conditions.merge(
+                previous,
+                conditions(outcome, ep.getMetadata().getGeneration()),
+                world.now().toString()));
+        return status;
+    }
+
+    static List<Condition> conditions(ConnectionOutcome outcome, Long generation) {
+        List<Condition> conditions = new ArrayList<>();
+        if (Reasons.QUOTA_EXCEEDED.equals(outcome.reason())) {
+            conditions.add(Conditions.of(ACCEPTED, false, outcome.reason(), outcome.message(), generation));
+        } else {
+            conditions.add(Conditions.of(
+                    ACCEPTED, true, Reasons.ACCEPTED, "the endpoint is within its namespace's quota", generation));
+            conditions.add(
+                    UNRESOLVED.contains(outcome.reason())
+                            ? Conditions.of(RESOLVED_REFS, false, outcome.reason(), outcome.message(), generation)
+                            : Conditions.of(
+                                    RESOLVED_REFS,
+                                    true,
+                                    Reasons.RESOLVED,
+                                    "the endpoint service was found",
+                                    generation));
+        }
+        boolean available = outcome.state() == ConnectionState.Available;
+        conditions.add(Conditions.of(READY, available, outcome.reason(), outcome.message(), generation));
+        return conditions;
+    }
+
+    private static boolean warns(ConnectionOutcome outcome) {
+        return switch (outcome.state()) {
+            case Failed, Rejected, Terminated, Suspended -> true;
+            case Pending -> !Reasons.SERVICE_NOT_READY.equals(outcome.reason());
+            default -> false;
+        };
+    }
+
+    private static String endpointId(InterfaceEndpoint ep) {
+        return Ids.endpointId(ep.getMetadata().getUid());
+    }
+
+    private static List<Integer> requested(InterfaceEndpoint ep) {
+        return ep.getSpec().getPorts() == null ? List.of() : ep.getSpec().getPorts();
+    }
+
+    private static Previous previous(InterfaceEndpoint ep) {
+        InterfaceEndpointStatus status = ep.getStatus();
+        if (status == null) {
+            return Previous.NONE;
+        }
+        return new Previous(
+                status.getState(),
+                status.condition(READY).map(Condition::getReason).orElse(null));
+    }
+}

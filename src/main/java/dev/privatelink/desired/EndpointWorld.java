@@ -1,0 +1,37 @@
+package dev.privatelink.desired;
+
+import dev.privatelink.api.InterfaceEndpoint;
+import dev.privatelink.forwarder.config.ForwarderConfig;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Everything one endpoint's reconcile decides from, resolved once from the informer caches.
+ *
+ * @param endpoint        the InterfaceEndpoint as the cache holds it
+ * @param service         the lookup of the endpoint service it names
+ * @param withinQuota     whether its namespace is within the endpoint quota with it
+ * @param forwarder       what the namespace's forwarder serves and what it could not place
+ * @param forwarderPods   the forwarder pods serving the namespace
+ * @param address         the ClusterIP of the endpoint's Service, once the API server allocated it
+ * @param now             for the transition times of conditions
+ */
+public record EndpointWorld(
+        InterfaceEndpoint endpoint,
+        ServiceLookup service,
+        boolean withinQuota,
+        ForwarderView forwarder,
+        List<ForwarderPod> forwarderPods,
+        Optional<String> address,
+        Instant now) {
+
+    /**
+     * @param config   the configuration the forwarder serves, as the operator last wrote it
+     * @param unplaced the endpoint IDs that got no listener port (the port range is used up)
+     */
+    public record ForwarderView(ForwarderConfig config, Set<String> unplaced) {
+        public static final ForwarderView NONE = new ForwarderView(ForwarderConfig.EMPTY, Set.of());
+    }
+}

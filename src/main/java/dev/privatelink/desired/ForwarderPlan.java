@@ -1,0 +1,105 @@
+package dev.privatelink.desired;
+
+import static dev.privatelink.api.ConditionTypes.READY;
+
+import dev.privatelink.api.Condition;
+import dev.privatelink.api.ConditionTypes.Reasons;
+import dev.privatelink.api.ConnectionState;
+import dev.privatelink.api.EndpointService;
+import dev.privatelink.api.EndpointServiceSpec;
+import dev.privatelink.api.InterfaceEndpoint;
+import dev.privatelink.api.InterfaceEndpointStatus;
+import dev.privatelink.api.LoadBalancerAddress;
+import dev.privatelink.config.OperatorSettings;
+import dev.privatelink.forwarder.config.ForwarderConfig.ProxyProtocol;
+import dev.privatelink.forwarder.config.ForwarderConfig.RouteState;
+import dev.privatelink.forwarder.config.ForwarderConfig.Upstream;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The forwarder a consumer namespace should have: none without endpoints; otherwise its
+ * ConfigMap (a route per port of every endpoint that carries or may resume traffic) and its
+ * Deployment.
+ *
+ * @param objects  the ConfigMap and Deployment, or empty when the namespace needs no forwarder
+ * @param unplaced the endpoint IDs left without a listener port (the port range is used up)
+ */
+public record ForwarderPlan(Optional<ForwarderObjects> objects, Set<String> unplaced) {
+
+    public record ForwarderObjects(ConfigMap configMap, Deployment deployment) {}
+
+    public static ForwarderPlan of(ForwarderWorld world, OperatorSettings settings) {
+        if (world.endpoints().isEmpty()) {
+            return new ForwarderPlan(Optional.empty(), Set.of());
+        }
+        ForwarderRoutes.Result routes = ForwarderRoutes.assign(
+                routeRequests(world),
+                world.current(),
+                settings.forwarder().firstListenPort(),
+                settings.forwarder().lastListenPort());
+        Set<String> unplaced =
+                routes.unplaced().stream().map(RouteRequest::endpointId).collect(Collectors.toSet());
+        String consumer = world.consumerNamespace();
+        return new ForwarderPlan(
+                Optional.of(new ForwarderObjects(
+                        ForwarderResources.configMap(consumer, routes.config(), unplaced, settings),
+                        ForwarderResources.deployment(consumer, settings))),
+                unplaced);
+    }
+
+    /**
+     * Whether an endpoint needs routes: it is Available, Suspended (kept so that resume is
+     * instant) or waits for a listener port only.
+     */
+    public static boolean wantsRoutes(InterfaceEndpointStatus status) {
+        if (status == null || status.getEndpointId() == null || status.getPorts() == null) {
+            return false;
+        }
+        return switch (status.getState()) {
+            case Available, Suspended -> true;
+            case Pending ->
+                status.condition(READY)
+                        .map(Condition::getReason)
+                        .filter(Reasons.NO_LISTENER_PORT::equals)
+                        .isPresent();
+            default -> false;
+        };
+    }
+
+    private static List<RouteRequest> routeRequests(ForwarderWorld world) {
+        List<RouteRequest> requests = new ArrayList<>();
+        for (InterfaceEndpoint ep : world.endpoints()) {
+            InterfaceEndpointStatus status = ep.getStatus();
+            EndpointService es = world.services().get(ep.getSpec().getServiceName());
+            if (!wantsRoutes(status) || es == null) {
+                continue;
+            }
+            RouteState state =
+                    status.getState() == ConnectionState.Suspended ? RouteState.SUSPENDED : RouteState.ACTIVE;
+            ProxyProtocol proxy = es.getSpec().getProxyProtocol() == EndpointServiceSpec.ProxyProtocol.V2
+                    ? ProxyProtocol.V2
+                    : ProxyProtocol.NONE;
+            List<LoadBalancerAddress> upstreams =
+                    es.getStatus() == null || es.getStatus().getUpstreams() == null
+                            ? List.of()
+                            : es.getStatus().getUpstreams();
+            for (int port : status.getPorts()) {
+                // An active route without upstreams would accept connections only to reset them.
+                if (state == RouteState.ACTIVE && upstreams.isEmpty()) {
+                    continue;
+                }
+                List<Upstream> targets = upstreams.stream()
+                        .map(lb -> new Upstream(lb.getAddress(), port, lb.getWeight()))
+                        .toList();
+                requests.add(new RouteRequest(status.getEndpointId(), port, targets, proxy, state));
+            }
+        }
+        return requests;
+    }
+}

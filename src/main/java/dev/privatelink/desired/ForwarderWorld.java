@@ -1,0 +1,21 @@
+package dev.privatelink.desired;
+
+import dev.privatelink.api.EndpointService;
+import dev.privatelink.api.InterfaceEndpoint;
+import dev.privatelink.forwarder.config.ForwarderConfig;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything a consumer namespace's forwarder is decided from, resolved once from the caches.
+ *
+ * @param consumerNamespace the namespace the forwarder serves
+ * @param endpoints         its live interface endpoints
+ * @param services          the endpoint services they name, by service name ({@code vpce-svc-…})
+ * @param current           the config the forwarder serves now (empty if none or unreadable)
+ */
+public record ForwarderWorld(
+        String consumerNamespace,
+        List<InterfaceEndpoint> endpoints,
+        Map<String, EndpointService> services,
+        ForwarderConfig current) {}

@@ -1,0 +1,56 @@
+package dev.privatelink.desired;
+
+import static dev.privatelink.api.ConditionTypes.RESOLVED_REFS;
+
+import dev.privatelink.api.Condition;
+import dev.privatelink.api.ConnectionDecision.Decision;
+import dev.privatelink.api.EndpointService;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/** What an endpoint found when it looked up the service it names. */
+public sealed interface ServiceLookup {
+
+    /** No live endpoint service has that name. */
+    record NotFound() implements ServiceLookup {}
+
+    /**
+     * @param service            the endpoint service, for the Events its owner reads
+     * @param grant              what the service's permissions grant the consumer namespace
+     * @param acceptanceRequired the service's setting
+     * @param decision           the owner's decision for this connection, if any
+     * @param readyPorts         the ports the service offers, once its load balancers resolved
+     */
+    record Found(
+            EndpointService service,
+            Grant grant,
+            boolean acceptanceRequired,
+            Optional<Decision> decision,
+            Optional<List<Integer>> readyPorts)
+            implements ServiceLookup {}
+
+    ServiceLookup NOT_FOUND = new NotFound();
+
+    /** Reads from a live endpoint service what one connection to it depends on. */
+    static Found found(EndpointService service, Grant grant, String endpointId, String consumer) {
+        return new Found(
+                service,
+                grant,
+                service.getSpec().acceptanceRequired(),
+                Decisions.find(service.getSpec().getConnections(), endpointId, consumer),
+                readyPorts(service));
+    }
+
+    /** The offered ports, if the owner side has resolved the current spec's load balancers. */
+    static Optional<List<Integer>> readyPorts(EndpointService service) {
+        var status = service.getStatus();
+        // A status older than the spec says nothing about the spec: wait for the owner side to catch up.
+        boolean resolved = status != null
+                && status.getPorts() != null
+                && Objects.equals(
+                        status.getObservedGeneration(), service.getMetadata().getGeneration())
+                && status.condition(RESOLVED_REFS).map(Condition::isTrue).orElse(false);
+        return resolved ? Optional.of(List.copyOf(status.getPorts())) : Optional.empty();
+    }
+}
