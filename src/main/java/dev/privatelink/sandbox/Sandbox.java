@@ -16,7 +16,7 @@ import dev.privatelink.api.LoadBalancerRef;
 import dev.privatelink.api.Principal;
 import dev.privatelink.api.ServicePermission;
 import dev.privatelink.api.ServicePermissionSpec;
-import dev.privatelink.config.FixedOperatorSettings;
+import dev.privatelink.config.Settings;
 import dev.privatelink.desired.Labels;
 import dev.privatelink.forwarder.Transport;
 import dev.privatelink.operator.ControlPlane;
@@ -125,8 +125,10 @@ public final class Sandbox implements AutoCloseable {
 
         running.push(ControlPlane.start(
                 client,
-                new FixedOperatorSettings(
-                        options.operatorNamespace(), 100, "kube-privatelink:sandbox", options.forwarderReplicas())));
+                Settings.of(Map.of(
+                        "privatelink.namespace", options.operatorNamespace(),
+                        "privatelink.forwarder.image", "kube-privatelink:sandbox",
+                        "privatelink.forwarder.replicas", String.valueOf(options.forwarderReplicas())))));
 
         running.push(new SampleProvider(options.providerAddress(), options.servicePort()));
         createProvider();

@@ -19,10 +19,14 @@ final class GoldenFiles {
     private static final KubernetesSerialization YAML = new KubernetesSerialization();
 
     static void assertMatches(String name, Object rendered) {
-        String actual = YAML.asYaml(rendered);
+        assertMatchesText(name, YAML.asYaml(rendered));
+    }
+
+    static void assertMatchesText(String name, String actual) {
         Path file = DIR.resolve(name);
         try {
             if (Boolean.getBoolean("golden.update") || !Files.exists(file)) {
+                Files.createDirectories(file.getParent());
                 Files.writeString(file, actual);
             }
             assertThat(actual)

@@ -6,14 +6,15 @@ import dev.privatelink.api.ConditionTypes;
 import dev.privatelink.api.ConnectionState;
 import dev.privatelink.api.InterfaceEndpoint;
 import dev.privatelink.api.Principal;
+import dev.privatelink.config.OperatorSettings;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class DiscoveryAndQuotaTest extends OperatorTestBase {
 
     @Override
-    TestSettings settings() {
-        return new TestSettings(TestSettings.OPERATOR_NAMESPACE, 2);
+    OperatorSettings settings() {
+        return TestSettings.with(Map.of("privatelink.endpoint-quota", "2"));
     }
 
     void publish(Principal principal) {

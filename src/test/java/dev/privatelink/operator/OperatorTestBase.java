@@ -6,6 +6,7 @@ import dev.privatelink.api.ConnectionState;
 import dev.privatelink.api.EndpointService;
 import dev.privatelink.api.InterfaceEndpoint;
 import dev.privatelink.api.Principal;
+import dev.privatelink.config.OperatorSettings;
 import dev.privatelink.desired.ForwarderResources;
 import dev.privatelink.forwarder.config.ForwarderConfig;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -36,7 +37,7 @@ abstract class OperatorTestBase {
         controlPlane = ControlPlane.start(client, settings());
     }
 
-    TestSettings settings() {
+    OperatorSettings settings() {
         return TestSettings.defaults();
     }
 

@@ -1,28 +1,28 @@
 package dev.privatelink.operator;
 
-import dev.privatelink.config.FixedOperatorSettings;
 import dev.privatelink.config.OperatorSettings;
+import dev.privatelink.config.Settings;
+import java.util.HashMap;
+import java.util.Map;
 
-/** Operator settings for tests: the defaults, with the namespace and quota chosen by the test. */
-public record TestSettings(String namespace, int endpointQuota) implements OperatorSettings {
+/** Operator settings for tests: production's defaults, with the namespace and image tests use. */
+public final class TestSettings {
+    private TestSettings() {}
 
     public static final String OPERATOR_NAMESPACE = "privatelink-system";
 
-    public static TestSettings defaults() {
-        return new TestSettings(OPERATOR_NAMESPACE, 100);
+    public static OperatorSettings defaults() {
+        return with(Map.of());
     }
 
-    @Override
-    public String clusterDomain() {
-        return fixed().clusterDomain();
-    }
-
-    @Override
-    public Forwarder forwarder() {
-        return fixed().forwarder();
-    }
-
-    private FixedOperatorSettings fixed() {
-        return new FixedOperatorSettings(namespace, endpointQuota, "example.test/kube-privatelink:test", 2);
+    /** The defaults with some properties changed, by full key ({@code privatelink.endpoint-quota}). */
+    public static OperatorSettings with(Map<String, String> properties) {
+        Map<String, String> all = new HashMap<>(Map.of(
+                "privatelink.namespace",
+                OPERATOR_NAMESPACE,
+                "privatelink.forwarder.image",
+                "example.test/kube-privatelink:test"));
+        all.putAll(properties);
+        return Settings.of(all);
     }
 }

@@ -1,0 +1,285 @@
+package dev.privatelink.desired;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.privatelink.api.Condition;
+import dev.privatelink.api.ConditionTypes;
+import dev.privatelink.api.ConnectionDecision;
+import dev.privatelink.api.ConnectionDecision.Decision;
+import dev.privatelink.api.ConnectionState;
+import dev.privatelink.api.EndpointService;
+import dev.privatelink.api.EndpointServiceSpec;
+import dev.privatelink.api.InterfaceEndpoint;
+import dev.privatelink.api.InterfaceEndpointSpec;
+import dev.privatelink.api.InterfaceEndpointStatus;
+import dev.privatelink.api.LoadBalancerRef;
+import dev.privatelink.forwarder.config.ForwarderConfig;
+import dev.privatelink.forwarder.config.ForwarderConfig.ProxyProtocol;
+import dev.privatelink.forwarder.config.ForwarderConfig.Route;
+import dev.privatelink.forwarder.config.ForwarderConfig.RouteState;
+import dev.privatelink.forwarder.config.ForwarderConfig.Upstream;
+import dev.privatelink.ids.Ids;
+import dev.privatelink.operator.TestSettings;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What each reconcile decides, scenario by scenario: the objects it writes, the status it reports
+ * and the Events it records (golden files under src/test/resources/golden/plans, with a fixed
+ * clock). A reviewer reads there what a user sees with kubectl.
+ */
+class PlanGoldenTest {
+
+    static final Instant NOW = Instant.parse("2026-11-30T12:00:00Z");
+    static final String ENDPOINT_UID = "3f6c1d2e-0000-4000-8000-000000000001";
+    static final String SERVICE_UID = "8a1b2c3d-0000-4000-8000-000000000002";
+    static final String ENDPOINT_ID = Ids.endpointId(ENDPOINT_UID);
+
+    static final List<ForwarderPod> PODS = List.of(
+            new ForwarderPod("plfwd-shop-1", "privatelink-system", "10.244.1.5", true, false, "zone-a", "node-a"),
+            new ForwarderPod("plfwd-shop-2", "privatelink-system", "10.244.2.7", true, false, "zone-b", "node-b"));
+
+    static EndpointService endpointService(ConnectionDecision... decisions) {
+        EndpointServiceSpec spec = new EndpointServiceSpec();
+        spec.setLoadBalancers(List.of(new LoadBalancerRef("api-blue", 3), new LoadBalancerRef("api-green", 1)));
+        spec.setProxyProtocol(EndpointServiceSpec.ProxyProtocol.V2);
+        spec.setConnections(List.of(decisions));
+        EndpointService es = new EndpointService();
+        es.setMetadata(new ObjectMetaBuilder()
+                .withNamespace("payments")
+                .withName("api")
+                .withUid(SERVICE_UID)
+                .withGeneration(1L)
+                .build());
+        es.setSpec(spec);
+        return es;
+    }
+
+    static InterfaceEndpoint endpoint(ConnectionState previous) {
+        InterfaceEndpointSpec spec = new InterfaceEndpointSpec();
+        spec.setServiceName(Ids.serviceName(SERVICE_UID));
+        InterfaceEndpoint ep = new InterfaceEndpoint();
+        ep.setMetadata(new ObjectMetaBuilder()
+                .withNamespace("shop")
+                .withName("payments")
+                .withUid(ENDPOINT_UID)
+                .withGeneration(1L)
+                .build());
+        ep.setSpec(spec);
+        if (previous != null) {
+            InterfaceEndpointStatus status = new InterfaceEndpointStatus();
+            status.setState(previous);
+            status.setConditions(List.of(new Condition(
+                    ConditionTypes.READY, Condition.FALSE, previous.name(), "before", 1L, "2026-11-30T11:00:00Z")));
+            ep.setStatus(status);
+        }
+        return ep;
+    }
+
+    static ServiceLookup.Found found(Grant grant, ConnectionDecision... decisions) {
+        return new ServiceLookup.Found(
+                endpointService(decisions),
+                grant,
+                true,
+                decisions.length == 0 ? Optional.empty() : Optional.of(decisions[0].getDecision()),
+                Optional.of(List.of(443)));
+    }
+
+    static EndpointWorld world(
+            InterfaceEndpoint ep, ServiceLookup lookup, EndpointWorld.ForwarderView forwarder, String address) {
+        return new EndpointWorld(ep, lookup, true, forwarder, PODS, Optional.ofNullable(address), NOW);
+    }
+
+    static EndpointWorld.ForwarderView serving(String endpointId, int port, int listenPort) {
+        return new EndpointWorld.ForwarderView(
+                new ForwarderConfig(List.of(new Route(
+                        endpointId,
+                        port,
+                        listenPort,
+                        List.of(new Upstream("10.96.0.10", port, 3)),
+                        ProxyProtocol.V2,
+                        RouteState.ACTIVE))),
+                Set.of());
+    }
+
+    static Map<String, Object> render(EndpointPlan plan) {
+        Map<String, Object> rendered = new LinkedHashMap<>();
+        List<Object> objects = new ArrayList<>(plan.objects().services());
+        objects.addAll(plan.objects().slices());
+        rendered.put("objects", objects);
+        rendered.put("status", plan.status());
+        rendered.put(
+                "events",
+                plan.events().stream()
+                        .map(e -> e.type() + " " + e.reason() + " on "
+                                + e.regarding().getKind() + " "
+                                + e.regarding().getMetadata().getNamespace() + "/"
+                                + e.regarding().getMetadata().getName() + ": " + e.message())
+                        .toList());
+        return rendered;
+    }
+
+    @Test
+    void aPermittedEndpointWaitsForAcceptance() {
+        GoldenFiles.assertMatches(
+                "plans/endpoint-pending-acceptance.yaml",
+                render(EndpointPlan.of(world(
+                        endpoint(null), found(Grant.MANUAL_ACCEPTANCE), EndpointWorld.ForwarderView.NONE, null))));
+    }
+
+    @Test
+    void anAcceptedEndpointIsAvailableWithAddressesInEveryZone() {
+        var accept = new ConnectionDecision(ENDPOINT_ID, null, Decision.Accept);
+        GoldenFiles.assertMatches(
+                "plans/endpoint-available.yaml",
+                render(EndpointPlan.of(world(
+                        endpoint(ConnectionState.PendingAcceptance),
+                        found(Grant.MANUAL_ACCEPTANCE, accept),
+                        serving(ENDPOINT_ID, 443, 10000),
+                        "10.96.5.5"))));
+    }
+
+    @Test
+    void aSuspendedEndpointKeepsItsServicesWithoutAddresses() {
+        var suspend = new ConnectionDecision(ENDPOINT_ID, null, Decision.Suspend);
+        GoldenFiles.assertMatches(
+                "plans/endpoint-suspended.yaml",
+                render(EndpointPlan.of(world(
+                        endpoint(ConnectionState.Available),
+                        found(Grant.AUTO_ACCEPT, suspend),
+                        serving(ENDPOINT_ID, 443, 10000),
+                        "10.96.5.5"))));
+    }
+
+    @Test
+    void anEndpointWithoutAListenerPortIsPendingAndSaysWhy() {
+        GoldenFiles.assertMatches(
+                "plans/endpoint-no-listener-port.yaml",
+                render(EndpointPlan.of(world(
+                        endpoint(ConnectionState.Available),
+                        found(Grant.AUTO_ACCEPT),
+                        new EndpointWorld.ForwarderView(ForwarderConfig.EMPTY, Set.of(ENDPOINT_ID)),
+                        "10.96.5.5"))));
+    }
+
+    @Test
+    void anEndpointWhoseServiceNameIsTakenReportsTheConflict() {
+        EndpointPlan plan = EndpointPlan.of(
+                        world(endpoint(null), found(Grant.AUTO_ACCEPT), serving(ENDPOINT_ID, 443, 10000), null))
+                .withConflicts(List.of("Service shop/payments exists"));
+        GoldenFiles.assertMatches("plans/endpoint-object-conflict.yaml", render(plan));
+    }
+
+    @Test
+    void aNamespaceWithoutPermissionSeesNoService() {
+        GoldenFiles.assertMatches(
+                "plans/endpoint-not-permitted.yaml",
+                render(EndpointPlan.of(
+                        world(endpoint(null), found(Grant.NONE), EndpointWorld.ForwarderView.NONE, null))));
+    }
+
+    static Service loadBalancer(String name, String ip) {
+        return new ServiceBuilder()
+                .withNewMetadata()
+                .withNamespace("payments")
+                .withName(name)
+                .endMetadata()
+                .withNewSpec()
+                .withClusterIP(ip)
+                .addNewPort()
+                .withPort(443)
+                .withProtocol("TCP")
+                .endPort()
+                .endSpec()
+                .build();
+    }
+
+    static InterfaceEndpoint connected(String namespace, String uid, ConnectionState state) {
+        InterfaceEndpoint ep = endpoint(null);
+        ep.getMetadata().setNamespace(namespace);
+        ep.getMetadata().setUid(uid);
+        InterfaceEndpointStatus status = new InterfaceEndpointStatus();
+        status.setState(state);
+        ep.setStatus(status);
+        return ep;
+    }
+
+    @Test
+    void aResolvedEndpointServicePublishesItsUpstreamsAndConnections() {
+        var world = new EndpointServiceWorld(
+                endpointService(),
+                Map.of(
+                        "api-blue",
+                        loadBalancer("api-blue", "10.96.0.10"),
+                        "api-green",
+                        loadBalancer("api-green", "10.96.0.11")),
+                Map.of(),
+                List.of(
+                        connected("shop", "u-1", ConnectionState.Available),
+                        connected("billing", "u-2", ConnectionState.PendingAcceptance),
+                        connected("nosy", "u-3", ConnectionState.Failed)),
+                "cluster.local",
+                NOW);
+        GoldenFiles.assertMatches("plans/endpointservice-resolved.yaml", EndpointServicePlan.status(world));
+    }
+
+    @Test
+    void anEndpointServiceWithAMissingAndAClaimedLoadBalancerSaysSo() {
+        var world = new EndpointServiceWorld(
+                endpointService(),
+                Map.of("api-blue", loadBalancer("api-blue", "10.96.0.10")),
+                Map.of("api-blue", "legacy-api"),
+                List.of(),
+                "cluster.local",
+                NOW);
+        GoldenFiles.assertMatches("plans/endpointservice-unresolved.yaml", EndpointServicePlan.status(world));
+    }
+
+    @Test
+    void aForwarderCarriesEveryRoutableEndpoint() throws IOException {
+        EndpointService es = endpointService();
+        es.setStatus(EndpointServicePlan.status(new EndpointServiceWorld(
+                es,
+                Map.of(
+                        "api-blue",
+                        loadBalancer("api-blue", "10.96.0.10"),
+                        "api-green",
+                        loadBalancer("api-green", "10.96.0.11")),
+                Map.of(),
+                List.of(),
+                "cluster.local",
+                NOW)));
+        List<InterfaceEndpoint> endpoints = List.of(
+                routable("shop", "u-available", ConnectionState.Available),
+                routable("shop", "u-suspended", ConnectionState.Suspended),
+                routable("shop", "u-pending-acceptance", ConnectionState.PendingAcceptance));
+        ForwarderPlan plan = ForwarderPlan.of(
+                new ForwarderWorld("shop", endpoints, Map.of(Ids.serviceName(SERVICE_UID), es), ForwarderConfig.EMPTY),
+                TestSettings.defaults());
+
+        var objects = plan.objects().orElseThrow();
+        String json = objects.configMap().getData().get(ForwarderConfig.DATA_KEY);
+        ObjectMapper mapper = new ObjectMapper();
+        GoldenFiles.assertMatchesText(
+                "plans/forwarder-shop.config.json",
+                mapper.writerWithDefaultPrettyPrinter().writeValueAsString(mapper.readTree(json)) + "\n");
+        objects.configMap().getData().put(ForwarderConfig.DATA_KEY, "(pretty-printed in forwarder-shop.config.json)");
+        GoldenFiles.assertMatches("plans/forwarder-shop.yaml", List.of(objects.configMap(), objects.deployment()));
+    }
+
+    static InterfaceEndpoint routable(String namespace, String uid, ConnectionState state) {
+        InterfaceEndpoint ep = connected(namespace, uid, state);
+        ep.getStatus().setEndpointId(Ids.endpointId(uid));
+        ep.getStatus().setPorts(List.of(443));
+        return ep;
+    }
+}
