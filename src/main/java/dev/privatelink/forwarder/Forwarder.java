@@ -57,9 +57,8 @@ public final class Forwarder implements AutoCloseable {
     private final UpstreamDialer dialer;
     private final Map<Integer, RouteListener> listeners = new HashMap<>();
     private final Map<String, EndpointMetrics> metrics = new ConcurrentHashMap<>();
-    private volatile boolean configured;
-    private volatile boolean complete;
-    private volatile boolean draining;
+    // changed under this object's lock, read from any thread
+    private volatile ForwarderState state = ForwarderState.AWAITING_CONFIG;
 
     /** A forwarder with its own event loops, one per core, on the best transport. */
     public Forwarder(ForwarderSettings settings, MeterRegistry registry) {
@@ -110,7 +109,7 @@ public final class Forwarder implements AutoCloseable {
      * released their ports; connections of closed routes are reset within milliseconds.
      */
     public synchronized Applied apply(ForwarderConfig config) {
-        if (draining) {
+        if (!state.takesConfigs()) {
             return new Applied(0, List.of("the forwarder is shutting down"));
         }
         Map<Integer, Route> wanted = new LinkedHashMap<>();
@@ -147,8 +146,7 @@ public final class Forwarder implements AutoCloseable {
                 listener.update(plan(route));
             }
         }
-        configured = true;
-        complete = failures.isEmpty();
+        state = state.configApplied(failures.isEmpty());
         return new Applied(listeners.size(), List.copyOf(failures));
     }
 
@@ -171,14 +169,13 @@ public final class Forwarder implements AutoCloseable {
         return new RoutePlan(route, UpstreamOrder.of(route.upstreams()), endpointMetrics);
     }
 
-    /** Whether a config was applied (whether or not every listener could bind). */
-    public boolean isConfigured() {
-        return configured;
+    ForwarderState state() {
+        return state;
     }
 
     /** Whether every active route of the last config is listening and no shutdown has begun. */
     public boolean isServing() {
-        return configured && complete && !draining;
+        return state == ForwarderState.SERVING;
     }
 
     /** Where the listener for {@code listenPort} is bound, if it is. */
@@ -209,7 +206,7 @@ public final class Forwarder implements AutoCloseable {
     public boolean drain(Duration grace) {
         List<CompletableFuture<Void>> finished = new ArrayList<>();
         synchronized (this) {
-            draining = true;
+            state = state.drain();
             listeners.values().forEach(l -> finished.add(l.stopAccepting()));
         }
         LOG.infof("draining %d connections for up to %s", connectionCount(), grace);
@@ -233,10 +230,14 @@ public final class Forwarder implements AutoCloseable {
     /** Resets every connection at once and releases the event loops (when they are this forwarder's own). */
     @Override
     public void close() {
+        List<CompletableFuture<Void>> finished;
         synchronized (this) {
-            draining = true;
+            if (state == ForwarderState.STOPPED) {
+                return;
+            }
+            state = state.stop();
+            finished = closeListeners(CloseReason.SHUTDOWN);
         }
-        List<CompletableFuture<Void>> finished = closeListeners(CloseReason.SHUTDOWN);
         try {
             CompletableFuture.allOf(finished.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
