@@ -21,11 +21,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
@@ -56,7 +57,8 @@ public final class Forwarder implements AutoCloseable {
     private final ServerBootstrap serverTemplate;
     private final UpstreamDialer dialer;
     private final Map<Integer, RouteListener> listeners = new HashMap<>();
-    private final Map<String, EndpointMetrics> metrics = new ConcurrentHashMap<>();
+    // by endpoint ID, guarded by this object's lock
+    private final Map<String, EndpointMetrics> metrics = new HashMap<>();
     // changed under this object's lock, read from any thread
     private volatile ForwarderState state = ForwarderState.AWAITING_CONFIG;
 
@@ -146,6 +148,7 @@ public final class Forwarder implements AutoCloseable {
                 listener.update(plan(route));
             }
         }
+        unregisterMetersExceptOf(config);
         state = state.configApplied(failures.isEmpty());
         return new Applied(listeners.size(), List.copyOf(failures));
     }
@@ -161,6 +164,14 @@ public final class Forwarder implements AutoCloseable {
             LOG.errorf("cannot listen on %s for endpoint %s: %s", address, route.endpointId(), e.toString());
             return Optional.empty();
         }
+    }
+
+    /** Drops the meters of endpoints that {@code config} no longer has (suspended ones keep theirs). */
+    private void unregisterMetersExceptOf(ForwarderConfig config) {
+        Set<String> endpoints = config.routes().stream().map(Route::endpointId).collect(Collectors.toSet());
+        List<String> gone =
+                metrics.keySet().stream().filter(id -> !endpoints.contains(id)).toList();
+        gone.forEach(id -> metrics.remove(id).unregister());
     }
 
     private RoutePlan plan(Route route) {
@@ -237,6 +248,9 @@ public final class Forwarder implements AutoCloseable {
             }
             state = state.stop();
             finished = closeListeners(CloseReason.SHUTDOWN);
+            // a closed forwarder serves no endpoint: this matters where forwarders share a registry
+            metrics.values().forEach(EndpointMetrics::unregister);
+            metrics.clear();
         }
         try {
             CompletableFuture.allOf(finished.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);

@@ -32,8 +32,10 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class ReconfigurationTest {
 
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final Meters meters = new Meters(registry);
     private final Forwarder forwarder =
-            new Forwarder(ForwarderSettings.defaults().withBindAddress(Loopback.HOST), new SimpleMeterRegistry());
+            new Forwarder(ForwarderSettings.defaults().withBindAddress(Loopback.HOST), registry);
     private TestServer echo;
     private TestServer otherEcho;
 
@@ -80,6 +82,35 @@ class ReconfigurationTest {
         }
         assertThatThrownBy(() -> connect(route.listenPort())).isInstanceOf(ConnectException.class);
         assertThat(forwarder.connectionCount()).isZero();
+    }
+
+    @Test
+    void removingAnEndpointRemovesItsMeters() throws Exception {
+        Route a = route("vpce-a", freePort(), echo.port());
+        Route b = route("vpce-b", freePort(), otherEcho.port());
+        forwarder.apply(config(a, b));
+        try (Socket onA = connect(a.listenPort())) {
+            assertThat(roundTrip(onA, "a")).isEqualTo("a");
+            assertThat(meters.of("vpce-a")).isNotEmpty();
+
+            forwarder.apply(config(b));
+
+            assertThat(meters.of("vpce-a")).isEmpty();
+            assertThat(meters.of("vpce-b")).isNotEmpty();
+        }
+    }
+
+    @Test
+    void aSuspendedEndpointKeepsItsMeters() throws Exception {
+        Route route = route("vpce-a", freePort(), echo.port());
+        forwarder.apply(config(route));
+        try (Socket live = connect(route.listenPort())) {
+            assertThat(roundTrip(live, "before")).isEqualTo("before");
+        }
+
+        forwarder.apply(config(suspended(route)));
+
+        assertThat(meters.count("connections.new", "vpce-a")).isEqualTo(1);
     }
 
     @Test
