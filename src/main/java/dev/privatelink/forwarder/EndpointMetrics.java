@@ -2,9 +2,11 @@ package dev.privatelink.forwarder;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -15,6 +17,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Several forwarders in one JVM that share a registry must tell their meters apart (a common
  * tag per forwarder), since a gauge is registered once per name and tags.
+ *
+ * <p>The meters stay registered while the endpoint is in the config (suspended or not), so that
+ * counters do not restart; {@link #unregister} removes them once it is gone.
  */
 final class EndpointMetrics {
 
@@ -29,6 +34,8 @@ final class EndpointMetrics {
     final Counter upstreamConnectFailures;
     private final Timer duration;
     private final AtomicInteger active = new AtomicInteger();
+    private final MeterRegistry registry;
+    private final List<Meter> meters;
 
     EndpointMetrics(MeterRegistry registry, String endpointId) {
         Tags tags = Tags.of(ENDPOINT_TAG, endpointId);
@@ -64,11 +71,29 @@ final class EndpointMetrics {
                 .description("How long connections lasted")
                 .tags(tags)
                 .register(registry);
-        Gauge.builder(PREFIX + "connections.active", active, AtomicInteger::get)
+        Gauge activeGauge = Gauge.builder(PREFIX + "connections.active", active, AtomicInteger::get)
                 .description("Connections open now")
                 .tags(tags)
                 .strongReference(true)
                 .register(registry);
+        this.registry = registry;
+        this.meters = List.of(
+                bytesClientToUpstream,
+                bytesUpstreamToClient,
+                newConnections,
+                refused,
+                resets,
+                upstreamConnectFailures,
+                duration,
+                activeGauge);
+    }
+
+    /**
+     * Removes the meters from the registry, so that an endpoint that is gone leaves no series
+     * behind. Connections still closing count on into meters no registry holds.
+     */
+    void unregister() {
+        meters.forEach(registry::remove);
     }
 
     void opened() {

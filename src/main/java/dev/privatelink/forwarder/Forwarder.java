@@ -21,11 +21,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
@@ -56,10 +57,10 @@ public final class Forwarder implements AutoCloseable {
     private final ServerBootstrap serverTemplate;
     private final UpstreamDialer dialer;
     private final Map<Integer, RouteListener> listeners = new HashMap<>();
-    private final Map<String, EndpointMetrics> metrics = new ConcurrentHashMap<>();
-    private volatile boolean configured;
-    private volatile boolean complete;
-    private volatile boolean draining;
+    // by endpoint ID, guarded by this object's lock
+    private final Map<String, EndpointMetrics> metrics = new HashMap<>();
+    // changed under this object's lock, read from any thread
+    private volatile ForwarderState state = ForwarderState.AWAITING_CONFIG;
 
     /** A forwarder with its own event loops, one per core, on the best transport. */
     public Forwarder(ForwarderSettings settings, MeterRegistry registry) {
@@ -110,7 +111,7 @@ public final class Forwarder implements AutoCloseable {
      * released their ports; connections of closed routes are reset within milliseconds.
      */
     public synchronized Applied apply(ForwarderConfig config) {
-        if (draining) {
+        if (!state.takesConfigs()) {
             return new Applied(0, List.of("the forwarder is shutting down"));
         }
         Map<Integer, Route> wanted = new LinkedHashMap<>();
@@ -147,8 +148,8 @@ public final class Forwarder implements AutoCloseable {
                 listener.update(plan(route));
             }
         }
-        configured = true;
-        complete = failures.isEmpty();
+        unregisterMetersExceptOf(config);
+        state = state.configApplied(failures.isEmpty());
         return new Applied(listeners.size(), List.copyOf(failures));
     }
 
@@ -165,20 +166,27 @@ public final class Forwarder implements AutoCloseable {
         }
     }
 
+    /** Drops the meters of endpoints that {@code config} no longer has (suspended ones keep theirs). */
+    private void unregisterMetersExceptOf(ForwarderConfig config) {
+        Set<String> endpoints = config.routes().stream().map(Route::endpointId).collect(Collectors.toSet());
+        List<String> gone =
+                metrics.keySet().stream().filter(id -> !endpoints.contains(id)).toList();
+        gone.forEach(id -> metrics.remove(id).unregister());
+    }
+
     private RoutePlan plan(Route route) {
         EndpointMetrics endpointMetrics =
                 metrics.computeIfAbsent(route.endpointId(), id -> new EndpointMetrics(registry, id));
         return new RoutePlan(route, UpstreamOrder.of(route.upstreams()), endpointMetrics);
     }
 
-    /** Whether a config was applied (whether or not every listener could bind). */
-    public boolean isConfigured() {
-        return configured;
+    ForwarderState state() {
+        return state;
     }
 
     /** Whether every active route of the last config is listening and no shutdown has begun. */
     public boolean isServing() {
-        return configured && complete && !draining;
+        return state == ForwarderState.SERVING;
     }
 
     /** Where the listener for {@code listenPort} is bound, if it is. */
@@ -209,7 +217,7 @@ public final class Forwarder implements AutoCloseable {
     public boolean drain(Duration grace) {
         List<CompletableFuture<Void>> finished = new ArrayList<>();
         synchronized (this) {
-            draining = true;
+            state = state.drain();
             listeners.values().forEach(l -> finished.add(l.stopAccepting()));
         }
         LOG.infof("draining %d connections for up to %s", connectionCount(), grace);
@@ -233,10 +241,17 @@ public final class Forwarder implements AutoCloseable {
     /** Resets every connection at once and releases the event loops (when they are this forwarder's own). */
     @Override
     public void close() {
+        List<CompletableFuture<Void>> finished;
         synchronized (this) {
-            draining = true;
+            if (state == ForwarderState.STOPPED) {
+                return;
+            }
+            state = state.stop();
+            finished = closeListeners(CloseReason.SHUTDOWN);
+            // a closed forwarder serves no endpoint: this matters where forwarders share a registry
+            metrics.values().forEach(EndpointMetrics::unregister);
+            metrics.clear();
         }
-        List<CompletableFuture<Void>> finished = closeListeners(CloseReason.SHUTDOWN);
         try {
             CompletableFuture.allOf(finished.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

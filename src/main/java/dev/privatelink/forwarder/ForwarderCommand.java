@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
@@ -43,33 +44,47 @@ public class ForwarderCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(
-            names = "--config-map",
-            paramLabel = "NAME",
-            description = "Serve the routes in this ConfigMap (key " + ForwarderConfig.DATA_KEY
-                    + "), watched through the API.")
-    String configMap;
+    /** Picocli refuses both modes at once, neither, and half of the standalone one. */
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Mode mode;
+
+    static final class Mode {
+        @Option(
+                names = "--config-map",
+                paramLabel = "NAME",
+                required = true,
+                description = "Serve the routes in this ConfigMap (key " + ForwarderConfig.DATA_KEY
+                        + "), watched through the API.")
+        String configMap;
+
+        @ArgGroup(exclusive = false, multiplicity = "1")
+        Standalone standalone;
+    }
+
+    static final class Standalone {
+        @Option(
+                names = "--listen",
+                paramLabel = "HOST:PORT",
+                required = true,
+                converter = HostPortConverter.class,
+                description = "Standalone: the one listener.")
+        HostPort listen;
+
+        @Option(
+                names = "--upstream",
+                paramLabel = "HOST:PORT",
+                required = true,
+                split = ",",
+                converter = HostPortConverter.class,
+                description = "Standalone: where to forward to; several are chosen at random and fail over.")
+        List<HostPort> upstreams;
+    }
 
     @Option(
             names = "--namespace",
             paramLabel = "NS",
             description = "Namespace of the ConfigMap (default: the client's namespace, i.e. the pod's).")
     String namespace;
-
-    @Option(
-            names = "--listen",
-            paramLabel = "HOST:PORT",
-            converter = HostPortConverter.class,
-            description = "Standalone: the one listener.")
-    HostPort listen;
-
-    @Option(
-            names = "--upstream",
-            paramLabel = "HOST:PORT",
-            split = ",",
-            converter = HostPortConverter.class,
-            description = "Standalone: where to forward to; several are chosen at random and fail over.")
-    List<HostPort> upstreams;
 
     @Option(
             names = "--proxy-protocol",
@@ -135,28 +150,22 @@ public class ForwarderCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        boolean standalone = listen != null || upstreams != null;
-        if (standalone == (configMap != null)) {
-            throw new ParameterException(
-                    spec.commandLine(),
-                    "give either --config-map NAME, or --listen HOST:PORT with --upstream HOST:PORT[,...]");
-        }
-        return standalone ? runStandalone() : runFromConfigMap();
+        return mode.standalone != null ? runStandalone(mode.standalone) : runFromConfigMap(mode.configMap);
     }
 
-    private int runStandalone() {
-        if (listen == null || upstreams == null || upstreams.isEmpty()) {
-            throw new ParameterException(spec.commandLine(), "standalone needs both --listen and --upstream");
-        }
+    private int runStandalone(Standalone standalone) {
         if (proxyProtocol == ProxyProtocol.V2 && (endpointId == null || endpointId.isBlank())) {
             throw new ParameterException(spec.commandLine(), "--proxy-protocol v2 needs --endpoint-id");
         }
         String id = endpointId == null ? STANDALONE_ENDPOINT_ID : endpointId;
+        HostPort listen = standalone.listen;
         Route route = new Route(
                 id,
                 listen.port(),
                 listen.port(),
-                upstreams.stream().map(u -> new Upstream(u.host(), u.port(), 1)).toList(),
+                standalone.upstreams.stream()
+                        .map(u -> new Upstream(u.host(), u.port(), 1))
+                        .toList(),
                 proxyProtocol,
                 RouteState.ACTIVE);
         Forwarder forwarder = new Forwarder(settings(listen.host()), registry);
@@ -171,10 +180,7 @@ public class ForwarderCommand implements Callable<Integer> {
         return 0;
     }
 
-    private int runFromConfigMap() {
-        if (listen != null || upstreams != null) {
-            throw new ParameterException(spec.commandLine(), "--config-map excludes --listen and --upstream");
-        }
+    private int runFromConfigMap(String configMap) {
         KubernetesClient client = kubernetes.get();
         String ns = namespace != null ? namespace : client.getNamespace();
         if (ns == null) {

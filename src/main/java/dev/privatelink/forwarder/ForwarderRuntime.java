@@ -30,14 +30,15 @@ public class ForwarderRuntime {
         INCOMPLETE,
         SERVING,
         /** Stop requested: listeners closed, live connections finishing. */
-        DRAINING
+        DRAINING,
+        /** Every connection closed. */
+        STOPPED
     }
 
     private final boolean forwarderRole;
     private volatile Forwarder forwarder;
     private volatile Duration drainTimeout = Duration.ZERO;
     private volatile List<AutoCloseable> sources = List.of();
-    private volatile boolean stopping;
 
     @Inject
     public ForwarderRuntime(@CommandLineArguments String[] args) {
@@ -54,28 +55,29 @@ public class ForwarderRuntime {
      *
      * @param sources closed when stopping, before the drain, so no new config arrives during it
      */
-    public void serve(Forwarder running, Duration drain, List<AutoCloseable> feeding) {
-        this.drainTimeout = drain;
-        this.sources = List.copyOf(feeding);
-        this.forwarder = running;
+    public void serve(Forwarder forwarder, Duration drainTimeout, List<AutoCloseable> sources) {
+        this.drainTimeout = drainTimeout;
+        this.sources = List.copyOf(sources);
+        this.forwarder = forwarder;
     }
 
+    /** Derived from the forwarder's state; the role decides only while there is no forwarder. */
     public Phase phase() {
         Forwarder current = forwarder;
-        if (stopping) {
-            return Phase.DRAINING;
-        }
         if (current == null) {
             return forwarderRole ? Phase.STARTING : Phase.OTHER_ROLE;
         }
-        if (current.isServing()) {
-            return Phase.SERVING;
-        }
-        return current.isConfigured() ? Phase.INCOMPLETE : Phase.STARTING;
+        return switch (current.state()) {
+            case AWAITING_CONFIG -> Phase.STARTING;
+            case SERVING_INCOMPLETELY -> Phase.INCOMPLETE;
+            case SERVING -> Phase.SERVING;
+            case DRAINING -> Phase.DRAINING;
+            case STOPPED -> Phase.STOPPED;
+        };
     }
 
     void onShutdown(@Observes ShutdownEvent event) {
-        stopping = true;
+        // the sources first, so that no new config arrives during the drain
         for (AutoCloseable source : sources) {
             try {
                 source.close();

@@ -1,6 +1,6 @@
 package dev.privatelink.forwarder;
 
-import dev.privatelink.forwarder.ConnectionState.Side;
+import dev.privatelink.forwarder.ConnectionPhase.Side;
 import io.micrometer.core.instrument.Counter;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;

@@ -20,10 +20,10 @@ final class RouteListener {
 
     private final ForwarderSettings settings;
     private final UpstreamDialer dialer;
-    private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
-    private final CompletableFuture<Void> allClosed = new CompletableFuture<>();
+    private final Set<ProxiedConnection> connections = ConcurrentHashMap.newKeySet();
     private volatile RoutePlan plan;
-    private volatile boolean closing;
+    // null while accepting; once accepting stopped, completes when the last connection has ended
+    private volatile CompletableFuture<Void> allClosed;
     private Channel serverChannel;
 
     RouteListener(RoutePlan plan, ForwarderSettings settings, UpstreamDialer dialer) {
@@ -63,30 +63,35 @@ final class RouteListener {
     }
 
     long bufferedBytes() {
-        return connections.stream().mapToLong(Connection::bufferedBytes).sum();
+        return connections.stream().mapToLong(ProxiedConnection::bufferedBytes).sum();
     }
 
     private void accept(Channel client) {
         RoutePlan current = plan;
-        if (closing || connections.size() >= settings.maxConnectionsPerRoute()) {
+        if (!accepting() || connections.size() >= settings.maxConnectionsPerRoute()) {
             current.metrics().refused.increment();
-            Connection.reset(client);
+            ProxiedConnection.reset(client);
             return;
         }
-        Connection connection = new Connection(client, current, settings, this::closed);
+        ProxiedConnection connection = new ProxiedConnection(client, current, settings, this::closed);
         connections.add(connection);
         client.pipeline().addLast(connection.clientHandler());
         connection.start(dialer);
         // a close that began after the check above may have missed this connection
-        if (closing) {
+        if (!accepting()) {
             connection.finish(CloseReason.ROUTE_CLOSED);
         }
     }
 
-    private void closed(Connection connection) {
+    private boolean accepting() {
+        return allClosed == null;
+    }
+
+    private void closed(ProxiedConnection connection) {
         connections.remove(connection);
-        if (closing && connections.isEmpty()) {
-            allClosed.complete(null);
+        CompletableFuture<Void> closing = allClosed;
+        if (closing != null && connections.isEmpty()) {
+            closing.complete(null);
         }
     }
 
@@ -95,8 +100,10 @@ final class RouteListener {
      *
      * @return completes when the last connection has ended
      */
-    CompletableFuture<Void> stopAccepting() {
-        closing = true;
+    synchronized CompletableFuture<Void> stopAccepting() {
+        if (allClosed == null) {
+            allClosed = new CompletableFuture<>();
+        }
         serverChannel.close().awaitUninterruptibly(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
         if (connections.isEmpty()) {
             allClosed.complete(null);
@@ -107,7 +114,7 @@ final class RouteListener {
     /** Stops accepting and resets every live connection. */
     CompletableFuture<Void> closeNow(CloseReason reason) {
         CompletableFuture<Void> done = stopAccepting();
-        for (Connection connection : connections) {
+        for (ProxiedConnection connection : connections) {
             connection.closeAsync(reason);
         }
         return done;

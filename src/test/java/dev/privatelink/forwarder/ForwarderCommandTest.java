@@ -32,8 +32,9 @@ class ForwarderCommandTest {
                         "--drain-timeout",
                         "PT1M");
 
-        assertThat(command.listen).isEqualTo(new HostPort("127.0.0.1", 20443));
-        assertThat(command.upstreams).containsExactly(new HostPort("10.0.0.1", 8443), new HostPort("fd00::2", 8443));
+        assertThat(command.mode.standalone.listen).isEqualTo(new HostPort("127.0.0.1", 20443));
+        assertThat(command.mode.standalone.upstreams)
+                .containsExactly(new HostPort("10.0.0.1", 8443), new HostPort("fd00::2", 8443));
         assertThat(command.proxyProtocol).isEqualTo(ProxyProtocol.V2);
         assertThat(command.idleTimeout).isEqualTo(Duration.ofSeconds(90));
         assertThat(command.connectTimeout).isEqualTo(Duration.ofMillis(500));
@@ -62,9 +63,25 @@ class ForwarderCommandTest {
     @Test
     void bothModesAtOnceAreRefused() {
         CommandLine line = new CommandLine(command);
-        line.parseArgs("--config-map", "forwarder-a", "--listen", "127.0.0.1:1", "--upstream", "127.0.0.1:2");
 
-        assertThatThrownBy(command::call).isInstanceOf(CommandLine.ParameterException.class);
+        assertThatThrownBy(() -> line.parseArgs(
+                        "--config-map", "forwarder-a", "--listen", "127.0.0.1:1", "--upstream", "127.0.0.1:2"))
+                .isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessageContaining("mutually exclusive");
+    }
+
+    @Test
+    void neitherModeIsRefused() {
+        assertThatThrownBy(() -> new CommandLine(command).parseArgs("--namespace", "ns"))
+                .isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessageContaining("--config-map");
+    }
+
+    @Test
+    void standaloneNeedsBothAListenerAndAnUpstream() {
+        assertThatThrownBy(() -> new CommandLine(command).parseArgs("--listen", "127.0.0.1:1"))
+                .isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessageContaining("--upstream");
     }
 
     @Test

@@ -78,6 +78,7 @@ class ForwarderRuntimeTest {
             live.close();
             shutdown.get(5, TimeUnit.SECONDS);
         }
+        assertThat(runtime.phase()).isEqualTo(Phase.STOPPED);
     }
 
     @Test

@@ -1,7 +1,9 @@
 package dev.privatelink.forwarder;
 
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.search.Search;
+import java.util.List;
 
 /** Reads the forwarder's meters by their published names, as a dashboard would. */
 record Meters(MeterRegistry registry) {
@@ -24,6 +26,13 @@ record Meters(MeterRegistry registry) {
     long durations(String endpointId) {
         var timer = find("connection.duration", endpointId).timer();
         return timer == null ? 0 : timer.count();
+    }
+
+    /** Every meter of the endpoint, whatever its name. */
+    List<Meter> of(String endpointId) {
+        return registry.getMeters().stream()
+                .filter(m -> endpointId.equals(m.getId().getTag(EndpointMetrics.ENDPOINT_TAG)))
+                .toList();
     }
 
     private Search find(String name, String endpointId) {

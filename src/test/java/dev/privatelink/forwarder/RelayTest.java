@@ -2,7 +2,7 @@ package dev.privatelink.forwarder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.privatelink.forwarder.ConnectionState.Side;
+import dev.privatelink.forwarder.ConnectionPhase.Side;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;

@@ -1,9 +1,7 @@
 package dev.privatelink.forwarder;
 
-import dev.privatelink.forwarder.ConnectionState.Closed;
-import dev.privatelink.forwarder.ConnectionState.Draining;
-import dev.privatelink.forwarder.ConnectionState.Forwarding;
-import dev.privatelink.forwarder.ConnectionState.Side;
+import dev.privatelink.forwarder.ConnectionPhase.Closed;
+import dev.privatelink.forwarder.ConnectionPhase.Side;
 import dev.privatelink.forwarder.config.ForwarderConfig.ProxyProtocol;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -26,26 +24,26 @@ import org.jboss.logging.Logger;
 
 /**
  * One client connection and its upstream connection. Every method runs on the client channel's
- * event loop, which the upstream channel shares, so the state needs no locks; other threads go
+ * event loop, which the upstream channel shares, so the phase needs no locks; other threads go
  * through {@link #closeAsync(CloseReason)}.
  */
-final class Connection implements Relay.Events, UpstreamDialer.Callback {
+final class ProxiedConnection implements Relay.Events, UpstreamDialer.Callback {
 
-    private static final Logger LOG = Logger.getLogger(Connection.class);
+    private static final Logger LOG = Logger.getLogger(ProxiedConnection.class);
 
     private final Channel client;
     private final RoutePlan plan;
     private final long idleTimeoutNanos;
-    private final Consumer<Connection> onClosed;
+    private final Consumer<ProxiedConnection> onClosed;
     private final Relay clientRelay;
     private final long startNanos = System.nanoTime();
     private Channel upstream;
-    private ConnectionState state = ConnectionState.CONNECTING;
+    private ConnectionPhase phase = ConnectionPhase.CONNECTING;
     private long lastActivityNanos = startNanos;
     private ScheduledFuture<?> idleCheck;
-    private int outputsShutDown;
 
-    Connection(Channel client, RoutePlan plan, ForwarderSettings settings, Consumer<Connection> onClosed) {
+    ProxiedConnection(
+            Channel client, RoutePlan plan, ForwarderSettings settings, Consumer<ProxiedConnection> onClosed) {
         this.client = client;
         this.plan = plan;
         this.idleTimeoutNanos = settings.idleTimeout().toNanos();
@@ -84,12 +82,12 @@ final class Connection implements Relay.Events, UpstreamDialer.Callback {
 
     @Override
     public void connected(Channel channel) {
-        if (state instanceof Closed) {
+        if (phase instanceof Closed) {
             channel.close();
             return;
         }
         upstream = channel;
-        state = ConnectionState.FORWARDING;
+        phase = phase.upstreamConnected();
         if (plan.route().proxyProtocol() == ProxyProtocol.V2) {
             // flushed at once: with a protocol where the server speaks first the client may send nothing
             byte[] header = ProxyProtocolV2.header(
@@ -116,7 +114,7 @@ final class Connection implements Relay.Events, UpstreamDialer.Callback {
 
     @Override
     public boolean abandoned() {
-        return state instanceof Closed;
+        return phase instanceof Closed;
     }
 
     @Override
@@ -131,15 +129,12 @@ final class Connection implements Relay.Events, UpstreamDialer.Callback {
      */
     @Override
     public void inputClosed(Side side) {
-        if (state instanceof Forwarding) {
-            state = new Draining(side);
-        }
         Channel target = side == Side.CLIENT ? upstream : client;
         target.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFuture flushed) -> {
             if (!flushed.isSuccess()) {
                 finish(CloseReason.RESET);
             } else {
-                shutdownOutput(target).addListener((ChannelFuture shut) -> outputShutDown(target, shut));
+                shutdownOutput(target).addListener((ChannelFuture shut) -> finPassedOn(side, target, shut));
             }
         });
     }
@@ -165,23 +160,31 @@ final class Connection implements Relay.Events, UpstreamDialer.Callback {
         return channel.close();
     }
 
-    private void outputShutDown(Channel channel, ChannelFuture shut) {
+    /** {@code side}'s FIN was sent to {@code target}, or failed to be. */
+    private void finPassedOn(Side side, Channel target, ChannelFuture shut) {
         if (!shut.isSuccess()) {
             finish(CloseReason.RESET);
-        } else if (++outputsShutDown == 2) {
-            finish(CloseReason.COMPLETED);
+            return;
+        }
+        if (phase instanceof Closed) {
+            return;
+        }
+        ConnectionPhase next = phase.finPassedOn(side);
+        if (next instanceof Closed closed) {
+            finish(closed.reason());
         } else {
-            // Once this side's FIN arrives, both directions are done: let Netty close the
+            phase = next;
+            // Once the target's FIN arrives, both directions are done: let Netty close the
             // channel at end of input rather than half-close it (a shutdown(SHUT_RD) that fails
             // with ENOTCONN on a socket already closed both ways, and an exception, per connection).
             // The close reaches the relay as channelInactive, which finishes the connection.
-            channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
+            target.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
         }
     }
 
     @Override
     public void failed(Side side, Throwable cause) {
-        if (!(state instanceof Closed) && !(cause instanceof ChannelOutputShutdownException)) {
+        if (!(phase instanceof Closed) && !(cause instanceof ChannelOutputShutdownException)) {
             LOG.debugf("endpoint %s: %s side failed: %s", plan.route().endpointId(), side, cause.toString());
         }
         finish(CloseReason.RESET);
@@ -197,7 +200,7 @@ final class Connection implements Relay.Events, UpstreamDialer.Callback {
     }
 
     private void checkIdle() {
-        if (state instanceof Closed) {
+        if (phase instanceof Closed) {
             return;
         }
         long idle = System.nanoTime() - lastActivityNanos;
@@ -210,10 +213,10 @@ final class Connection implements Relay.Events, UpstreamDialer.Callback {
 
     /** Ends the connection once; later calls (the other channel closing, say) find it closed. */
     void finish(CloseReason reason) {
-        if (state instanceof Closed) {
+        if (phase instanceof Closed) {
             return;
         }
-        state = new Closed(reason);
+        phase = phase.close(reason);
         if (idleCheck != null) {
             idleCheck.cancel(false);
         }
