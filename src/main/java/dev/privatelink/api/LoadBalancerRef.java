@@ -46,11 +46,6 @@ public class LoadBalancerRef {
         this.weight = weight;
     }
 
-    /** A weight of 0 keeps a load balancer in the service (ready for blue/green) but sends it nothing. */
-    public boolean takesTraffic() {
-        return weightOrDefault() > 0;
-    }
-
     public int weightOrDefault() {
         return weight == null ? 1 : weight;
     }

@@ -113,7 +113,7 @@ public final class ForwarderResources {
                 .endTopologySpreadConstraint()
                 .addNewTopologySpreadConstraint()
                 .withMaxSkew(1)
-                .withTopologyKey("kubernetes.io/hostname")
+                .withTopologyKey(Labels.HOSTNAME_NODE_LABEL)
                 .withWhenUnsatisfiable("ScheduleAnyway")
                 .withNewLabelSelector()
                 .withMatchLabels(selectorLabels(consumerNamespace))

@@ -33,6 +33,7 @@ public final class Labels {
     public static final String SLICE_MANAGED_BY_VALUE = "privatelink.dev/operator";
 
     public static final String ZONE_NODE_LABEL = "topology.kubernetes.io/zone";
+    public static final String HOSTNAME_NODE_LABEL = "kubernetes.io/hostname";
 
     /** The consumer namespace a forwarder object serves, from its label. */
     public static String consumerNamespace(HasMetadata forwarderObject) {

@@ -5,6 +5,7 @@ import static dev.privatelink.api.ConditionTypes.Reasons;
 import dev.privatelink.api.EndpointService;
 import dev.privatelink.api.LoadBalancerAddress;
 import dev.privatelink.api.LoadBalancerRef;
+import dev.privatelink.forwarder.config.ForwarderConfig.Upstream;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import java.util.ArrayList;
@@ -90,7 +91,7 @@ public final class LoadBalancers {
 
         List<LoadBalancerAddress> upstreams = new ArrayList<>();
         found.forEach((ref, svc) -> {
-            if (ref.takesTraffic()) {
+            if (Upstream.takesTraffic(ref.weightOrDefault())) {
                 upstreams.add(
                         new LoadBalancerAddress(ref.getName(), address(svc, clusterDomain), ref.weightOrDefault()));
             }

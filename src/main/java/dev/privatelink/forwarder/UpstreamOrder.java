@@ -25,10 +25,10 @@ final class UpstreamOrder {
     }
 
     static UpstreamOrder of(List<Upstream> upstreams) {
-        boolean anyWeight = upstreams.stream().anyMatch(u -> u.weight() > 0);
+        boolean anyWeight = upstreams.stream().anyMatch(Upstream::takesTraffic);
         List<Candidate> candidates = new ArrayList<>();
         for (Upstream upstream : upstreams) {
-            if (!anyWeight || upstream.weight() > 0) {
+            if (!anyWeight || upstream.takesTraffic()) {
                 candidates.add(
                         new Candidate(address(upstream.host(), upstream.port()), anyWeight ? upstream.weight() : 1));
             }

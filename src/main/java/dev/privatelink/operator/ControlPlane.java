@@ -67,7 +67,8 @@ public final class ControlPlane implements AutoCloseable {
         }
     }
 
-    private static String crdResource(Class<? extends HasMetadata> kind) {
+    /** Where the build puts the CRD of a kind on the classpath. */
+    public static String crdResource(Class<? extends HasMetadata> kind) {
         return "crds/" + HasMetadata.getPlural(kind) + "." + HasMetadata.getGroup(kind) + "-v1.yml";
     }
 

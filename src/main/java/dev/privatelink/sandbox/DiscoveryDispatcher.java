@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.privatelink.api.EndpointService;
 import dev.privatelink.api.InterfaceEndpoint;
 import dev.privatelink.api.ServicePermission;
+import dev.privatelink.operator.ControlPlane;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionNames;
@@ -142,7 +143,7 @@ final class DiscoveryDispatcher extends Dispatcher {
     }
 
     static CustomResourceDefinition crd(Class<? extends HasMetadata> kind) {
-        String resource = "crds/" + HasMetadata.getPlural(kind) + "." + HasMetadata.getGroup(kind) + "-v1.yml";
+        String resource = ControlPlane.crdResource(kind);
         try (InputStream in = DiscoveryDispatcher.class.getClassLoader().getResourceAsStream(resource)) {
             return Serialization.unmarshal(in, CustomResourceDefinition.class);
         } catch (IOException e) {

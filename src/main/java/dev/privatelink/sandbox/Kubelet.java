@@ -92,7 +92,7 @@ final class Kubelet implements AutoCloseable {
                 .resource(new NodeBuilder()
                         .withNewMetadata()
                         .withName(NODE)
-                        .withLabels(Map.of(Labels.ZONE_NODE_LABEL, ZONE, "kubernetes.io/hostname", NODE))
+                        .withLabels(Map.of(Labels.ZONE_NODE_LABEL, ZONE, Labels.HOSTNAME_NODE_LABEL, NODE))
                         .endMetadata()
                         .withNewStatus()
                         .addNewCondition()

@@ -56,7 +56,19 @@ public record ForwarderConfig(List<Route> routes) {
     }
 
     /** One load balancer address; a higher weight receives proportionally more connections. */
-    public record Upstream(String host, int port, int weight) {}
+    public record Upstream(String host, int port, int weight) {
+        /**
+         * The one weight rule: weight 0 keeps a load balancer named (a drained side of a
+         * blue/green switch) but sends it no new connection.
+         */
+        public static boolean takesTraffic(int weight) {
+            return weight > 0;
+        }
+
+        public boolean takesTraffic() {
+            return takesTraffic(weight);
+        }
+    }
 
     public enum ProxyProtocol {
         NONE,
