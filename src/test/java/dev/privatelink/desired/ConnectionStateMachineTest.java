@@ -46,14 +46,12 @@ class ConnectionStateMachineTest {
 
     @Test
     void autoAcceptOrNoAcceptanceRequiredMakesItAvailable() {
-        var b = base();
         assertThat(decide(new ConnectionInputs(
                         null, null, true, true, true, true, true, Optional.empty(), List.of(), true)))
                 .isEqualTo(ConnectionState.Available);
         assertThat(decide(new ConnectionInputs(
                         null, null, true, true, true, false, false, Optional.empty(), List.of(), true)))
                 .isEqualTo(ConnectionState.Available);
-        assertThat(b.autoAccept()).isFalse();
     }
 
     @Test
