@@ -10,7 +10,8 @@ import java.nio.file.Path;
 
 /**
  * Compares rendered objects with files under src/test/resources/golden, so a reviewer sees
- * exactly what the operator writes. Run with -Dgolden.update=true to rewrite them.
+ * exactly what the operator writes. Run with -Dgolden.update=true to write or rewrite them; without
+ * it a missing golden file fails the test.
  */
 final class GoldenFiles {
     private GoldenFiles() {}
@@ -19,16 +20,28 @@ final class GoldenFiles {
     private static final KubernetesSerialization YAML = new KubernetesSerialization();
 
     static void assertMatches(String name, Object rendered) {
-        assertMatchesText(name, YAML.asYaml(rendered));
+        assertMatches(DIR, Boolean.getBoolean("golden.update"), name, rendered);
     }
 
+    static void assertMatches(Path dir, boolean update, String name, Object rendered) {
+        assertMatchesText(dir, update, name, YAML.asYaml(rendered));
+    }
+
+    /** For a golden file that is not YAML (the forwarder's JSON, pretty-printed). */
     static void assertMatchesText(String name, String actual) {
-        Path file = DIR.resolve(name);
+        assertMatchesText(DIR, Boolean.getBoolean("golden.update"), name, actual);
+    }
+
+    static void assertMatchesText(Path dir, boolean update, String name, String actual) {
+        Path file = dir.resolve(name);
         try {
-            if (Boolean.getBoolean("golden.update") || !Files.exists(file)) {
+            if (update) {
                 Files.createDirectories(file.getParent());
                 Files.writeString(file, actual);
             }
+            assertThat(file)
+                    .as("golden file %s (run with -Dgolden.update=true to write it)", file)
+                    .exists();
             assertThat(actual)
                     .as("golden file %s (rerun with -Dgolden.update=true if the change is intended)", file)
                     .isEqualTo(Files.readString(file));

@@ -41,9 +41,10 @@ class ForwarderConfigJsonTest {
                 {"routes":[{"endpointId":"vpce-1","endpointPort":80,"listenPort":20080,
                             "upstreams":[{"host":"10.0.0.1","port":80,"weight":1}]}]}""");
 
-        Route route = config.routes().get(0);
-        assertThat(route.proxyProtocol()).isEqualTo(ProxyProtocol.NONE);
-        assertThat(route.state()).isEqualTo(RouteState.ACTIVE);
+        assertThat(config.routes()).singleElement().satisfies(route -> {
+            assertThat(route.proxyProtocol()).isEqualTo(ProxyProtocol.NONE);
+            assertThat(route.state()).isEqualTo(RouteState.ACTIVE);
+        });
     }
 
     @Test

@@ -9,7 +9,6 @@ import dev.privatelink.forwarder.config.ForwarderConfig;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ConnectionLifecycleTest extends OperatorTestBase {
@@ -56,8 +55,11 @@ class ConnectionLifecycleTest extends OperatorTestBase {
         assertThat(config.routes())
                 .extracting(ForwarderConfig.Route::endpointPort)
                 .containsExactly(8080, 9090);
-        assertThat(config.routes().get(0).upstreams())
-                .containsExactly(new ForwarderConfig.Upstream("10.96.0.10", 8080, 1));
+        assertThat(config.routes())
+                .filteredOn(r -> r.endpointPort() == 8080)
+                .singleElement()
+                .satisfies(r ->
+                        assertThat(r.upstreams()).containsExactly(new ForwarderConfig.Upstream("10.96.0.10", 8080, 1)));
         assertThat(config.routes())
                 .allMatch(r -> r.endpointId().equals(ep.getStatus().getEndpointId()));
         Deployment fwd = client.apps()
@@ -75,7 +77,7 @@ class ConnectionLifecycleTest extends OperatorTestBase {
                             assertThat(c.getConsumer()).isEqualTo("shop/api");
                             assertThat(c.getState()).isEqualTo(ConnectionState.Available);
                         }));
-        assertThat(List.of(endpointService(OWNER, "api").getStatus().getAvailableConnections()))
-                .containsExactly(1);
+        assertThat(endpointService(OWNER, "api").getStatus().getAvailableConnections())
+                .isEqualTo(1);
     }
 }

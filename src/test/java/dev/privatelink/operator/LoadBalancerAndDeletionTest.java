@@ -1,5 +1,6 @@
 package dev.privatelink.operator;
 
+import static dev.privatelink.api.StatusAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.privatelink.api.ConditionTypes;
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 class LoadBalancerAndDeletionTest extends OperatorTestBase {
 
-    String readyReason(String namespace, String name) {
+    String resolvedRefsReason(String namespace, String name) {
         var es = endpointService(namespace, name);
         return es.getStatus() == null
                 ? null
@@ -43,20 +44,21 @@ class LoadBalancerAndDeletionTest extends OperatorTestBase {
         world.namespace(CONSUMER);
         world.endpointService(OWNER, "api", "api");
         world.permission(OWNER, "all", "api", true, Principal.namespace("*"));
-        eventually().until(() -> "LoadBalancerNotFound".equals(readyReason(OWNER, "api")));
-        assertThat(endpointService(OWNER, "api")
-                        .getStatus()
-                        .condition(ConditionTypes.READY)
-                        .orElseThrow()
-                        .getMessage())
-                .contains("Service api not found");
+        eventually().until(() -> "LoadBalancerNotFound".equals(resolvedRefsReason(OWNER, "api")));
+        assertThat(endpointService(OWNER, "api").getStatus())
+                .condition(ConditionTypes.READY)
+                .hasStatus(false)
+                .hasMessageContaining("Service api not found");
 
         world.endpoint(CONSUMER, "api", serviceNameOf(OWNER, "api"));
         awaitState(CONSUMER, "api", ConnectionState.Pending);
 
         world.loadBalancer(OWNER, "api", "10.96.0.10", 8080);
         awaitState(CONSUMER, "api", ConnectionState.Available);
-        assertThat(readyReason(OWNER, "api")).isEqualTo("Resolved");
+        assertThat(endpointService(OWNER, "api").getStatus())
+                .condition(ConditionTypes.RESOLVED_REFS)
+                .hasStatus(true)
+                .hasReason("Resolved");
     }
 
     @Test
@@ -64,15 +66,15 @@ class LoadBalancerAndDeletionTest extends OperatorTestBase {
         world.namespace(OWNER);
         world.loadBalancer(OWNER, "api", "10.96.0.10", 8080);
         world.endpointService(OWNER, "first", "api");
-        eventually().until(() -> "Resolved".equals(readyReason(OWNER, "first")));
+        eventually().until(() -> "Resolved".equals(resolvedRefsReason(OWNER, "first")));
         world.endpointService(OWNER, "second", "api");
-        eventually().until(() -> "LoadBalancerInUse".equals(readyReason(OWNER, "second")));
+        eventually().until(() -> "LoadBalancerInUse".equals(resolvedRefsReason(OWNER, "second")));
 
         client.resources(EndpointService.class)
                 .inNamespace(OWNER)
                 .withName("first")
                 .delete();
-        eventually().until(() -> "Resolved".equals(readyReason(OWNER, "second")));
+        eventually().until(() -> "Resolved".equals(resolvedRefsReason(OWNER, "second")));
     }
 
     @Test
@@ -89,7 +91,7 @@ class LoadBalancerAndDeletionTest extends OperatorTestBase {
                 },
                 "blue",
                 "green");
-        eventually().until(() -> "PortNotFound".equals(readyReason(OWNER, "api")));
+        eventually().until(() -> "PortNotFound".equals(resolvedRefsReason(OWNER, "api")));
     }
 
     @Test
@@ -142,12 +144,10 @@ class LoadBalancerAndDeletionTest extends OperatorTestBase {
                 .withName("api")
                 .delete();
         awaitState(CONSUMER, "api", ConnectionState.Failed);
-        assertThat(endpoint(CONSUMER, "api")
-                        .getStatus()
-                        .condition(ConditionTypes.READY)
-                        .orElseThrow()
-                        .getReason())
-                .isEqualTo("ServiceDeleted");
+        assertThat(endpoint(CONSUMER, "api").getStatus())
+                .condition(ConditionTypes.READY)
+                .hasStatus(false)
+                .hasReason("ServiceDeleted");
         eventually().untilAsserted(() -> {
             assertThat(forwarderConfig(CONSUMER).routes()).isEmpty();
             assertThat(client.services().inNamespace(CONSUMER).withName("api").get())
@@ -160,7 +160,7 @@ class LoadBalancerAndDeletionTest extends OperatorTestBase {
         connectOneEndpoint();
 
         client.services().inNamespace(OWNER).withName("api").delete();
-        eventually().until(() -> "LoadBalancerNotFound".equals(readyReason(OWNER, "api")));
+        eventually().until(() -> "LoadBalancerNotFound".equals(resolvedRefsReason(OWNER, "api")));
         awaitState(CONSUMER, "api", ConnectionState.Pending);
     }
 }

@@ -1,7 +1,6 @@
 package dev.privatelink.operator;
 
-import static org.awaitility.Awaitility.await;
-
+import dev.privatelink.Awaits;
 import dev.privatelink.api.ConnectionState;
 import dev.privatelink.api.EndpointService;
 import dev.privatelink.api.InterfaceEndpoint;
@@ -13,7 +12,6 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import java.time.Duration;
 import java.util.Optional;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
@@ -47,7 +45,7 @@ abstract class OperatorTestBase {
     }
 
     static ConditionFactory eventually() {
-        return await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50));
+        return Awaits.eventually();
     }
 
     EndpointService endpointService(String namespace, String name) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.privatelink.api.ConnectionDecision;
 import dev.privatelink.api.ConnectionDecision.Decision;
 import dev.privatelink.api.ConnectionState;
+import dev.privatelink.api.EndpointService;
 import dev.privatelink.api.ServicePermission;
 import dev.privatelink.forwarder.config.ForwarderConfig.RouteState;
 import io.fabric8.kubernetes.api.model.Event;
@@ -114,14 +115,17 @@ class OwnerDecisionsTest extends OperatorTestBase {
                         () -> assertThat(endpointService(OWNER, "api").getSpec().getConnections())
                                 .extracting(ConnectionDecision::getDecision)
                                 .containsExactly(Decision.Accept));
-        // Give the operator the chance to get it wrong: the owner side sees the accept first.
-        eventually()
-                .untilAsserted(() -> assertThat(
-                                endpointService(OWNER, "api").getStatus().getConnections())
-                        .singleElement()
-                        .satisfies(c -> assertThat(c.getState()).isEqualTo(ConnectionState.Terminated)));
-        assertThat(stateOf(CONSUMER, "api")).contains(ConnectionState.Terminated);
-        assertThat(forwarderConfig(CONSUMER).routes()).isEmpty();
+        // Give the operator the chance to get it wrong: the owner side has reconciled the accept.
+        eventually().untilAsserted(() -> {
+            EndpointService es = endpointService(OWNER, "api");
+            assertThat(es.getStatus().getObservedGeneration())
+                    .isNotNull()
+                    .isEqualTo(es.getMetadata().getGeneration());
+        });
+        eventually().during(Duration.ofSeconds(1)).untilAsserted(() -> {
+            assertThat(stateOf(CONSUMER, "api")).contains(ConnectionState.Terminated);
+            assertThat(forwarderConfig(CONSUMER).routes()).isEmpty();
+        });
     }
 
     @Test

@@ -1,7 +1,8 @@
 package dev.privatelink.sandbox;
 
+import static dev.privatelink.Awaits.eventually;
+import static dev.privatelink.api.StatusAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.privatelink.api.ConditionTypes;
 import dev.privatelink.api.ConnectionDecision;
@@ -22,7 +23,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
-import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -61,10 +61,6 @@ class SandboxEndToEndTest {
         if (sandbox != null) {
             sandbox.close();
         }
-    }
-
-    static ConditionFactory eventually() {
-        return await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100));
     }
 
     @Test
@@ -115,9 +111,10 @@ class SandboxEndToEndTest {
             InterfaceEndpoint current = client.resource(ep).get();
             assertThat(current.getStatus()).isNotNull();
             assertThat(current.getStatus().getState()).isEqualTo(ConnectionState.Failed);
-            assertThat(current.getStatus().condition(ConditionTypes.READY))
-                    .hasValueSatisfying(
-                            c -> assertThat(c.getReason()).isEqualTo(ConditionTypes.Reasons.SERVICE_NOT_FOUND));
+            assertThat(current.getStatus())
+                    .condition(ConditionTypes.READY)
+                    .hasStatus(false)
+                    .hasReason(ConditionTypes.Reasons.SERVICE_NOT_FOUND);
         });
     }
 
