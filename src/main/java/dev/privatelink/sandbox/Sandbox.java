@@ -27,7 +27,6 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -276,31 +275,15 @@ public final class Sandbox implements AutoCloseable {
 
     /** Replaces the sample endpoint service's decisions, as the owner's edit of its manifest would. */
     public void decide(ConnectionDecision... decisions) {
-        replaceDecisions(client, PROVIDER_NAMESPACE, ENDPOINT_SERVICE, decisions);
-    }
-
-    /**
-     * Replaces an endpoint service's decisions, as a {@code kubectl apply} of the edited manifest
-     * would: read, change, update, retried on conflict (the mock server's merge patch appends to
-     * lists instead of replacing them).
-     */
-    public static void replaceDecisions(
-            KubernetesClient client, String namespace, String endpointService, ConnectionDecision... decisions) {
-        for (int attempt = 0; ; attempt++) {
-            EndpointService es = client.resources(EndpointService.class)
-                    .inNamespace(namespace)
-                    .withName(endpointService)
-                    .get();
-            es.getSpec().setConnections(List.of(decisions));
-            try {
-                client.resource(es).update();
-                return;
-            } catch (KubernetesClientException e) {
-                if (e.getCode() != 409 || attempt > 20) {
-                    throw e;
-                }
-            }
-        }
+        // A JSON patch computed from the edit: it replaces the list (the mock server's merge
+        // patch would append to it) and needs no resourceVersion, so it cannot conflict.
+        client.resources(EndpointService.class)
+                .inNamespace(PROVIDER_NAMESPACE)
+                .withName(ENDPOINT_SERVICE)
+                .edit(es -> {
+                    es.getSpec().setConnections(List.of(decisions));
+                    return es;
+                });
     }
 
     private static <T> T await(Duration timeout, String what, Supplier<Optional<T>> probe) {

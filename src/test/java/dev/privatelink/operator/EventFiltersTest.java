@@ -9,6 +9,7 @@ import dev.privatelink.api.EndpointService;
 import dev.privatelink.api.EndpointServiceStatus;
 import dev.privatelink.api.InterfaceEndpoint;
 import dev.privatelink.api.InterfaceEndpointStatus;
+import dev.privatelink.api.LoadBalancerAddress;
 import dev.privatelink.desired.Conditions;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.util.List;
@@ -195,14 +196,34 @@ class EventFiltersTest {
     }
 
     @Test
-    void addressDnsNamesAndConditionsAreNoStateChange() {
+    void addressDnsNamesAndConditionMessagesAreNoStateChange() {
         var renamed = endpoint(ep -> {
             ep.getStatus().setAddress("10.96.0.21");
             ep.getStatus().setDnsNames(List.of("api.shop.svc"));
-            ep.getStatus().setConditions(List.of(Conditions.of(ConditionTypes.READY, false, "Other", "", 1L)));
+            ep.getStatus()
+                    .setConditions(List.of(Conditions.of(ConditionTypes.READY, true, "Available", "reworded", 1L)));
         });
 
         assertThat(EventFilters.endpointStateChanged(endpoint(UNCHANGED), renamed))
                 .isFalse();
+    }
+
+    @Test
+    void anotherReadyReasonIsAStateChange() {
+        // Pending because no listener port is free needs a route; Pending for other reasons does not.
+        var waiting = endpoint(ep -> ep.getStatus()
+                .setConditions(List.of(Conditions.of(ConditionTypes.READY, false, "NoListenerPort", "", 1L))));
+
+        assertThat(EventFilters.endpointStateChanged(endpoint(UNCHANGED), waiting))
+                .isTrue();
+    }
+
+    @Test
+    void otherUpstreamsChangeTheOffer() {
+        assertThat(EventFilters.endpointServiceOfferChanged(
+                        endpointService(AS_IS),
+                        endpointService(es -> es.getStatus()
+                                .setUpstreams(List.of(new LoadBalancerAddress("api-green", "10.96.0.11", 1))))))
+                .isTrue();
     }
 }

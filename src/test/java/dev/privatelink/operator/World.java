@@ -11,7 +11,6 @@ import dev.privatelink.api.ServicePermission;
 import dev.privatelink.api.ServicePermissionSpec;
 import dev.privatelink.desired.Labels;
 import dev.privatelink.desired.Names;
-import dev.privatelink.sandbox.Sandbox;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
@@ -123,7 +122,13 @@ final class World {
 
     /** Replaces the owner's decisions, as a kubectl apply of the edited manifest would. */
     void decide(String namespace, String endpointService, ConnectionDecision... decisions) {
-        Sandbox.replaceDecisions(client, namespace, endpointService, decisions);
+        client.resources(EndpointService.class)
+                .inNamespace(namespace)
+                .withName(endpointService)
+                .edit(es -> {
+                    es.getSpec().setConnections(List.of(decisions));
+                    return es;
+                });
     }
 
     void node(String name, String zone) {
