@@ -15,6 +15,9 @@ public final class ConditionTypes {
         private Reasons() {}
 
         public static final String ACCEPTED = "Accepted";
+        /** The stored spec holds what the operator cannot act on (a value it does not know, a broken selector). */
+        public static final String INVALID_SPEC = "InvalidSpec";
+
         public static final String RESOLVED = "Resolved";
         public static final String READY = "Ready";
         public static final String AVAILABLE = "Available";

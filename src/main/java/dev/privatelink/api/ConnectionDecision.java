@@ -1,5 +1,6 @@
 package dev.privatelink.api;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
@@ -29,7 +30,13 @@ public class ConnectionDecision {
         Accept,
         Reject,
         Suspend,
-        Terminate
+        Terminate;
+
+        /** A value this operator does not know reads as null (see {@link LenientEnum}). */
+        @JsonCreator
+        public static Decision of(String value) {
+            return LenientEnum.parse(Decision.class, value);
+        }
     }
 
     public ConnectionDecision() {}

@@ -1,5 +1,7 @@
 package dev.privatelink.api;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+
 /** The states of an endpoint connection, as PrivateLink names them. */
 public enum ConnectionState {
     /** Permitted; waits for the owner to accept. */
@@ -16,6 +18,12 @@ public enum ConnectionState {
     Terminated,
     /** It cannot be set up; the Ready condition says why. */
     Failed;
+
+    /** A value this operator does not know (written by a newer one) reads as null (see {@link LenientEnum}). */
+    @JsonCreator
+    public static ConnectionState of(String value) {
+        return LenientEnum.parse(ConnectionState.class, value);
+    }
 
     /** The owner has let it through at some point and not taken it back for good. */
     public boolean isConnected() {

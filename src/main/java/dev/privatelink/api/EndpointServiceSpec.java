@@ -1,5 +1,6 @@
 package dev.privatelink.api;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
@@ -49,7 +50,13 @@ public class EndpointServiceSpec {
 
     public enum ProxyProtocol {
         None,
-        V2
+        V2;
+
+        /** A value this operator does not know reads as null (see {@link LenientEnum}). */
+        @JsonCreator
+        public static ProxyProtocol of(String value) {
+            return LenientEnum.parse(ProxyProtocol.class, value);
+        }
     }
 
     public List<LoadBalancerRef> getLoadBalancers() {

@@ -13,11 +13,15 @@ public final class Decisions {
         if (decisions == null) {
             return Optional.empty();
         }
-        Optional<Decision> byId = decisions.stream()
+        // An entry whose decision this operator does not know is ignored (and reported on the service).
+        List<ConnectionDecision> known = decisions.stream()
+                .filter(d -> d != null && d.getDecision() != null)
+                .toList();
+        Optional<Decision> byId = known.stream()
                 .filter(d -> endpointId.equals(d.getEndpointId()))
                 .map(ConnectionDecision::getDecision)
                 .findFirst();
-        return byId.or(() -> decisions.stream()
+        return byId.or(() -> known.stream()
                 .filter(d -> consumer.equals(d.getConsumer()))
                 .map(ConnectionDecision::getDecision)
                 .findFirst());

@@ -14,6 +14,7 @@ import dev.privatelink.desired.EventNote.Type;
 import dev.privatelink.ids.Ids;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -45,12 +46,7 @@ public record EndpointPlan(
                             + " namespace or ask the operator's admin to widen forwarder.listenPorts");
         }
         EndpointObjects objects = EndpointResources.desired(
-                ep,
-                endpointId,
-                outcome.state(),
-                ports,
-                ForwarderRoutes.listenPorts(world.forwarder().config(), endpointId),
-                world.forwarderPods());
+                ep, endpointId, outcome.state(), ports, listenPorts(world, endpointId), world.forwarderPods());
         return new EndpointPlan(world, outcome, ports, objects);
     }
 
@@ -73,6 +69,16 @@ public record EndpointPlan(
                                 + " delete or rename it to connect"),
                 ports,
                 objects);
+    }
+
+    /**
+     * The listener ports the forwarder serves the endpoint on. While its ConfigMap is unreadable
+     * the forwarders keep their last good config, so the slices keep the ports they point at.
+     */
+    private static Map<Integer, Integer> listenPorts(EndpointWorld world, String endpointId) {
+        return world.forwarder().readable()
+                ? ForwarderRoutes.listenPorts(world.forwarder().config(), endpointId)
+                : world.servedListenPorts();
     }
 
     public String endpointId() {
@@ -160,7 +166,9 @@ public record EndpointPlan(
     }
 
     private static List<Integer> requested(InterfaceEndpoint ep) {
-        return ep.getSpec().getPorts() == null ? List.of() : ep.getSpec().getPorts();
+        return ep.getSpec() == null || ep.getSpec().getPorts() == null
+                ? List.of()
+                : ep.getSpec().getPorts().stream().filter(p -> p != null).toList();
     }
 
     private static Previous previous(InterfaceEndpoint ep) {

@@ -77,8 +77,34 @@ public final class EndpointResources {
                 .toList();
     }
 
+    /** Per endpoint port, the listener port the endpoint's slices point at (from their port names). */
+    public static Map<Integer, Integer> servedListenPorts(List<EndpointSlice> slices, String serviceName) {
+        Map<Integer, Integer> ports = new TreeMap<>();
+        for (EndpointSlice slice : slices) {
+            var labels = slice.getMetadata().getLabels();
+            if (labels == null
+                    || !serviceName.equals(labels.get(Labels.SLICE_SERVICE_NAME))
+                    || slice.getPorts() == null) {
+                continue;
+            }
+            for (EndpointPort port : slice.getPorts()) {
+                String name = port.getName();
+                if (name != null && name.startsWith(PORT_NAME_PREFIX) && port.getPort() != null) {
+                    try {
+                        ports.put(Integer.parseInt(name.substring(PORT_NAME_PREFIX.length())), port.getPort());
+                    } catch (NumberFormatException e) {
+                        // not a port name the operator wrote: skip it
+                    }
+                }
+            }
+        }
+        return ports;
+    }
+
+    private static final String PORT_NAME_PREFIX = "tcp-";
+
     static String portName(int port) {
-        return "tcp-" + port;
+        return PORT_NAME_PREFIX + port;
     }
 
     private static Set<String> zones(List<String> wanted, List<ForwarderPod> pods) {

@@ -1,9 +1,9 @@
 package dev.privatelink.desired;
 
-import static dev.privatelink.api.ConditionTypes.ACCEPTED;
 import static dev.privatelink.api.ConditionTypes.READY;
 import static dev.privatelink.api.ConditionTypes.RESOLVED_REFS;
 
+import dev.privatelink.api.Condition;
 import dev.privatelink.api.ConditionTypes.Reasons;
 import dev.privatelink.api.Connection;
 import dev.privatelink.api.ConnectionState;
@@ -15,9 +15,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-/** The status of an endpoint service: its load balancers resolved, and the connections to it. */
-public final class EndpointServicePlan {
-    private EndpointServicePlan() {}
+/**
+ * What an endpoint service's reconcile reports: its load balancers resolved, the connections to
+ * it, and an Event when its spec holds what the operator cannot act on.
+ */
+public record EndpointServicePlan(EndpointServiceStatus status, List<EventNote> events) {
 
     /** Connections the owner sees: those that reached the service, not lookups that failed. */
     private static final Set<ConnectionState> LISTED = Set.of(
@@ -28,8 +30,9 @@ public final class EndpointServicePlan {
             ConnectionState.Suspended,
             ConnectionState.Terminated);
 
-    public static EndpointServiceStatus status(EndpointServiceWorld world) {
+    public static EndpointServicePlan of(EndpointServiceWorld world) {
         EndpointService es = world.service();
+        List<String> problems = SpecProblems.of(es.getSpec());
         LoadBalancers.Resolution resolution = LoadBalancers.resolve(
                 es,
                 name -> Optional.ofNullable(world.loadBalancers().get(name)),
@@ -60,16 +63,22 @@ public final class EndpointServicePlan {
         status.setConditions(Conditions.merge(
                 previous == null ? null : previous.getConditions(),
                 List.of(
-                        Conditions.of(ACCEPTED, true, Reasons.ACCEPTED, "the spec is valid", generation),
+                        SpecProblems.accepted(problems, generation),
                         Conditions.of(RESOLVED_REFS, resolved, resolution.reason(), resolution.message(), generation),
-                        Conditions.of(
-                                READY,
-                                resolved,
-                                resolved ? Reasons.READY : Reasons.UNRESOLVED_REFS,
-                                resolved ? "consumers can connect as " + serviceName : resolution.message(),
-                                generation)),
+                        readyCondition(resolution, problems, serviceName, generation)),
                 world.now().toString()));
-        return status;
+        return new EndpointServicePlan(status, SpecProblems.events(es, previous, problems));
+    }
+
+    private static Condition readyCondition(
+            LoadBalancers.Resolution resolution, List<String> problems, String serviceName, Long generation) {
+        if (!problems.isEmpty()) {
+            return Conditions.of(READY, false, Reasons.INVALID_SPEC, String.join("; ", problems), generation);
+        }
+        if (!resolution.resolved()) {
+            return Conditions.of(READY, false, Reasons.UNRESOLVED_REFS, resolution.message(), generation);
+        }
+        return Conditions.of(READY, true, Reasons.READY, "consumers can connect as " + serviceName, generation);
     }
 
     private static int count(List<Connection> connections, ConnectionState state) {

@@ -4,6 +4,7 @@ import dev.privatelink.api.InterfaceEndpoint;
 import dev.privatelink.forwarder.config.ForwarderConfig;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -15,6 +16,7 @@ import java.util.Set;
  * @param withinQuota     whether its namespace is within the endpoint quota with it
  * @param forwarder       what the namespace's forwarder serves and what it could not place
  * @param forwarderPods   the forwarder pods serving the namespace
+ * @param servedListenPorts per endpoint port, the listener port its EndpointSlices point at now
  * @param address         the ClusterIP of the endpoint's Service, once the API server allocated it
  * @param now             for the transition times of conditions
  */
@@ -24,14 +26,18 @@ public record EndpointWorld(
         boolean withinQuota,
         ForwarderView forwarder,
         List<ForwarderPod> forwarderPods,
+        Map<Integer, Integer> servedListenPorts,
         Optional<String> address,
         Instant now) {
 
     /**
      * @param config   the configuration the forwarder serves, as the operator last wrote it
      * @param unplaced the endpoint IDs that got no listener port (the port range is used up)
+     * @param readable false when the ConfigMap holds something that is not a config (edited by
+     *                 hand): the forwarders then keep serving their last good one, and so must
+     *                 the endpoints' slices
      */
-    public record ForwarderView(ForwarderConfig config, Set<String> unplaced) {
-        public static final ForwarderView NONE = new ForwarderView(ForwarderConfig.EMPTY, Set.of());
+    public record ForwarderView(ForwarderConfig config, Set<String> unplaced, boolean readable) {
+        public static final ForwarderView NONE = new ForwarderView(ForwarderConfig.EMPTY, Set.of(), true);
     }
 }

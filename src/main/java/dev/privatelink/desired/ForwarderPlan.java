@@ -76,15 +76,18 @@ public record ForwarderPlan(Optional<ForwarderObjects> objects, Set<String> unpl
         List<RouteRequest> requests = new ArrayList<>();
         for (InterfaceEndpoint ep : world.endpoints()) {
             InterfaceEndpointStatus status = ep.getStatus();
-            EndpointService es = world.services().get(ep.getSpec().getServiceName());
+            EndpointService es = ep.getSpec() == null
+                    ? null
+                    : world.services().get(ep.getSpec().getServiceName());
             if (!wantsRoutes(status) || es == null) {
                 continue;
             }
             RouteState state =
                     status.getState() == ConnectionState.Suspended ? RouteState.SUSPENDED : RouteState.ACTIVE;
-            ProxyProtocol proxy = es.getSpec().getProxyProtocol() == EndpointServiceSpec.ProxyProtocol.V2
-                    ? ProxyProtocol.V2
-                    : ProxyProtocol.NONE;
+            ProxyProtocol proxy =
+                    es.getSpec() != null && es.getSpec().getProxyProtocol() == EndpointServiceSpec.ProxyProtocol.V2
+                            ? ProxyProtocol.V2
+                            : ProxyProtocol.NONE;
             List<LoadBalancerAddress> upstreams =
                     es.getStatus() == null || es.getStatus().getUpstreams() == null
                             ? List.of()

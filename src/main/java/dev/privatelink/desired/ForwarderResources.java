@@ -70,8 +70,12 @@ public final class ForwarderResources {
         }
         Map<String, String> annotations = configMap.getMetadata().getAnnotations();
         String unplaced = annotations == null ? null : annotations.get(Labels.UNPLACED_ENDPOINTS);
-        return new EndpointWorld.ForwarderView(
-                config(configMap), unplaced == null || unplaced.isBlank() ? Set.of() : Set.of(unplaced.split(",")));
+        Set<String> unplacedIds = unplaced == null || unplaced.isBlank() ? Set.of() : Set.of(unplaced.split(","));
+        try {
+            return new EndpointWorld.ForwarderView(ForwarderConfig.from(configMap), unplacedIds, true);
+        } catch (IllegalArgumentException e) {
+            return new EndpointWorld.ForwarderView(ForwarderConfig.EMPTY, unplacedIds, false);
+        }
     }
 
     public static Deployment deployment(String consumerNamespace, OperatorSettings settings) {

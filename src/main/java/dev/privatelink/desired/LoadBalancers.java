@@ -49,7 +49,14 @@ public final class LoadBalancers {
             Function<String, Optional<Service>> services,
             Function<String, Optional<String>> claimedBy,
             String clusterDomain) {
-        List<LoadBalancerRef> refs = es.getSpec().getLoadBalancers();
+        List<LoadBalancerRef> refs = es.getSpec() == null || es.getSpec().getLoadBalancers() == null
+                ? List.of()
+                : es.getSpec().getLoadBalancers().stream()
+                        .filter(r -> r != null && r.getName() != null)
+                        .toList();
+        if (refs.isEmpty()) {
+            return Resolution.failed(Reasons.LOAD_BALANCER_NOT_FOUND, "the spec names no load balancer");
+        }
         List<String> problems = new ArrayList<>();
         Map<LoadBalancerRef, Service> found = new LinkedHashMap<>();
         String reason = null;
@@ -108,7 +115,11 @@ public final class LoadBalancers {
 
     private static List<Integer> offeredPorts(EndpointService es, Map<LoadBalancerRef, Set<Integer>> portsOf) {
         if (es.getSpec().getPorts() != null && !es.getSpec().getPorts().isEmpty()) {
-            return new TreeSet<>(es.getSpec().getPorts()).stream().toList();
+            return es.getSpec().getPorts().stream()
+                    .filter(port -> port != null)
+                    .distinct()
+                    .sorted()
+                    .toList();
         }
         Set<Integer> common = null;
         for (Set<Integer> ports : portsOf.values()) {

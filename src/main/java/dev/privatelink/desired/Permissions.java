@@ -28,6 +28,9 @@ public final class Permissions {
     }
 
     static boolean grants(Principal principal, String namespace, Map<String, String> labels) {
+        if (principal == null) {
+            return false;
+        }
         if (principal.getNamespace() != null) {
             return "*".equals(principal.getNamespace())
                     || principal.getNamespace().equals(namespace);

@@ -34,11 +34,12 @@ public sealed interface ServiceLookup {
 
     /** Reads from a live endpoint service what one connection to it depends on. */
     static Found found(EndpointService service, Grant grant, String endpointId, String consumer) {
+        var spec = service.getSpec();
         return new Found(
                 service,
                 grant,
-                service.getSpec().acceptanceRequired(),
-                Decisions.find(service.getSpec().getConnections(), endpointId, consumer),
+                spec == null || spec.acceptanceRequired(),
+                spec == null ? Optional.empty() : Decisions.find(spec.getConnections(), endpointId, consumer),
                 readyPorts(service));
     }
 

@@ -1,6 +1,5 @@
 package dev.privatelink.desired;
 
-import static dev.privatelink.api.ConditionTypes.ACCEPTED;
 import static dev.privatelink.api.ConditionTypes.READY;
 import static dev.privatelink.api.ConditionTypes.RESOLVED_REFS;
 
@@ -10,12 +9,16 @@ import dev.privatelink.api.ServicePermissionStatus;
 import java.time.Instant;
 import java.util.List;
 
-/** The status of a permission: whether the endpoint service it grants access to exists. */
-public final class ServicePermissionPlan {
-    private ServicePermissionPlan() {}
+/**
+ * What a permission's reconcile reports: whether its spec can be acted on and whether the
+ * endpoint service it grants access to exists. Granting itself happens on the consumer side.
+ */
+public record ServicePermissionPlan(ServicePermissionStatus status, List<EventNote> events) {
 
-    public static ServicePermissionStatus status(ServicePermission permission, boolean targetFound, Instant now) {
-        String target = permission.getSpec().getEndpointService();
+    public static ServicePermissionPlan of(ServicePermission permission, boolean targetFound, Instant now) {
+        List<String> problems = SpecProblems.of(permission.getSpec());
+        String target =
+                permission.getSpec() == null ? null : permission.getSpec().getEndpointService();
         Long generation = permission.getMetadata().getGeneration();
         String message = targetFound
                 ? "grants access to endpoint service " + target
@@ -27,10 +30,14 @@ public final class ServicePermissionPlan {
         status.setConditions(Conditions.merge(
                 previous == null ? null : previous.getConditions(),
                 List.of(
-                        Conditions.of(ACCEPTED, true, Reasons.ACCEPTED, "the spec is valid", generation),
+                        SpecProblems.accepted(problems, generation),
                         Conditions.of(RESOLVED_REFS, targetFound, reason, message, generation),
-                        Conditions.of(READY, targetFound, targetFound ? Reasons.READY : reason, message, generation)),
+                        problems.isEmpty()
+                                ? Conditions.of(
+                                        READY, targetFound, targetFound ? Reasons.READY : reason, message, generation)
+                                : Conditions.of(
+                                        READY, false, Reasons.INVALID_SPEC, String.join("; ", problems), generation)),
                 now.toString()));
-        return status;
+        return new ServicePermissionPlan(status, SpecProblems.events(permission, previous, problems));
     }
 }

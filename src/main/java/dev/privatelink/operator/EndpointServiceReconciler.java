@@ -6,6 +6,7 @@ import dev.privatelink.api.LoadBalancerRef;
 import dev.privatelink.config.OperatorSettings;
 import dev.privatelink.desired.EndpointServicePlan;
 import dev.privatelink.desired.EndpointServiceWorld;
+import dev.privatelink.events.EventRecorder;
 import dev.privatelink.ids.Ids;
 import io.fabric8.kubernetes.api.model.Service;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -46,6 +47,7 @@ public class EndpointServiceReconciler implements Reconciler<EndpointService> {
     private InformerEventSource<Service, EndpointService> services;
     private InformerEventSource<InterfaceEndpoint, EndpointService> endpoints;
     private InformerEventSource<EndpointService, EndpointService> rivals;
+    private EventRecorder events;
 
     @Inject
     public EndpointServiceReconciler(OperatorSettings settings) {
@@ -59,14 +61,16 @@ public class EndpointServiceReconciler implements Reconciler<EndpointService> {
 
     @Override
     public UpdateControl<EndpointService> reconcile(EndpointService es, Context<EndpointService> ctx) {
-        return StatusUpdates.patchIfChanged(es, EndpointServicePlan.status(resolve(es)));
+        EndpointServicePlan plan = EndpointServicePlan.of(resolve(es));
+        plan.events().forEach(events::record);
+        return StatusUpdates.patchIfChanged(es, plan.status());
     }
 
     private EndpointServiceWorld resolve(EndpointService es) {
         String namespace = es.getMetadata().getNamespace();
         Map<String, Service> loadBalancers = new HashMap<>();
         Map<String, String> claimedByOthers = new HashMap<>();
-        for (LoadBalancerRef ref : es.getSpec().getLoadBalancers()) {
+        for (LoadBalancerRef ref : loadBalancerRefs(es)) {
             services.get(new ResourceID(ref.getName(), namespace)).ifPresent(s -> loadBalancers.put(ref.getName(), s));
             // The rivals informer delivers the deletions that free a claim: ask its view, which
             // the primary cache may not have caught up with yet.
@@ -83,8 +87,17 @@ public class EndpointServiceReconciler implements Reconciler<EndpointService> {
                 Instant.now(clock));
     }
 
+    private static List<LoadBalancerRef> loadBalancerRefs(EndpointService es) {
+        return es.getSpec() == null || es.getSpec().getLoadBalancers() == null
+                ? List.of()
+                : es.getSpec().getLoadBalancers().stream()
+                        .filter(ref -> ref != null && ref.getName() != null)
+                        .toList();
+    }
+
     @Override
     public List<EventSource<?, EndpointService>> prepareEventSources(EventSourceContext<EndpointService> ctx) {
+        events = new EventRecorder(ctx.getClient(), clock);
         endpointServices = ctx.getPrimaryCache();
         endpointServices.addIndexer(Indexes.LOAD_BALANCER, Indexes.SERVICE_BY_LOAD_BALANCER);
         endpointServices.addIndexer(Indexes.SERVICE_NAME, Indexes.SERVICE_BY_SERVICE_NAME);

@@ -10,6 +10,7 @@ import dev.privatelink.desired.Labels;
 import dev.privatelink.desired.Names;
 import dev.privatelink.desired.Resources;
 import dev.privatelink.events.EventRecorder;
+import dev.privatelink.forwarder.config.ForwarderConfig;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -31,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -53,6 +55,8 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
     private Applier<ConfigMap> configMapApplier;
     private Applier<Deployment> deploymentApplier;
     private EventRecorder events;
+    /** Per consumer namespace, the last config read or written that parsed. */
+    private final Map<String, ForwarderConfig> lastGood = new ConcurrentHashMap<>();
 
     @Inject
     public ForwarderReconciler(OperatorSettings settings) {
@@ -67,6 +71,7 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
         Optional<Deployment> deployment = deployments.get(forwarder);
         ForwarderPlan plan = ForwarderPlan.of(resolve(namespace, configMap), settings);
         if (plan.objects().isEmpty()) {
+            lastGood.remove(namespace.getMetadata().getName());
             deployment.ifPresent(deploymentApplier::delete);
             configMap.ifPresent(configMapApplier::delete);
             return UpdateControl.noUpdate();
@@ -83,12 +88,29 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
                 endpoints.list(consumer, Resources::isLive).toList();
         Map<String, EndpointService> services = new HashMap<>();
         for (InterfaceEndpoint ep : live) {
+            if (ep.getSpec() == null || ep.getSpec().getServiceName() == null) {
+                continue;
+            }
             endpointServices.byIndex(Indexes.SERVICE_NAME, ep.getSpec().getServiceName()).stream()
                     .filter(Resources::isLive)
                     .findFirst()
                     .ifPresent(es -> services.put(ep.getSpec().getServiceName(), es));
         }
-        return new ForwarderWorld(consumer, live, services, ForwarderResources.config(configMap.orElse(null)));
+        return new ForwarderWorld(consumer, live, services, currentConfig(consumer, configMap));
+    }
+
+    /**
+     * The config the namespace's forwarders serve. One that does not parse (edited by hand) is
+     * not what they serve: they keep their last good one, which is what the repair must keep too,
+     * so that no endpoint's listener port moves.
+     */
+    private ForwarderConfig currentConfig(String consumer, Optional<ConfigMap> configMap) {
+        var view = ForwarderResources.view(configMap.orElse(null));
+        if (view.readable()) {
+            lastGood.put(consumer, view.config());
+            return view.config();
+        }
+        return lastGood.getOrDefault(consumer, ForwarderConfig.EMPTY);
     }
 
     private void conflict(Namespace namespace, String conflict) {

@@ -8,6 +8,7 @@ import dev.privatelink.api.InterfaceEndpoint;
 import dev.privatelink.api.ServicePermission;
 import dev.privatelink.config.OperatorSettings;
 import dev.privatelink.desired.EndpointPlan;
+import dev.privatelink.desired.EndpointResources;
 import dev.privatelink.desired.EndpointWorld;
 import dev.privatelink.desired.ForwarderPod;
 import dev.privatelink.desired.ForwarderResources;
@@ -105,12 +106,18 @@ public class InterfaceEndpointReconciler implements Reconciler<InterfaceEndpoint
                         .get(new ResourceID(Names.forwarder(namespace), settings.namespace()))
                         .orElse(null)),
                 forwarderPods(namespace),
+                EndpointResources.servedListenPorts(
+                        List.copyOf(ctx.getSecondaryResources(EndpointSlice.class)),
+                        ep.getMetadata().getName()),
                 clusterIp(ctx, ep.getMetadata().getName()),
                 Instant.now(clock));
     }
 
     private ServiceLookup lookUpService(InterfaceEndpoint ep) {
         String namespace = ep.getMetadata().getNamespace();
+        if (ep.getSpec() == null || ep.getSpec().getServiceName() == null) {
+            return ServiceLookup.NOT_FOUND;
+        }
         Optional<EndpointService> service =
                 endpointServices.byIndex(Indexes.SERVICE_NAME, ep.getSpec().getServiceName()).stream()
                         .filter(Resources::isLive)
@@ -201,12 +208,15 @@ public class InterfaceEndpointReconciler implements Reconciler<InterfaceEndpoint
             EventSourceContext<InterfaceEndpoint> ctx) {
         var source = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(ServicePermission.class, InterfaceEndpoint.class)
-                        .withSecondaryToPrimaryMapper(p -> endpointServices
-                                .get(new ResourceID(
-                                        p.getSpec().getEndpointService(),
-                                        p.getMetadata().getNamespace()))
-                                .map(es -> Indexes.ids(endpointsAsking(es)))
-                                .orElse(Set.of()))
+                        .withSecondaryToPrimaryMapper(
+                                p -> p.getSpec() == null || p.getSpec().getEndpointService() == null
+                                        ? Set.of()
+                                        : endpointServices
+                                                .get(new ResourceID(
+                                                        p.getSpec().getEndpointService(),
+                                                        p.getMetadata().getNamespace()))
+                                                .map(es -> Indexes.ids(endpointsAsking(es)))
+                                                .orElse(Set.of()))
                         .build(),
                 ctx);
         source.addIndexers(Map.of(Indexes.PERMISSION_TARGET, Indexes.PERMISSION_BY_TARGET));

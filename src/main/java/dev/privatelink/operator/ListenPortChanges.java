@@ -33,7 +33,12 @@ final class ListenPortChanges {
         if (before != null && Objects.equals(before.resourceVersion(), version)) {
             return before.changed();
         }
-        Map<String, Map<Integer, Integer>> now = placement(ForwarderResources.view(configMap));
+        EndpointWorld.ForwarderView view = ForwarderResources.view(configMap);
+        if (!view.readable()) {
+            // The forwarders keep their last good config: nothing moved.
+            return Set.of();
+        }
+        Map<String, Map<Integer, Integer>> now = placement(view);
         Map<String, Map<Integer, Integer>> previous = before == null ? Map.of() : before.ports();
         Set<String> changed = new HashSet<>();
         Set<String> ids = new HashSet<>(now.keySet());

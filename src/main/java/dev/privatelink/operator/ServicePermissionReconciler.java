@@ -4,6 +4,7 @@ import dev.privatelink.api.EndpointService;
 import dev.privatelink.api.ServicePermission;
 import dev.privatelink.desired.Resources;
 import dev.privatelink.desired.ServicePermissionPlan;
+import dev.privatelink.events.EventRecorder;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -32,6 +33,7 @@ public class ServicePermissionReconciler implements Reconciler<ServicePermission
 
     private final Clock clock;
     private InformerEventSource<EndpointService, ServicePermission> endpointServices;
+    private EventRecorder events;
 
     public ServicePermissionReconciler() {
         this(Clock.systemUTC());
@@ -43,18 +45,21 @@ public class ServicePermissionReconciler implements Reconciler<ServicePermission
 
     @Override
     public UpdateControl<ServicePermission> reconcile(ServicePermission permission, Context<ServicePermission> ctx) {
-        boolean targetFound = endpointServices
-                .get(new ResourceID(
-                        permission.getSpec().getEndpointService(),
-                        permission.getMetadata().getNamespace()))
-                .filter(Resources::isLive)
-                .isPresent();
-        return StatusUpdates.patchIfChanged(
-                permission, ServicePermissionPlan.status(permission, targetFound, Instant.now(clock)));
+        String target =
+                permission.getSpec() == null ? null : permission.getSpec().getEndpointService();
+        boolean targetFound = target != null
+                && endpointServices
+                        .get(new ResourceID(target, permission.getMetadata().getNamespace()))
+                        .filter(Resources::isLive)
+                        .isPresent();
+        ServicePermissionPlan plan = ServicePermissionPlan.of(permission, targetFound, Instant.now(clock));
+        plan.events().forEach(events::record);
+        return StatusUpdates.patchIfChanged(permission, plan.status());
     }
 
     @Override
     public List<EventSource<?, ServicePermission>> prepareEventSources(EventSourceContext<ServicePermission> ctx) {
+        events = new EventRecorder(ctx.getClient(), clock);
         IndexerResourceCache<ServicePermission> permissions = ctx.getPrimaryCache();
         permissions.addIndexer(Indexes.PERMISSION_TARGET, Indexes.PERMISSION_BY_TARGET);
         endpointServices = new InformerEventSource<>(

@@ -96,7 +96,7 @@ class PlanGoldenTest {
 
     static EndpointWorld world(
             InterfaceEndpoint ep, ServiceLookup lookup, EndpointWorld.ForwarderView forwarder, String address) {
-        return new EndpointWorld(ep, lookup, true, forwarder, PODS, Optional.ofNullable(address), NOW);
+        return new EndpointWorld(ep, lookup, true, forwarder, PODS, Map.of(), Optional.ofNullable(address), NOW);
     }
 
     static EndpointWorld.ForwarderView serving(String endpointId, int port, int listenPort) {
@@ -108,7 +108,8 @@ class PlanGoldenTest {
                         List.of(new Upstream("10.96.0.10", port, 3)),
                         ProxyProtocol.V2,
                         RouteState.ACTIVE))),
-                Set.of());
+                Set.of(),
+                true);
     }
 
     static Map<String, Object> render(EndpointPlan plan) {
@@ -167,7 +168,7 @@ class PlanGoldenTest {
                 render(EndpointPlan.of(world(
                         endpoint(ConnectionState.Available),
                         found(Grant.AUTO_ACCEPT),
-                        new EndpointWorld.ForwarderView(ForwarderConfig.EMPTY, Set.of(ENDPOINT_ID)),
+                        new EndpointWorld.ForwarderView(ForwarderConfig.EMPTY, Set.of(ENDPOINT_ID), true),
                         "10.96.5.5"))));
     }
 
@@ -229,7 +230,7 @@ class PlanGoldenTest {
                         connected("nosy", "u-3", ConnectionState.Failed)),
                 "cluster.local",
                 NOW);
-        GoldenFiles.assertMatches("plans/endpointservice-resolved.yaml", EndpointServicePlan.status(world));
+        GoldenFiles.assertMatches("plans/endpointservice-resolved.yaml", EndpointServicePlan.of(world));
     }
 
     @Test
@@ -241,23 +242,24 @@ class PlanGoldenTest {
                 List.of(),
                 "cluster.local",
                 NOW);
-        GoldenFiles.assertMatches("plans/endpointservice-unresolved.yaml", EndpointServicePlan.status(world));
+        GoldenFiles.assertMatches("plans/endpointservice-unresolved.yaml", EndpointServicePlan.of(world));
     }
 
     @Test
     void aForwarderCarriesEveryRoutableEndpoint() throws IOException {
         EndpointService es = endpointService();
-        es.setStatus(EndpointServicePlan.status(new EndpointServiceWorld(
-                es,
-                Map.of(
-                        "api-blue",
-                        loadBalancer("api-blue", "10.96.0.10"),
-                        "api-green",
-                        loadBalancer("api-green", "10.96.0.11")),
-                Map.of(),
-                List.of(),
-                "cluster.local",
-                NOW)));
+        es.setStatus(EndpointServicePlan.of(new EndpointServiceWorld(
+                        es,
+                        Map.of(
+                                "api-blue",
+                                loadBalancer("api-blue", "10.96.0.10"),
+                                "api-green",
+                                loadBalancer("api-green", "10.96.0.11")),
+                        Map.of(),
+                        List.of(),
+                        "cluster.local",
+                        NOW))
+                .status());
         List<InterfaceEndpoint> endpoints = List.of(
                 routable("shop", "u-available", ConnectionState.Available),
                 routable("shop", "u-suspended", ConnectionState.Suspended),
