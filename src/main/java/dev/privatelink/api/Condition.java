@@ -1,11 +1,14 @@
 package dev.privatelink.api;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.generator.annotation.Required;
 
 /** A status condition shaped like Kubernetes' metav1.Condition. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+// Fields added by a newer CRD must not make this object (and its informer) unreadable.
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class Condition {
 
     public static final String TRUE = "True";

@@ -42,6 +42,8 @@ public final class ConditionTypes {
         public static final String SUSPENDED = "Suspended";
         public static final String TERMINATED = "Terminated";
         public static final String NO_LISTENER_PORT = "NoListenerPort";
+        public static final String LISTENER_PORT_PENDING = "ListenerPortPending";
+        public static final String NO_READY_FORWARDER = "NoReadyForwarder";
         /** An object the operator needs to create exists and was not created by it. */
         public static final String OBJECT_CONFLICT = "ObjectConflict";
     }

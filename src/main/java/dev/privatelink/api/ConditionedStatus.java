@@ -1,6 +1,7 @@
 package dev.privatelink.api;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,6 +9,8 @@ import java.util.Optional;
 
 /** What every status here has: the generation it describes and its conditions. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+// Fields added by a newer CRD must not make this object (and its informer) unreadable.
+@JsonIgnoreProperties(ignoreUnknown = true)
 public abstract class ConditionedStatus {
     private Long observedGeneration;
     private List<Condition> conditions = new ArrayList<>();

@@ -1,10 +1,13 @@
 package dev.privatelink.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Objects;
 
 /** One endpoint connection as the owner sees it. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+// Fields added by a newer CRD must not make this object (and its informer) unreadable.
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class Connection {
     private String endpointId;
     private String consumer;

@@ -1,6 +1,7 @@
 package dev.privatelink.api;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
@@ -12,6 +13,8 @@ import io.fabric8.generator.annotation.ValidationRule;
 @ValidationRule(
         value = "has(self.endpointId) != has(self.consumer)",
         message = "set exactly one of endpointId and consumer")
+// Fields added by a newer CRD must not make this object (and its informer) unreadable.
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class ConnectionDecision {
 
     @JsonPropertyDescription("The endpoint ID (vpce-...) the decision applies to.")

@@ -1,6 +1,7 @@
 package dev.privatelink.api;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
@@ -13,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
+// Fields added by a newer CRD must not make this object (and its informer) unreadable.
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class EndpointServiceSpec {
 
     @JsonPropertyDescription(

@@ -1,11 +1,14 @@
 package dev.privatelink.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.ArrayList;
 import java.util.List;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
+// Fields added by a newer CRD must not make this object (and its informer) unreadable.
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class EndpointServiceStatus extends ConditionedStatus {
 
     @JsonPropertyDescription("The name consumers use (vpce-svc-...), derived from this object's UID.")

@@ -1,5 +1,6 @@
 package dev.privatelink.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
@@ -9,6 +10,8 @@ import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 
 /** A Service of the owner's namespace that plays the network load balancer. */
+// Fields added by a newer CRD must not make this object (and its informer) unreadable.
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class LoadBalancerRef {
 
     @JsonPropertyDescription("Name of a Service in this namespace.")

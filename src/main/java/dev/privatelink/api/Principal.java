@@ -1,5 +1,6 @@
 package dev.privatelink.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
@@ -14,6 +15,8 @@ import io.fabric8.kubernetes.api.model.LabelSelector;
 @ValidationRule(
         value = "[has(self.__namespace__), has(self.namespaceSelector)].filter(x, x).size() == 1",
         message = "set exactly one principal kind: namespace or namespaceSelector")
+// Fields added by a newer CRD must not make this object (and its informer) unreadable.
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class Principal {
 
     @JsonPropertyDescription("A consumer namespace by name, or * for every namespace of the cluster.")

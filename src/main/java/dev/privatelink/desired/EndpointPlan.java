@@ -15,6 +15,7 @@ import dev.privatelink.ids.Ids;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -37,16 +38,14 @@ public record EndpointPlan(
         List<Integer> ports = ConnectionStateMachine.exposedPorts(requested(ep), offered);
         ConnectionOutcome outcome = ConnectionStateMachine.decide(
                 new ConnectionInputs(previous(ep), world.withinQuota(), world.service(), requested(ep)));
-        if (outcome.state() == ConnectionState.Available
-                && world.forwarder().unplaced().contains(endpointId)) {
-            outcome = new ConnectionOutcome(
-                    ConnectionState.Pending,
-                    Reasons.NO_LISTENER_PORT,
-                    "the forwarder of this namespace has no free listener port; delete unused endpoints in this"
-                            + " namespace or ask the operator's admin to widen forwarder.listenPorts");
+        Map<Integer, Integer> listenPorts = listenPorts(world, endpointId);
+        EndpointObjects objects =
+                EndpointResources.desired(ep, endpointId, outcome.state(), ports, listenPorts, world.forwarderPods());
+        if (outcome.state() == ConnectionState.Available) {
+            outcome = DataPlane.waitingFor(
+                            ports, listenPorts, world.forwarder().unplaced().contains(endpointId), objects)
+                    .orElse(outcome);
         }
-        EndpointObjects objects = EndpointResources.desired(
-                ep, endpointId, outcome.state(), ports, listenPorts(world, endpointId), world.forwarderPods());
         return new EndpointPlan(world, outcome, ports, objects);
     }
 
@@ -86,17 +85,30 @@ public record EndpointPlan(
     }
 
     /** An Event per state change: on the endpoint, and on the endpoint service if the connection reached it. */
+    /**
+     * An Event on the endpoint when its state or the reason for it changes; one on the endpoint
+     * service when the state changes and the connection reached the service.
+     */
     public List<EventNote> events() {
-        ConnectionState from = previous(world.endpoint()).state();
-        if (outcome.state() == from) {
+        Previous before = previous(world.endpoint());
+        boolean stateChanged = outcome.state() != before.state();
+        if (!stateChanged && Objects.equals(outcome.reason(), before.reason())) {
             return List.of();
         }
         Type type = warns(outcome) ? Type.Warning : Type.Normal;
-        String change =
-                (from == null ? "new" : from.name()) + " -> " + outcome.state().name();
+        String from = before.state() == null ? "new" : before.state().name();
+        String change = stateChanged
+                ? from + " -> " + outcome.state().name()
+                : from + " (" + before.reason() + ") -> " + outcome.state().name() + " (" + outcome.reason() + ")";
         List<EventNote> events = new ArrayList<>();
         events.add(new EventNote(
-                world.endpoint(), type, outcome.state().name(), "connection " + change + ": " + outcome.message()));
+                world.endpoint(),
+                type,
+                stateChanged ? outcome.state().name() : outcome.reason(),
+                "connection " + change + ": " + outcome.message()));
+        if (!stateChanged) {
+            return events;
+        }
         // The owner hears of connections that reached the service, never of mere attempts that failed lookup.
         boolean reachedService =
                 !Reasons.SERVICE_NOT_FOUND.equals(outcome.reason()) && !Reasons.QUOTA_EXCEEDED.equals(outcome.reason());
@@ -156,7 +168,10 @@ public record EndpointPlan(
     private static boolean warns(ConnectionOutcome outcome) {
         return switch (outcome.state()) {
             case Failed, Rejected, Terminated, Suspended -> true;
-            case Pending -> !Reasons.SERVICE_NOT_READY.equals(outcome.reason());
+            case Pending ->
+                Reasons.NO_LISTENER_PORT.equals(outcome.reason())
+                        || Reasons.NO_READY_FORWARDER.equals(outcome.reason())
+                        || Reasons.OBJECT_CONFLICT.equals(outcome.reason());
             default -> false;
         };
     }

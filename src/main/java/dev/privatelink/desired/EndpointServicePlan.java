@@ -40,8 +40,9 @@ public record EndpointServicePlan(EndpointServiceStatus status, List<EventNote> 
                 world.clusterDomain());
         String serviceName = Ids.serviceName(es.getMetadata().getUid());
         List<Connection> connections = world.endpoints().stream()
-                .filter(ep ->
-                        ep.getStatus() != null && LISTED.contains(ep.getStatus().getState()))
+                .filter(ep -> ep.getStatus() != null
+                        && ep.getStatus().getState() != null
+                        && LISTED.contains(ep.getStatus().getState()))
                 .map(ep -> new Connection(
                         Ids.endpointId(ep.getMetadata().getUid()),
                         ep.getMetadata().getNamespace() + "/" + ep.getMetadata().getName(),

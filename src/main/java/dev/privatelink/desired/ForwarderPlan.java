@@ -3,7 +3,6 @@ package dev.privatelink.desired;
 import static dev.privatelink.api.ConditionTypes.READY;
 
 import dev.privatelink.api.Condition;
-import dev.privatelink.api.ConditionTypes.Reasons;
 import dev.privatelink.api.ConnectionState;
 import dev.privatelink.api.EndpointService;
 import dev.privatelink.api.EndpointServiceSpec;
@@ -55,10 +54,13 @@ public record ForwarderPlan(Optional<ForwarderObjects> objects, Set<String> unpl
 
     /**
      * Whether an endpoint needs routes: it is Available, Suspended (kept so that resume is
-     * instant) or waits for a listener port only.
+     * instant) or Pending only for want of its data plane.
      */
     public static boolean wantsRoutes(InterfaceEndpointStatus status) {
-        if (status == null || status.getEndpointId() == null || status.getPorts() == null) {
+        if (status == null
+                || status.getEndpointId() == null
+                || status.getPorts() == null
+                || status.getState() == null) {
             return false;
         }
         return switch (status.getState()) {
@@ -66,7 +68,7 @@ public record ForwarderPlan(Optional<ForwarderObjects> objects, Set<String> unpl
             case Pending ->
                 status.condition(READY)
                         .map(Condition::getReason)
-                        .filter(Reasons.NO_LISTENER_PORT::equals)
+                        .filter(DataPlane.WAITING_REASONS::contains)
                         .isPresent();
             default -> false;
         };

@@ -173,6 +173,30 @@ class PlanGoldenTest {
     }
 
     @Test
+    void anAcceptedEndpointWithoutAReadyForwarderIsPending() {
+        var notReady = List.of(
+                new ForwarderPod("plfwd-shop-1", "privatelink-system", "10.244.1.5", false, false, "zone-a", "node-a"));
+        var world = new EndpointWorld(
+                endpoint(ConnectionState.Available),
+                found(Grant.AUTO_ACCEPT),
+                true,
+                serving(ENDPOINT_ID, 443, 10000),
+                notReady,
+                Map.of(443, 10000),
+                Optional.of("10.96.5.5"),
+                NOW);
+        GoldenFiles.assertMatches("plans/endpoint-no-ready-forwarder.yaml", render(EndpointPlan.of(world)));
+    }
+
+    @Test
+    void anAcceptedEndpointWaitsForItsListenerPort() {
+        GoldenFiles.assertMatches(
+                "plans/endpoint-listener-port-pending.yaml",
+                render(EndpointPlan.of(
+                        world(endpoint(null), found(Grant.AUTO_ACCEPT), EndpointWorld.ForwarderView.NONE, null))));
+    }
+
+    @Test
     void anEndpointWhoseServiceNameIsTakenReportsTheConflict() {
         EndpointPlan plan = EndpointPlan.of(
                         world(endpoint(null), found(Grant.AUTO_ACCEPT), serving(ENDPOINT_ID, 443, 10000), null))

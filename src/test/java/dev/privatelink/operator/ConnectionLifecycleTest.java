@@ -23,9 +23,9 @@ class ConnectionLifecycleTest extends OperatorTestBase {
         world.permission(OWNER, "shop-may-connect", "api", true, Principal.namespace(CONSUMER));
         String serviceName = serviceNameOf(OWNER, "api");
 
+        world.forwarderPod(CONSUMER, "fwd-1", "10.244.0.5", "node-a", true);
         world.endpoint(CONSUMER, "api", serviceName);
         awaitState(CONSUMER, "api", ConnectionState.Available);
-        world.forwarderPod(CONSUMER, "fwd-1", "10.244.0.5", "node-a", true);
 
         eventually().untilAsserted(() -> {
             EndpointSlice slice = slice(CONSUMER, "api-ipv4");

@@ -53,6 +53,7 @@ class OperatorPermissionsTest extends OperatorTestBase {
                 .build();
         world = new World(client);
         world.namespace(TestSettings.OPERATOR_NAMESPACE);
+        kubelet = new KubeletStandIn(client, TestSettings.OPERATOR_NAMESPACE);
         controlPlane = ControlPlane.start(operatorClient, settings());
     }
 

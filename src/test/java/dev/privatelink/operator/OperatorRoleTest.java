@@ -43,6 +43,7 @@ class OperatorRoleTest {
         operator.start();
         World world = new World(client);
         world.namespace("kube-privatelink-system");
+        var kubelet = new KubeletStandIn(client, "kube-privatelink-system");
         world.namespace("payments");
         world.namespace("shop");
         world.loadBalancer("payments", "api", "10.96.0.10", 8080);
@@ -73,6 +74,7 @@ class OperatorRoleTest {
         await().atMost(Duration.ofSeconds(30))
                 .untilAsserted(() -> assertThat(get("/q/health/ready")).contains("\"status\": \"UP\""));
         assertThat(get("/q/metrics")).contains("reconciliations_started_total");
+        kubelet.close();
     }
 
     String get(String path) throws Exception {

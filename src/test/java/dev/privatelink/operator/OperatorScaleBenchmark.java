@@ -50,7 +50,8 @@ class OperatorScaleBenchmark {
                         .incrementAndGet();
             }
         };
-        try (ControlPlane ignored = ControlPlane.start(client, TestSettings.defaults(), counting)) {
+        try (KubeletStandIn kubelet = new KubeletStandIn(client, TestSettings.OPERATOR_NAMESPACE);
+                ControlPlane ignored = ControlPlane.start(client, TestSettings.defaults(), counting)) {
             List<String> serviceNames = new ArrayList<>();
             for (int s = 0; s < SERVICES; s++) {
                 String ns = "owner-" + s;

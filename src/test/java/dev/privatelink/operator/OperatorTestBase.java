@@ -27,11 +27,13 @@ abstract class OperatorTestBase {
     KubernetesClient client;
     World world;
     ControlPlane controlPlane;
+    KubeletStandIn kubelet;
 
     @BeforeEach
     void startOperator() {
         world = new World(client);
         world.namespace(TestSettings.OPERATOR_NAMESPACE);
+        kubelet = new KubeletStandIn(client, TestSettings.OPERATOR_NAMESPACE);
         controlPlane = ControlPlane.start(client, settings());
     }
 
@@ -42,6 +44,7 @@ abstract class OperatorTestBase {
     @AfterEach
     void stopOperator() {
         controlPlane.close();
+        kubelet.close();
     }
 
     static ConditionFactory eventually() {

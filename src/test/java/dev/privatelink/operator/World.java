@@ -144,10 +144,15 @@ final class World {
 
     /** What the kubelet would report for a forwarder pod of a consumer namespace. */
     void forwarderPod(String consumerNamespace, String podName, String ip, String node, boolean ready) {
+        forwarderPod(TestSettings.OPERATOR_NAMESPACE, consumerNamespace, podName, ip, node, ready);
+    }
+
+    void forwarderPod(
+            String operatorNamespace, String consumerNamespace, String podName, String ip, String node, boolean ready) {
         client.pods()
                 .resource(new PodBuilder()
                         .withNewMetadata()
-                        .withNamespace(TestSettings.OPERATOR_NAMESPACE)
+                        .withNamespace(operatorNamespace)
                         .withName(podName)
                         .withLabels(Map.of(
                                 Labels.MANAGED_BY,
