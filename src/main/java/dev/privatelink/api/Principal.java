@@ -5,7 +5,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.ValidationRule;
-import io.fabric8.kubernetes.api.model.LabelSelector;
 
 /**
  * Who may discover the service and create endpoints to it. Exactly one kind per entry; the
@@ -24,7 +23,7 @@ public class Principal {
     private String namespace;
 
     @JsonPropertyDescription("Every namespace whose labels match (the organizational unit).")
-    private LabelSelector namespaceSelector;
+    private NamespaceSelector namespaceSelector;
 
     public Principal() {}
 
@@ -34,7 +33,7 @@ public class Principal {
         return p;
     }
 
-    public static Principal selector(LabelSelector selector) {
+    public static Principal selector(NamespaceSelector selector) {
         Principal p = new Principal();
         p.namespaceSelector = selector;
         return p;
@@ -48,11 +47,11 @@ public class Principal {
         this.namespace = namespace;
     }
 
-    public LabelSelector getNamespaceSelector() {
+    public NamespaceSelector getNamespaceSelector() {
         return namespaceSelector;
     }
 
-    public void setNamespaceSelector(LabelSelector namespaceSelector) {
+    public void setNamespaceSelector(NamespaceSelector namespaceSelector) {
         this.namespaceSelector = namespaceSelector;
     }
 }

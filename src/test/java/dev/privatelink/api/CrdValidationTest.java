@@ -309,6 +309,90 @@ class CrdValidationTest {
                     principals: [{namespace: shop, namespaceSelector: {matchLabels: {team: shop}}}]
                     """,
                     "spec.principals[0]: set exactly one principal kind: namespace or namespaceSelector"),
+            accepts(sp, "a selector with In and NotIn values at their size limits", """
+                    endpointService: payments
+                    principals:
+                    - namespaceSelector:
+                        matchExpressions:
+                        - {key: env, operator: In, values: %s}
+                        - {key: tier, operator: NotIn, values: ["%s"]}
+                    """.formatted(
+                            values(64), "v".repeat(63))),
+            rejects(
+                    sp,
+                    "a selector expression without an operator",
+                    """
+                    endpointService: payments
+                    principals: [{namespaceSelector: {matchExpressions: [{key: env, values: [prod]}]}}]
+                    """,
+                    "spec.principals[0].namespaceSelector.matchExpressions[0].operator: required",
+                    NOT_CHECKED),
+            rejects(
+                    sp,
+                    "a selector expression without a key",
+                    """
+                    endpointService: payments
+                    principals: [{namespaceSelector: {matchExpressions: [{operator: Exists}]}}]
+                    """,
+                    "spec.principals[0].namespaceSelector.matchExpressions[0].key: required",
+                    NOT_CHECKED),
+            rejects(
+                    sp,
+                    "a selector expression with an operator Kubernetes does not have",
+                    """
+                    endpointService: payments
+                    principals: [{namespaceSelector: {matchExpressions: [{key: env, operator: Gt, values: ["1"]}]}}]
+                    """,
+                    "spec.principals[0].namespaceSelector.matchExpressions[0].operator: enum",
+                    NOT_CHECKED),
+            rejects(
+                    sp,
+                    "In without values",
+                    """
+                    endpointService: payments
+                    principals: [{namespaceSelector: {matchExpressions: [{key: env, operator: In}]}}]
+                    """,
+                    "spec.principals[0].namespaceSelector.matchExpressions[0]: In and NotIn need values;"
+                            + " Exists and DoesNotExist take none"),
+            rejects(
+                    sp,
+                    "Exists with values",
+                    """
+                    endpointService: payments
+                    principals: [{namespaceSelector: {matchExpressions: [{key: env, operator: Exists, values: [x]}]}}]
+                    """,
+                    "spec.principals[0].namespaceSelector.matchExpressions[0]: In and NotIn need values;"
+                            + " Exists and DoesNotExist take none"),
+            rejects(
+                    sp,
+                    "an empty selector key, a key of 318 characters and a value of 64",
+                    """
+                    endpointService: payments
+                    principals:
+                    - namespaceSelector:
+                        matchExpressions:
+                        - {key: "", operator: Exists}
+                        - {key: "%s", operator: Exists}
+                        - {key: env, operator: In, values: ["%s"]}
+                    """.formatted("k".repeat(318), "v".repeat(64)),
+                    "spec.principals[0].namespaceSelector.matchExpressions[0].key: minLength",
+                    "spec.principals[0].namespaceSelector.matchExpressions[1].key: maxLength",
+                    "spec.principals[0].namespaceSelector.matchExpressions[2].values[0]: maxLength",
+                    NOT_CHECKED),
+            rejects(
+                    sp,
+                    "17 selector expressions, 65 values and 33 labels",
+                    """
+                    endpointService: payments
+                    principals:
+                    - namespaceSelector: {matchExpressions: %s}
+                    - namespaceSelector: {matchExpressions: [{key: env, operator: In, values: %s}]}
+                    - namespaceSelector: {matchLabels: %s}
+                    """.formatted(expressions(17), values(65), labels(33)),
+                    "spec.principals[0].namespaceSelector.matchExpressions: maxItems",
+                    "spec.principals[1].namespaceSelector.matchExpressions[0].values: maxItems",
+                    "spec.principals[2].namespaceSelector.matchLabels: maxProperties",
+                    NOT_CHECKED),
             rejects(
                     sp,
                     "an empty principal",
@@ -318,6 +402,20 @@ class CrdValidationTest {
                     """,
                     "spec.principals[1]: set exactly one principal kind: namespace or namespaceSelector"),
         };
+    }
+
+    static String values(int n) {
+        return IntStream.range(0, n).mapToObj(i -> "v" + i).collect(Collectors.joining(", ", "[", "]"));
+    }
+
+    static String expressions(int n) {
+        return IntStream.range(0, n)
+                .mapToObj(i -> "{key: k" + i + ", operator: Exists}")
+                .collect(Collectors.joining(", ", "[", "]"));
+    }
+
+    static String labels(int n) {
+        return IntStream.range(0, n).mapToObj(i -> "l" + i + ": v").collect(Collectors.joining(", ", "{", "}"));
     }
 
     static Example[] interfaceEndpointExamples() {

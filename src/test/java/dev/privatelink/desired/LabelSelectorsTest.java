@@ -2,22 +2,20 @@ package dev.privatelink.desired;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.LabelSelector;
-import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import dev.privatelink.api.NamespaceSelector;
+import dev.privatelink.api.SelectorRequirement;
+import dev.privatelink.api.SelectorRequirement.Operator;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** What {@code PermissionsTest} leaves out of Kubernetes' selector semantics. */
 class LabelSelectorsTest {
 
-    static LabelSelector expression(String key, String operator, String... values) {
-        return new LabelSelectorBuilder()
-                .addNewMatchExpression()
-                .withKey(key)
-                .withOperator(operator)
-                .withValues(values)
-                .endMatchExpression()
-                .build();
+    static NamespaceSelector expression(String key, String operator, String... values) {
+        return new NamespaceSelector()
+                .withExpressions(new SelectorRequirement(
+                        key, Operator.of(operator), values.length == 0 ? null : List.of(values)));
     }
 
     @Test
@@ -27,9 +25,7 @@ class LabelSelectorsTest {
 
     @Test
     void matchLabelsNeedEveryPairWithItsValue() {
-        var selector = new LabelSelectorBuilder()
-                .withMatchLabels(Map.of("team", "retail", "env", "prod"))
-                .build();
+        var selector = NamespaceSelector.matchLabels(Map.of("team", "retail", "env", "prod"));
 
         assertThat(LabelSelectors.matches(selector, Map.of("team", "retail", "env", "prod", "extra", "x")))
                 .isTrue();
@@ -52,8 +48,7 @@ class LabelSelectorsTest {
 
     @Test
     void noLabelsAreLikeEmptyLabels() {
-        assertThat(LabelSelectors.matches(new LabelSelectorBuilder().build(), null))
-                .isTrue();
+        assertThat(LabelSelectors.matches(new NamespaceSelector(), null)).isTrue();
         assertThat(LabelSelectors.matches(expression("env", "DoesNotExist"), null))
                 .isTrue();
         assertThat(LabelSelectors.matches(expression("env", "Exists"), null)).isFalse();
@@ -63,5 +58,24 @@ class LabelSelectorsTest {
     void anUnknownOperatorMatchesNothing() {
         assertThat(LabelSelectors.matches(expression("env", "Gt", "1"), Map.of("env", "2")))
                 .isFalse();
+    }
+
+    @Test
+    void anExpressionWithoutOperatorMatchesNothingAndIsAProblem() {
+        var noOperator = new NamespaceSelector().withExpressions(new SelectorRequirement("env", null, List.of("prod")));
+
+        assertThat(LabelSelectors.matches(noOperator, Map.of("env", "prod"))).isFalse();
+        assertThat(LabelSelectors.problems(noOperator, "sel"))
+                .containsExactly("sel.matchExpressions[0].operator: required, one of In, NotIn, Exists, DoesNotExist");
+    }
+
+    @Test
+    void valuesMustFitTheOperator() {
+        assertThat(LabelSelectors.problems(expression("env", "In"), "sel"))
+                .containsExactly("sel.matchExpressions[0].values: required for In");
+        assertThat(LabelSelectors.problems(expression("env", "Exists", "x"), "sel"))
+                .containsExactly("sel.matchExpressions[0].values: must be empty for Exists");
+        assertThat(LabelSelectors.problems(expression("env", "NotIn", "x"), "sel"))
+                .isEmpty();
     }
 }

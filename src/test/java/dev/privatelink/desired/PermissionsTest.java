@@ -2,10 +2,12 @@ package dev.privatelink.desired;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.privatelink.api.NamespaceSelector;
 import dev.privatelink.api.Principal;
+import dev.privatelink.api.SelectorRequirement;
+import dev.privatelink.api.SelectorRequirement.Operator;
 import dev.privatelink.api.ServicePermission;
 import dev.privatelink.api.ServicePermissionSpec;
-import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -51,18 +53,10 @@ class PermissionsTest {
 
     @Test
     void selectorMatchesLabelsAndExpressions() {
-        var selector = new LabelSelectorBuilder()
-                .withMatchLabels(Map.of("team", "retail"))
-                .addNewMatchExpression()
-                .withKey("env")
-                .withOperator("In")
-                .withValues("prod", "staging")
-                .endMatchExpression()
-                .addNewMatchExpression()
-                .withKey("frozen")
-                .withOperator("DoesNotExist")
-                .endMatchExpression()
-                .build();
+        var selector = NamespaceSelector.matchLabels(Map.of("team", "retail"))
+                .withExpressions(
+                        new SelectorRequirement("env", Operator.In, List.of("prod", "staging")),
+                        new SelectorRequirement("frozen", Operator.DoesNotExist, null));
         var perms = List.of(permission(false, Principal.selector(selector)));
         assertThat(Permissions.evaluate(perms, "a", Map.of("team", "retail", "env", "prod"))
                         .permitted())
@@ -77,23 +71,12 @@ class PermissionsTest {
 
     @Test
     void notInAndExistsFollowKubernetes() {
-        var notIn = new LabelSelectorBuilder()
-                .addNewMatchExpression()
-                .withKey("env")
-                .withOperator("NotIn")
-                .withValues("dev")
-                .endMatchExpression()
-                .build();
-        var exists = new LabelSelectorBuilder()
-                .addNewMatchExpression()
-                .withKey("env")
-                .withOperator("Exists")
-                .endMatchExpression()
-                .build();
+        var notIn =
+                new NamespaceSelector().withExpressions(new SelectorRequirement("env", Operator.NotIn, List.of("dev")));
+        var exists = new NamespaceSelector().withExpressions(new SelectorRequirement("env", Operator.Exists, null));
         assertThat(LabelSelectors.matches(notIn, Map.of())).isTrue();
         assertThat(LabelSelectors.matches(notIn, Map.of("env", "dev"))).isFalse();
         assertThat(LabelSelectors.matches(exists, Map.of())).isFalse();
-        assertThat(LabelSelectors.matches(new LabelSelectorBuilder().build(), Map.of()))
-                .isTrue();
+        assertThat(LabelSelectors.matches(new NamespaceSelector(), Map.of())).isTrue();
     }
 }

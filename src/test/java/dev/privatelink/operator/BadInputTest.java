@@ -5,12 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.privatelink.api.ConditionTypes;
 import dev.privatelink.api.ConnectionState;
+import dev.privatelink.api.NamespaceSelector;
 import dev.privatelink.api.Principal;
+import dev.privatelink.api.SelectorRequirement;
 import dev.privatelink.api.ServicePermission;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
-import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import java.time.Duration;
 import java.util.List;
@@ -96,12 +97,7 @@ class BadInputTest extends OperatorTestBase {
         world.namespace("billing", Map.of("team", "retail"));
         world.loadBalancer(OWNER, "api", "10.96.0.10", 8080);
         world.endpointService(OWNER, "api", "api");
-        var broken = new LabelSelectorBuilder()
-                .addNewMatchExpression()
-                .withKey("team")
-                .withValues("retail")
-                .endMatchExpression()
-                .build();
+        var broken = new NamespaceSelector().withExpressions(new SelectorRequirement("team", null, List.of("retail")));
         world.permission(OWNER, "mixed", "api", true, Principal.namespace(CONSUMER), Principal.selector(broken));
         String serviceName = serviceNameOf(OWNER, "api");
 

@@ -6,12 +6,12 @@ import dev.privatelink.api.EndpointServiceSpec;
 import dev.privatelink.api.InterfaceEndpoint;
 import dev.privatelink.api.InterfaceEndpointSpec;
 import dev.privatelink.api.LoadBalancerRef;
+import dev.privatelink.api.NamespaceSelector;
 import dev.privatelink.api.Principal;
 import dev.privatelink.api.ServicePermission;
 import dev.privatelink.api.ServicePermissionSpec;
 import dev.privatelink.desired.Labels;
 import dev.privatelink.desired.Names;
-import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -103,8 +103,7 @@ final class World {
     }
 
     static Principal selector(String key, String value) {
-        return Principal.selector(
-                new LabelSelectorBuilder().withMatchLabels(Map.of(key, value)).build());
+        return Principal.selector(NamespaceSelector.matchLabels(Map.of(key, value)));
     }
 
     InterfaceEndpoint endpoint(String namespace, String name, String serviceName, Integer... ports) {
