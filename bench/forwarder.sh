@@ -48,7 +48,7 @@ train_cds() {
     up=$(free_port); fw=$(free_port)
     socat "TCP-LISTEN:$up,bind=127.0.0.1,fork,reuseaddr" EXEC:cat & upstream=$!
     java ${JVM_FLAGS//-XX:SharedArchiveFile=$CDS_ARCHIVE/} -XX:ArchiveClassesAtExit="$CDS_ARCHIVE" \
-        -jar "$JAR" forwarder --listen "127.0.0.1:$fw" --upstream "127.0.0.1:$up" >"$ROOT/target/cds-training.log" 2>&1 &
+        -jar "$JAR" forwarder --allow-loopback-upstreams --listen "127.0.0.1:$fw" --upstream "127.0.0.1:$up" >"$ROOT/target/cds-training.log" 2>&1 &
     forwarder=$!
     for i in $(seq 1 100); do ss -ltn "sport = :$fw" | grep -q LISTEN && break; sleep 0.1; done
     for i in $(seq 1 20); do echo "training $i" | timeout 5 socat - "TCP:127.0.0.1:$fw" >/dev/null || true; done
@@ -63,7 +63,7 @@ if [[ $JVM_FLAGS == *SharedArchiveFile=$CDS_ARCHIVE* ]] \
     train_cds
 fi
 
-FORWARDER_ARGS="--listen {LISTEN_ADDR} --upstream {UPSTREAM} --drain-timeout 1s"
+FORWARDER_ARGS="--allow-loopback-upstreams --listen {LISTEN_ADDR} --upstream {UPSTREAM} --drain-timeout 1s"
 exec "$BENCH" --proxy-name forwarder --ready-timeout 60 \
     --proxy-cmd "java $JVM_FLAGS -jar $JAR forwarder $FORWARDER_ARGS" \
     "$@"

@@ -25,6 +25,7 @@ public final class ConditionTypes {
         // EndpointService
         public static final String LOAD_BALANCER_NOT_FOUND = "LoadBalancerNotFound";
         public static final String LOAD_BALANCER_IN_USE = "LoadBalancerInUse";
+        public static final String LOAD_BALANCER_NOT_SUPPORTED = "LoadBalancerNotSupported";
         public static final String PORT_NOT_FOUND = "PortNotFound";
         public static final String UNRESOLVED_REFS = "UnresolvedRefs";
 

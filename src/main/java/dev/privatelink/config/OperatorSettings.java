@@ -19,6 +19,14 @@ public interface OperatorSettings {
     @WithDefault("cluster.local")
     String clusterDomain();
 
+    /**
+     * Whether ExternalName and selector-less Services may be load balancers. Off by default: such
+     * a Service may point anywhere (cloud metadata, other tenants, the internet), and the
+     * forwarder would connect there on a tenant's behalf. Only a cluster admin sets this.
+     */
+    @WithDefault("false")
+    boolean allowExternalLoadBalancers();
+
     Forwarder forwarder();
 
     interface Forwarder {

@@ -37,7 +37,8 @@ public record EndpointServicePlan(EndpointServiceStatus status, List<EventNote> 
                 es,
                 name -> Optional.ofNullable(world.loadBalancers().get(name)),
                 name -> Optional.ofNullable(world.claimedByOthers().get(name)),
-                world.clusterDomain());
+                world.clusterDomain(),
+                world.allowExternalLoadBalancers());
         String serviceName = Ids.serviceName(es.getMetadata().getUid());
         List<Connection> connections = world.endpoints().stream()
                 .filter(ep -> ep.getStatus() != null

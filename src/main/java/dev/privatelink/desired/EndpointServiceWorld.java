@@ -15,6 +15,7 @@ import java.util.Map;
  * @param claimedByOthers for each named Service that another endpoint service owns, that one's name
  * @param endpoints       the interface endpoints that name this service
  * @param clusterDomain   for the DNS names of headless load balancers
+ * @param allowExternalLoadBalancers the operator setting: ExternalName and selector-less Services may serve
  * @param now             for the transition times of conditions
  */
 public record EndpointServiceWorld(
@@ -23,4 +24,5 @@ public record EndpointServiceWorld(
         Map<String, String> claimedByOthers,
         List<InterfaceEndpoint> endpoints,
         String clusterDomain,
+        boolean allowExternalLoadBalancers,
         Instant now) {}

@@ -49,6 +49,20 @@ public final class LoadBalancers {
             Function<String, Optional<Service>> services,
             Function<String, Optional<String>> claimedBy,
             String clusterDomain) {
+        return resolve(es, services, claimedBy, clusterDomain, false);
+    }
+
+    /**
+     * @param allowExternal whether an ExternalName or selector-less Service may be a load balancer
+     *                      (an operator setting for its admin, never a tenant's choice: such a
+     *                      Service may point anywhere, and the forwarder would dial it for them)
+     */
+    public static Resolution resolve(
+            EndpointService es,
+            Function<String, Optional<Service>> services,
+            Function<String, Optional<String>> claimedBy,
+            String clusterDomain,
+            boolean allowExternal) {
         List<LoadBalancerRef> refs = es.getSpec() == null || es.getSpec().getLoadBalancers() == null
                 ? List.of()
                 : es.getSpec().getLoadBalancers().stream()
@@ -70,6 +84,10 @@ public final class LoadBalancers {
             } else if (owner.isPresent()) {
                 reason = reason == null ? Reasons.LOAD_BALANCER_IN_USE : reason;
                 problems.add("Service " + ref.getName() + " already backs endpoint service " + owner.get());
+            } else if (!allowExternal && pointsOutside(service.get())) {
+                reason = reason == null ? Reasons.LOAD_BALANCER_NOT_SUPPORTED : reason;
+                problems.add("Service " + ref.getName() + " is an ExternalName or has no selector, so it may point"
+                        + " outside this namespace's pods; use a Service that selects the pods");
             } else {
                 found.put(ref, service.get());
             }
@@ -130,6 +148,15 @@ public final class LoadBalancers {
             }
         }
         return common == null ? List.of() : List.copyOf(common);
+    }
+
+    /** An ExternalName Service, or one without a selector (its endpoints are whatever someone writes). */
+    static boolean pointsOutside(Service svc) {
+        var spec = svc.getSpec();
+        return spec == null
+                || "ExternalName".equals(spec.getType())
+                || spec.getSelector() == null
+                || spec.getSelector().isEmpty();
     }
 
     static Set<Integer> tcpPorts(Service svc) {

@@ -96,14 +96,16 @@ public final class Forwarder implements AutoCloseable {
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark);
-        this.dialer = new UpstreamDialer(new Bootstrap()
-                .channel(transport.socketChannelType())
-                .resolver(resolver)
-                .option(ChannelOption.AUTO_READ, false)
-                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
-                        settings.connectTimeout().toMillis()));
+        this.dialer = new UpstreamDialer(
+                new Bootstrap()
+                        .channel(transport.socketChannelType())
+                        .option(ChannelOption.AUTO_READ, false)
+                        .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                        .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark)
+                        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
+                                settings.connectTimeout().toMillis()),
+                resolver,
+                settings.upstreamGuard());
     }
 
     /**

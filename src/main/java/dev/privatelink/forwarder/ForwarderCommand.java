@@ -7,9 +7,11 @@ import dev.privatelink.forwarder.config.ForwarderConfig.RouteState;
 import dev.privatelink.forwarder.config.ForwarderConfig.Upstream;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.util.NetUtil;
 import io.quarkus.runtime.Quarkus;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -99,6 +101,13 @@ public class ForwarderCommand implements Callable<Integer> {
             paramLabel = "ID",
             description = "Standalone: the endpoint ID for the PROXY v2 TLV and the metrics.")
     String endpointId;
+
+    @Option(
+            names = "--allow-loopback-upstreams",
+            description = "Allow upstreams on loopback addresses: only for a forwarder whose upstreams run on its own"
+                    + " host on purpose (a local test). Link-local, unspecified, multicast and the API server's"
+                    + " address are never dialled.")
+    boolean allowLoopbackUpstreams;
 
     @Option(
             names = "--bind-address",
@@ -196,10 +205,19 @@ public class ForwarderCommand implements Callable<Integer> {
 
     private ForwarderSettings settings(String address) {
         return ForwarderSettings.defaults()
+                .withUpstreamGuard(upstreamGuard())
                 .withBindAddress(address)
                 .withConnectTimeout(connectTimeout)
                 .withIdleTimeout(idleTimeout)
                 .withMaxConnectionsPerRoute(maxConnectionsPerRoute);
+    }
+
+    /** In a pod, the API server's Service address is known from the environment: never dial it. */
+    private UpstreamGuard upstreamGuard() {
+        UpstreamGuard guard = allowLoopbackUpstreams ? UpstreamGuard.SAME_HOST : UpstreamGuard.STRICT;
+        String apiServer = System.getenv("KUBERNETES_SERVICE_HOST");
+        InetAddress literal = apiServer == null ? null : NetUtil.createInetAddressFromIpAddressString(apiServer);
+        return literal == null ? guard : guard.forbidding(literal);
     }
 
     static final class HostPortConverter implements ITypeConverter<HostPort> {

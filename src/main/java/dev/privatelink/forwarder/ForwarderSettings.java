@@ -18,7 +18,8 @@ public record ForwarderSettings(
         Duration idleTimeout,
         int maxConnectionsPerRoute,
         int writeBufferLowMark,
-        int writeBufferHighMark) {
+        int writeBufferHighMark,
+        UpstreamGuard upstreamGuard) {
 
     /** PrivateLink's idle timeout for TCP. */
     public static final Duration PRIVATELINK_IDLE_TIMEOUT = Duration.ofSeconds(350);
@@ -40,26 +41,61 @@ public record ForwarderSettings(
 
     public static ForwarderSettings defaults() {
         return new ForwarderSettings(
-                "0.0.0.0", Duration.ofSeconds(5), PRIVATELINK_IDLE_TIMEOUT, Integer.MAX_VALUE, 32 * 1024, 64 * 1024);
+                "0.0.0.0",
+                Duration.ofSeconds(5),
+                PRIVATELINK_IDLE_TIMEOUT,
+                Integer.MAX_VALUE,
+                32 * 1024,
+                64 * 1024,
+                UpstreamGuard.STRICT);
     }
 
     public ForwarderSettings withBindAddress(String address) {
         return new ForwarderSettings(
-                address, connectTimeout, idleTimeout, maxConnectionsPerRoute, writeBufferLowMark, writeBufferHighMark);
+                address,
+                connectTimeout,
+                idleTimeout,
+                maxConnectionsPerRoute,
+                writeBufferLowMark,
+                writeBufferHighMark,
+                upstreamGuard);
     }
 
     public ForwarderSettings withConnectTimeout(Duration timeout) {
         return new ForwarderSettings(
-                bindAddress, timeout, idleTimeout, maxConnectionsPerRoute, writeBufferLowMark, writeBufferHighMark);
+                bindAddress,
+                timeout,
+                idleTimeout,
+                maxConnectionsPerRoute,
+                writeBufferLowMark,
+                writeBufferHighMark,
+                upstreamGuard);
     }
 
     public ForwarderSettings withIdleTimeout(Duration timeout) {
         return new ForwarderSettings(
-                bindAddress, connectTimeout, timeout, maxConnectionsPerRoute, writeBufferLowMark, writeBufferHighMark);
+                bindAddress,
+                connectTimeout,
+                timeout,
+                maxConnectionsPerRoute,
+                writeBufferLowMark,
+                writeBufferHighMark,
+                upstreamGuard);
     }
 
     public ForwarderSettings withMaxConnectionsPerRoute(int max) {
         return new ForwarderSettings(
-                bindAddress, connectTimeout, idleTimeout, max, writeBufferLowMark, writeBufferHighMark);
+                bindAddress, connectTimeout, idleTimeout, max, writeBufferLowMark, writeBufferHighMark, upstreamGuard);
+    }
+
+    public ForwarderSettings withUpstreamGuard(UpstreamGuard guard) {
+        return new ForwarderSettings(
+                bindAddress,
+                connectTimeout,
+                idleTimeout,
+                maxConnectionsPerRoute,
+                writeBufferLowMark,
+                writeBufferHighMark,
+                guard);
     }
 }

@@ -5,8 +5,13 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoop;
+import io.netty.resolver.AddressResolverGroup;
+import io.netty.util.concurrent.Future;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -27,18 +32,26 @@ final class UpstreamDialer {
     }
 
     private final Bootstrap template;
+    private final AddressResolverGroup<InetSocketAddress> resolver;
+    private final UpstreamGuard guard;
 
-    /** @param template a bootstrap with channel type, options and resolver set; group and handler are set per dial */
-    UpstreamDialer(Bootstrap template) {
+    /**
+     * @param template a bootstrap with channel type and options set; group and handler are set per dial
+     * @param resolver looks names up; the addresses it returns pass the guard before they are dialled
+     */
+    UpstreamDialer(Bootstrap template, AddressResolverGroup<InetSocketAddress> resolver, UpstreamGuard guard) {
         this.template = template;
+        this.resolver = resolver;
+        this.guard = guard;
     }
 
     /** @param handlers a fresh handler for each attempt's channel (a handler belongs to one pipeline) */
     void dial(EventLoop loop, List<InetSocketAddress> upstreams, Supplier<ChannelHandler> handlers, Callback callback) {
-        attempt(template.clone(loop), handlers, upstreams, 0, null, callback);
+        attempt(loop, template.clone(loop), handlers, upstreams, 0, null, callback);
     }
 
     private void attempt(
+            EventLoop loop,
             Bootstrap bootstrap,
             Supplier<ChannelHandler> handlers,
             List<InetSocketAddress> upstreams,
@@ -50,16 +63,44 @@ final class UpstreamDialer {
             return;
         }
         InetSocketAddress upstream = upstreams.get(index);
-        bootstrap.handler(handlers.get()).connect(upstream).addListener((ChannelFuture attempt) -> {
+        Consumer<Throwable> next = cause -> {
+            callback.attemptFailed(upstream, cause);
+            if (callback.abandoned()) {
+                callback.exhausted(cause);
+            } else {
+                attempt(loop, bootstrap, handlers, upstreams, index + 1, cause, callback);
+            }
+        };
+        if (!upstream.isUnresolved()) {
+            connect(bootstrap, handlers, upstream, callback, next);
+            return;
+        }
+        // Names are looked up here rather than by the bootstrap, so that what they resolve to passes the guard.
+        resolver.getResolver(loop).resolve(upstream).addListener((Future<InetSocketAddress> lookup) -> {
+            if (lookup.isSuccess()) {
+                connect(bootstrap, handlers, lookup.getNow(), callback, next);
+            } else {
+                next.accept(lookup.cause());
+            }
+        });
+    }
+
+    private void connect(
+            Bootstrap bootstrap,
+            Supplier<ChannelHandler> handlers,
+            InetSocketAddress address,
+            Callback callback,
+            Consumer<Throwable> next) {
+        Optional<String> refusal = guard.refusal(address.getAddress());
+        if (refusal.isPresent()) {
+            next.accept(new ConnectException("will not connect to " + address + ": " + refusal.get()));
+            return;
+        }
+        bootstrap.handler(handlers.get()).connect(address).addListener((ChannelFuture attempt) -> {
             if (attempt.isSuccess()) {
                 callback.connected(attempt.channel());
-                return;
-            }
-            callback.attemptFailed(upstream, attempt.cause());
-            if (callback.abandoned()) {
-                callback.exhausted(attempt.cause());
             } else {
-                attempt(bootstrap, handlers, upstreams, index + 1, attempt.cause(), callback);
+                next.accept(attempt.cause());
             }
         });
     }

@@ -84,6 +84,7 @@ public class EndpointServiceReconciler implements Reconciler<EndpointService> {
                 endpoints.byIndex(
                         Indexes.SERVICE_NAME, Ids.serviceName(es.getMetadata().getUid())),
                 settings.clusterDomain(),
+                settings.allowExternalLoadBalancers(),
                 Instant.now(clock));
     }
 

@@ -4,6 +4,7 @@ import dev.privatelink.desired.Labels;
 import dev.privatelink.forwarder.Forwarder;
 import dev.privatelink.forwarder.ForwarderSettings;
 import dev.privatelink.forwarder.Transport;
+import dev.privatelink.forwarder.UpstreamGuard;
 import dev.privatelink.forwarder.config.ForwarderConfig;
 import dev.privatelink.forwarder.config.ForwarderConfig.ProxyProtocol;
 import dev.privatelink.forwarder.config.ForwarderConfig.Route;
@@ -140,6 +141,7 @@ final class KubeProxy implements AutoCloseable {
                 serviceKey,
                 k -> new Forwarder(
                         ForwarderSettings.defaults()
+                                .withUpstreamGuard(UpstreamGuard.SAME_HOST)
                                 .withBindAddress(clusterIp)
                                 .withConnectTimeout(Duration.ofSeconds(2)),
                         registry,

@@ -5,6 +5,7 @@ import dev.privatelink.forwarder.ConfigMapSource;
 import dev.privatelink.forwarder.Forwarder;
 import dev.privatelink.forwarder.ForwarderSettings;
 import dev.privatelink.forwarder.Transport;
+import dev.privatelink.forwarder.UpstreamGuard;
 import dev.privatelink.forwarder.config.ForwarderConfig;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -154,7 +155,10 @@ final class Kubelet implements AutoCloseable {
             this.ip = podAddresses.allocate(namespace + "/" + name);
             // a registry per pod, as each pod is its own process in a cluster
             this.forwarder = new Forwarder(
-                    ForwarderSettings.defaults().withBindAddress(ip).withConnectTimeout(Duration.ofSeconds(2)),
+                    ForwarderSettings.defaults()
+                            .withUpstreamGuard(UpstreamGuard.SAME_HOST)
+                            .withBindAddress(ip)
+                            .withConnectTimeout(Duration.ofSeconds(2)),
                     new SimpleMeterRegistry(),
                     transport,
                     group);

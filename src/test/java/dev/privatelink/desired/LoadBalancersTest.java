@@ -26,6 +26,7 @@ class LoadBalancersTest {
                 .endMetadata()
                 .withNewSpec()
                 .withClusterIP(ip)
+                .withSelector(Map.of("app", name))
                 .withPorts(Arrays.stream(ports)
                         .mapToObj(p -> new ServicePortBuilder()
                                 .withPort(p)
@@ -110,5 +111,36 @@ class LoadBalancersTest {
                 "cluster.local");
         assertThat(r.reason()).isEqualTo("LoadBalancerInUse");
         assertThat(r.message()).contains("older");
+    }
+
+    @Test
+    void anExternalNameServiceIsNoLoadBalancer() {
+        Service external = new ServiceBuilder(service("api", null, 80))
+                .editSpec()
+                .withType("ExternalName")
+                .withExternalName("169.254.169.254")
+                .endSpec()
+                .build();
+
+        var r = resolve(es(null, new LoadBalancerRef("api", 1)), Map.of("api", external));
+
+        assertThat(r.resolved()).isFalse();
+        assertThat(r.reason()).isEqualTo("LoadBalancerNotSupported");
+    }
+
+    @Test
+    void aServiceWithoutSelectorIsNoLoadBalancerUnlessTheAdminAllowsIt() {
+        Service selectorless = new ServiceBuilder(service("api", "10.0.0.1", 80))
+                .editSpec()
+                .withSelector(null)
+                .endSpec()
+                .build();
+        EndpointService es = es(null, new LoadBalancerRef("api", 1));
+
+        assertThat(resolve(es, Map.of("api", selectorless)).reason()).isEqualTo("LoadBalancerNotSupported");
+        assertThat(LoadBalancers.resolve(
+                                es, n -> Optional.of(selectorless), n -> Optional.empty(), "cluster.local", true)
+                        .resolved())
+                .isTrue();
     }
 }

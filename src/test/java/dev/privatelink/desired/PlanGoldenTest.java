@@ -220,6 +220,7 @@ class PlanGoldenTest {
                 .endMetadata()
                 .withNewSpec()
                 .withClusterIP(ip)
+                .withSelector(Map.of("app", name))
                 .addNewPort()
                 .withPort(443)
                 .withProtocol("TCP")
@@ -238,22 +239,28 @@ class PlanGoldenTest {
         return ep;
     }
 
+    /** Both load balancers of {@link #endpointService} exist and are this service's. */
+    static EndpointServiceWorld resolvable(EndpointService es, List<InterfaceEndpoint> endpoints) {
+        return new EndpointServiceWorld(
+                es,
+                Map.of(
+                        "api-blue", loadBalancer("api-blue", "10.96.0.10"),
+                        "api-green", loadBalancer("api-green", "10.96.0.11")),
+                Map.of(),
+                endpoints,
+                "cluster.local",
+                false,
+                NOW);
+    }
+
     @Test
     void aResolvedEndpointServicePublishesItsUpstreamsAndConnections() {
-        var world = new EndpointServiceWorld(
+        var world = resolvable(
                 endpointService(),
-                Map.of(
-                        "api-blue",
-                        loadBalancer("api-blue", "10.96.0.10"),
-                        "api-green",
-                        loadBalancer("api-green", "10.96.0.11")),
-                Map.of(),
                 List.of(
                         connected("shop", "u-1", ConnectionState.Available),
                         connected("billing", "u-2", ConnectionState.PendingAcceptance),
-                        connected("nosy", "u-3", ConnectionState.Failed)),
-                "cluster.local",
-                NOW);
+                        connected("nosy", "u-3", ConnectionState.Failed)));
         GoldenFiles.assertMatches("plans/endpointservice-resolved.yaml", EndpointServicePlan.of(world));
     }
 
@@ -265,6 +272,7 @@ class PlanGoldenTest {
                 Map.of("api-blue", "legacy-api"),
                 List.of(),
                 "cluster.local",
+                false,
                 NOW);
         GoldenFiles.assertMatches("plans/endpointservice-unresolved.yaml", EndpointServicePlan.of(world));
     }
@@ -272,18 +280,7 @@ class PlanGoldenTest {
     @Test
     void aForwarderCarriesEveryRoutableEndpoint() throws IOException {
         EndpointService es = endpointService();
-        es.setStatus(EndpointServicePlan.of(new EndpointServiceWorld(
-                        es,
-                        Map.of(
-                                "api-blue",
-                                loadBalancer("api-blue", "10.96.0.10"),
-                                "api-green",
-                                loadBalancer("api-green", "10.96.0.11")),
-                        Map.of(),
-                        List.of(),
-                        "cluster.local",
-                        NOW))
-                .status());
+        es.setStatus(EndpointServicePlan.of(resolvable(es, List.of())).status());
         List<InterfaceEndpoint> endpoints = List.of(
                 routable("shop", "u-available", ConnectionState.Available),
                 routable("shop", "u-suspended", ConnectionState.Suspended),

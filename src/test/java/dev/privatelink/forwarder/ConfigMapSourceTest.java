@@ -40,8 +40,11 @@ class ConfigMapSourceTest {
     KubernetesClient client;
     KubernetesMockServer server;
 
-    private final Forwarder forwarder =
-            new Forwarder(ForwarderSettings.defaults().withBindAddress(Loopback.HOST), new SimpleMeterRegistry());
+    private final Forwarder forwarder = new Forwarder(
+            ForwarderSettings.defaults()
+                    .withUpstreamGuard(UpstreamGuard.SAME_HOST)
+                    .withBindAddress(Loopback.HOST),
+            new SimpleMeterRegistry());
     private TestServer echo;
     private ConfigMapSource source;
 

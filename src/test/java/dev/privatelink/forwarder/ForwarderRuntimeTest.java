@@ -30,8 +30,11 @@ class ForwarderRuntimeTest {
 
     private final ForwarderRuntime runtime = new ForwarderRuntime(new String[] {"forwarder", "--config-map", "x"});
     private final ForwarderReadiness readiness = new ForwarderReadiness();
-    private final Forwarder forwarder =
-            new Forwarder(ForwarderSettings.defaults().withBindAddress(Loopback.HOST), new SimpleMeterRegistry());
+    private final Forwarder forwarder = new Forwarder(
+            ForwarderSettings.defaults()
+                    .withUpstreamGuard(UpstreamGuard.SAME_HOST)
+                    .withBindAddress(Loopback.HOST),
+            new SimpleMeterRegistry());
     private TestServer echo;
 
     @BeforeEach

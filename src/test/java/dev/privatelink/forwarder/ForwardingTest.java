@@ -47,8 +47,11 @@ class ForwardingTest {
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final Meters meters = new Meters(registry);
-    private final Forwarder forwarder =
-            new Forwarder(ForwarderSettings.defaults().withBindAddress(Loopback.HOST), registry);
+    private final Forwarder forwarder = new Forwarder(
+            ForwarderSettings.defaults()
+                    .withUpstreamGuard(UpstreamGuard.SAME_HOST)
+                    .withBindAddress(Loopback.HOST),
+            registry);
     private final ExecutorService threads = Executors.newCachedThreadPool();
 
     @AfterEach
@@ -225,7 +228,10 @@ class ForwardingTest {
     @Test
     void anUpstreamThatDoesNotAnswerTimesOutAndFailsOver() throws Exception {
         Forwarder quick = new Forwarder(
-                ForwarderSettings.defaults().withBindAddress(Loopback.HOST).withConnectTimeout(Duration.ofMillis(300)),
+                ForwarderSettings.defaults()
+                        .withUpstreamGuard(UpstreamGuard.SAME_HOST)
+                        .withBindAddress(Loopback.HOST)
+                        .withConnectTimeout(Duration.ofMillis(300)),
                 registry);
         // a listener that never accepts, with its accept queue full: the kernel drops further SYNs
         try (quick;
@@ -266,7 +272,10 @@ class ForwardingTest {
     @Test
     void anIdleConnectionIsClosedOnBothSides() throws Exception {
         Forwarder impatient = new Forwarder(
-                ForwarderSettings.defaults().withBindAddress(Loopback.HOST).withIdleTimeout(Duration.ofMillis(300)),
+                ForwarderSettings.defaults()
+                        .withUpstreamGuard(UpstreamGuard.SAME_HOST)
+                        .withBindAddress(Loopback.HOST)
+                        .withIdleTimeout(Duration.ofMillis(300)),
                 registry);
         CompletableFuture<Ending> upstreamEnding = new CompletableFuture<>();
         try (impatient;
@@ -327,7 +336,11 @@ class ForwardingTest {
     @Test
     void connectionsOverTheRouteLimitAreRefused() throws Exception {
         Forwarder limited = new Forwarder(
-                ForwarderSettings.defaults().withBindAddress(Loopback.HOST).withMaxConnectionsPerRoute(1), registry);
+                ForwarderSettings.defaults()
+                        .withUpstreamGuard(UpstreamGuard.SAME_HOST)
+                        .withBindAddress(Loopback.HOST)
+                        .withMaxConnectionsPerRoute(1),
+                registry);
         try (limited;
                 TestServer echo = TestServer.echo()) {
             int listenPort = freePort();

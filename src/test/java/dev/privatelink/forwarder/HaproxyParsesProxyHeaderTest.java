@@ -165,7 +165,11 @@ class HaproxyParsesProxyHeaderTest {
     }
 
     private int startForwarder(String bindAddress) throws IOException {
-        forwarder = new Forwarder(ForwarderSettings.defaults().withBindAddress(bindAddress), new SimpleMeterRegistry());
+        forwarder = new Forwarder(
+                ForwarderSettings.defaults()
+                        .withUpstreamGuard(UpstreamGuard.SAME_HOST)
+                        .withBindAddress(bindAddress),
+                new SimpleMeterRegistry());
         int listenPort = freePort();
         assertThat(forwarder
                         .apply(config(Loopback.withProxyProtocol(route(ENDPOINT_ID, listenPort, haproxyPort))))

@@ -26,7 +26,12 @@ class NioFallbackTest {
     private final Transport nio = Transport.nio();
     private final EventLoopGroup shared = nio.newGroup(2, new DefaultThreadFactory("nio-test", true));
     private final Forwarder forwarder = new Forwarder(
-            ForwarderSettings.defaults().withBindAddress(Loopback.HOST), new SimpleMeterRegistry(), nio, shared);
+            ForwarderSettings.defaults()
+                    .withUpstreamGuard(UpstreamGuard.SAME_HOST)
+                    .withBindAddress(Loopback.HOST),
+            new SimpleMeterRegistry(),
+            nio,
+            shared);
 
     @AfterEach
     void stop() {

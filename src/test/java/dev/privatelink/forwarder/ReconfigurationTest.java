@@ -34,8 +34,11 @@ class ReconfigurationTest {
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final Meters meters = new Meters(registry);
-    private final Forwarder forwarder =
-            new Forwarder(ForwarderSettings.defaults().withBindAddress(Loopback.HOST), registry);
+    private final Forwarder forwarder = new Forwarder(
+            ForwarderSettings.defaults()
+                    .withUpstreamGuard(UpstreamGuard.SAME_HOST)
+                    .withBindAddress(Loopback.HOST),
+            registry);
     private TestServer echo;
     private TestServer otherEcho;
 
