@@ -47,7 +47,7 @@ public class EndpointServiceSpec {
     private ProxyProtocol proxyProtocol = ProxyProtocol.None;
 
     @JsonPropertyDescription(
-            "The owner's decisions on connections, by endpoint ID or consumer namespace/name. An entry by endpoint ID wins over one by consumer.")
+            "The owner's decisions on connections, by endpoint ID or consumer namespace/name. When several name a connection, the most restrictive wins (Terminate, Reject, Suspend, Accept).")
     @Size(max = 1000)
     private List<ConnectionDecision> connections;
 

@@ -44,7 +44,7 @@ public record ForwarderPlan(Optional<ForwarderObjects> objects, Set<String> unpl
                 settings.forwarder().lastListenPort());
         Set<String> unplaced =
                 routes.unplaced().stream().map(RouteRequest::endpointId).collect(Collectors.toSet());
-        String consumer = world.consumerNamespace();
+        ConsumerNamespace consumer = world.consumerNamespace();
         return new ForwarderPlan(
                 Optional.of(new ForwarderObjects(
                         ForwarderResources.configMap(consumer, routes.config(), unplaced, settings),

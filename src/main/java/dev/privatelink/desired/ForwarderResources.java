@@ -37,18 +37,19 @@ public final class ForwarderResources {
      * read) the endpoints that got no listener port.
      */
     public static ConfigMap configMap(
-            String consumerNamespace, ForwarderConfig config, Set<String> unplaced, OperatorSettings settings) {
+            ConsumerNamespace consumer, ForwarderConfig config, Set<String> unplaced, OperatorSettings settings) {
         Map<String, String> labels = new LinkedHashMap<>(Labels.managed(Labels.COMPONENT_FORWARDER_CONFIG));
-        labels.put(Labels.CONSUMER_NAMESPACE, consumerNamespace);
+        labels.put(Labels.CONSUMER_NAMESPACE, consumer.name());
         Map<String, String> annotations = unplaced.isEmpty()
                 ? Map.of()
                 : Map.of(Labels.UNPLACED_ENDPOINTS, String.join(",", new TreeSet<>(unplaced)));
         return new ConfigMapBuilder()
                 .withNewMetadata()
-                .withName(Names.forwarder(consumerNamespace))
+                .withName(consumer.forwarderName())
                 .withNamespace(settings.namespace())
                 .withLabels(labels)
                 .withAnnotations(annotations)
+                .withOwnerReferences(consumer.ownerReference())
                 .endMetadata()
                 .withData(Map.of(ForwarderConfig.DATA_KEY, config.toJson()))
                 .build();
@@ -78,8 +79,9 @@ public final class ForwarderResources {
         }
     }
 
-    public static Deployment deployment(String consumerNamespace, OperatorSettings settings) {
-        String name = Names.forwarder(consumerNamespace);
+    public static Deployment deployment(ConsumerNamespace consumer, OperatorSettings settings) {
+        String consumerNamespace = consumer.name();
+        String name = consumer.forwarderName();
         Map<String, String> labels = new LinkedHashMap<>(selectorLabels(consumerNamespace));
         labels.put(Labels.NAME, APP_NAME);
         OperatorSettings.Forwarder fwd = settings.forwarder();
@@ -88,6 +90,7 @@ public final class ForwarderResources {
                 .withName(name)
                 .withNamespace(settings.namespace())
                 .withLabels(labels)
+                .withOwnerReferences(consumer.ownerReference())
                 .endMetadata()
                 .withNewSpec()
                 .withReplicas(fwd.replicas())

@@ -15,7 +15,7 @@ import java.util.Map;
  * @param current           the config the forwarder serves now (empty if none or unreadable)
  */
 public record ForwarderWorld(
-        String consumerNamespace,
+        ConsumerNamespace consumerNamespace,
         List<InterfaceEndpoint> endpoints,
         Map<String, EndpointService> services,
         ForwarderConfig current) {}

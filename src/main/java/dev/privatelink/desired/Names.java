@@ -11,9 +11,24 @@ public final class Names {
     /** Deployment names longer than this make pod names that exceed a DNS label. */
     private static final int DEPLOYMENT_MAX = 47;
 
-    /** The forwarder Deployment and its ConfigMap for one consumer namespace. */
-    public static String forwarder(String consumerNamespace) {
-        return fit("plfwd-" + consumerNamespace, DEPLOYMENT_MAX);
+    /** How much of a namespace name a forwarder name keeps, so that people can tell them apart. */
+    private static final int FORWARDER_NAME_PREFIX = 24;
+
+    /**
+     * The forwarder Deployment and its ConfigMap for one consumer namespace. The hash of the
+     * namespace's UID makes it unique: no namespace can choose a name that yields another's
+     * forwarder name (a truncated name plus a hash of the name could be chosen), and a namespace
+     * deleted and created again gets a new forwarder.
+     */
+    public static String forwarder(String namespace, String namespaceUid) {
+        String readable = namespace.length() <= FORWARDER_NAME_PREFIX
+                ? namespace
+                : namespace.substring(0, FORWARDER_NAME_PREFIX).replaceAll("-+$", "");
+        String name = "plfwd-" + readable + "-" + Ids.shortHash(namespaceUid, 16);
+        if (name.length() > DEPLOYMENT_MAX) {
+            throw new IllegalStateException("forwarder name too long: " + name);
+        }
+        return name;
     }
 
     /** The Service that serves an endpoint in one zone. */

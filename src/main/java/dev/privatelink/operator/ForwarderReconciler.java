@@ -3,11 +3,11 @@ package dev.privatelink.operator;
 import dev.privatelink.api.EndpointService;
 import dev.privatelink.api.InterfaceEndpoint;
 import dev.privatelink.config.OperatorSettings;
+import dev.privatelink.desired.ConsumerNamespace;
 import dev.privatelink.desired.ForwarderPlan;
 import dev.privatelink.desired.ForwarderResources;
 import dev.privatelink.desired.ForwarderWorld;
 import dev.privatelink.desired.Labels;
-import dev.privatelink.desired.Names;
 import dev.privatelink.desired.Resources;
 import dev.privatelink.events.EventRecorder;
 import dev.privatelink.forwarder.config.ForwarderConfig;
@@ -34,6 +34,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -65,15 +66,14 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
 
     @Override
     public UpdateControl<Namespace> reconcile(Namespace namespace, Context<Namespace> ctx) {
-        ResourceID forwarder =
-                new ResourceID(Names.forwarder(namespace.getMetadata().getName()), settings.namespace());
+        ConsumerNamespace consumer = ConsumerNamespace.of(namespace);
+        ResourceID forwarder = new ResourceID(consumer.forwarderName(), settings.namespace());
         Optional<ConfigMap> configMap = configMaps.get(forwarder);
         Optional<Deployment> deployment = deployments.get(forwarder);
-        ForwarderPlan plan = ForwarderPlan.of(resolve(namespace, configMap), settings);
+        ForwarderPlan plan = ForwarderPlan.of(resolve(consumer, configMap), settings);
+        deleteOthers(consumer, plan.objects().isPresent() ? forwarder.getName() : null);
         if (plan.objects().isEmpty()) {
-            lastGood.remove(namespace.getMetadata().getName());
-            deployment.ifPresent(deploymentApplier::delete);
-            configMap.ifPresent(configMapApplier::delete);
+            lastGood.remove(consumer.name());
             return UpdateControl.noUpdate();
         }
         var objects = plan.objects().get();
@@ -82,10 +82,17 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
         return UpdateControl.noUpdate();
     }
 
-    private ForwarderWorld resolve(Namespace namespace, Optional<ConfigMap> configMap) {
-        String consumer = namespace.getMetadata().getName();
+    /** Deletes this namespace's forwarder objects but the ones named {@code keep} (older names, a past namespace). */
+    private void deleteOthers(ConsumerNamespace consumer, String keep) {
+        Predicate<HasMetadata> stray = o -> consumer.name().equals(Labels.consumerNamespace(o))
+                && !o.getMetadata().getName().equals(keep);
+        deployments.list(settings.namespace(), stray::test).forEach(deploymentApplier::delete);
+        configMaps.list(settings.namespace(), stray::test).forEach(configMapApplier::delete);
+    }
+
+    private ForwarderWorld resolve(ConsumerNamespace consumer, Optional<ConfigMap> configMap) {
         List<InterfaceEndpoint> live =
-                endpoints.list(consumer, Resources::isLive).toList();
+                endpoints.list(consumer.name(), Resources::isLive).toList();
         Map<String, EndpointService> services = new HashMap<>();
         for (InterfaceEndpoint ep : live) {
             if (ep.getSpec() == null || ep.getSpec().getServiceName() == null) {
@@ -96,7 +103,7 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
                     .findFirst()
                     .ifPresent(es -> services.put(ep.getSpec().getServiceName(), es));
         }
-        return new ForwarderWorld(consumer, live, services, currentConfig(consumer, configMap));
+        return new ForwarderWorld(consumer, live, services, currentConfig(consumer.name(), configMap));
     }
 
     /**

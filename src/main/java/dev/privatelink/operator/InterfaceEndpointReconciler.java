@@ -7,13 +7,13 @@ import dev.privatelink.api.EndpointService;
 import dev.privatelink.api.InterfaceEndpoint;
 import dev.privatelink.api.ServicePermission;
 import dev.privatelink.config.OperatorSettings;
+import dev.privatelink.desired.ConsumerNamespace;
 import dev.privatelink.desired.EndpointPlan;
 import dev.privatelink.desired.EndpointResources;
 import dev.privatelink.desired.EndpointWorld;
 import dev.privatelink.desired.ForwarderPod;
 import dev.privatelink.desired.ForwarderResources;
 import dev.privatelink.desired.Labels;
-import dev.privatelink.desired.Names;
 import dev.privatelink.desired.Permissions;
 import dev.privatelink.desired.Quota;
 import dev.privatelink.desired.Resources;
@@ -102,15 +102,24 @@ public class InterfaceEndpointReconciler implements Reconciler<InterfaceEndpoint
                 // The siblings informer delivers the deletions that free quota: count with its view,
                 // which the primary cache may not have caught up with yet.
                 Quota.within(ep, siblings.list(namespace, e -> true).toList(), settings.endpointQuota()),
-                ForwarderResources.view(forwarderConfigs
-                        .get(new ResourceID(Names.forwarder(namespace), settings.namespace()))
-                        .orElse(null)),
+                forwarderView(namespace),
                 forwarderPods(namespace),
                 EndpointResources.servedListenPorts(
                         List.copyOf(ctx.getSecondaryResources(EndpointSlice.class)),
                         ep.getMetadata().getName()),
                 clusterIp(ctx, ep.getMetadata().getName()),
                 Instant.now(clock));
+    }
+
+    /** What the namespace's forwarder serves: its ConfigMap is named after the namespace's UID. */
+    private EndpointWorld.ForwarderView forwarderView(String namespace) {
+        return namespaces
+                .get(new ResourceID(namespace))
+                .map(ConsumerNamespace::of)
+                .flatMap(consumer ->
+                        forwarderConfigs.get(new ResourceID(consumer.forwarderName(), settings.namespace())))
+                .map(ForwarderResources::view)
+                .orElse(EndpointWorld.ForwarderView.NONE);
     }
 
     private ServiceLookup lookUpService(InterfaceEndpoint ep) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.privatelink.api.ConnectionDecision;
 import dev.privatelink.api.ConnectionDecision.Decision;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -21,10 +23,30 @@ class DecisionsTest {
     }
 
     @Test
-    void aDecisionByEndpointIdWinsOverOneByConsumerListedBeforeIt() {
-        var decisions = List.of(byConsumer(CONSUMER, Decision.Accept), byId(ID, Decision.Suspend));
+    void theMostRestrictiveDecisionWinsWhetherByIdOrByConsumer() {
+        assertThat(Decisions.find(
+                        List.of(byConsumer(CONSUMER, Decision.Accept), byId(ID, Decision.Suspend)), ID, CONSUMER))
+                .contains(Decision.Suspend);
+        assertThat(Decisions.find(
+                        List.of(byId(ID, Decision.Accept), byConsumer(CONSUMER, Decision.Suspend)), ID, CONSUMER))
+                .as("SEC-12: an Accept by ID does not lift a Suspend by consumer")
+                .contains(Decision.Suspend);
+    }
 
-        assertThat(Decisions.find(decisions, ID, CONSUMER)).contains(Decision.Suspend);
+    @Test
+    void listOrderNeverDecides() {
+        var terminateLast = List.of(
+                byId(ID, Decision.Accept),
+                byConsumer(CONSUMER, Decision.Reject),
+                byId(ID, Decision.Suspend),
+                byConsumer(CONSUMER, Decision.Terminate));
+
+        assertThat(Decisions.find(terminateLast, ID, CONSUMER)).contains(Decision.Terminate);
+        var terminateFirst = new ArrayList<>(terminateLast);
+        Collections.reverse(terminateFirst);
+        assertThat(Decisions.find(terminateFirst, ID, CONSUMER)).contains(Decision.Terminate);
+        assertThat(Decisions.find(List.of(byId(ID, Decision.Suspend), byId(ID, Decision.Reject)), ID, CONSUMER))
+                .contains(Decision.Reject);
     }
 
     @Test

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /** What the operator writes to a cluster, scenario by scenario (golden files). */
 class DesiredObjectsGoldenTest {
+    static final ConsumerNamespace SHOP = new ConsumerNamespace("shop", "6f1c2d3e-0000-4000-8000-00000000c0de");
 
     static final String ID = "vpce-0a1b2c3d4e5f60718";
 
@@ -88,7 +89,7 @@ class DesiredObjectsGoldenTest {
         GoldenFiles.assertMatches(
                 "forwarder-shop.yaml",
                 List.of(
-                        ForwarderResources.configMap("shop", config, Set.of(), settings),
-                        ForwarderResources.deployment("shop", settings)));
+                        ForwarderResources.configMap(SHOP, config, Set.of(), settings),
+                        ForwarderResources.deployment(SHOP, settings)));
     }
 }

@@ -17,13 +17,27 @@ class NamesAndIdsTest {
     }
 
     @Test
-    void shortNamesStayAndLongOnesAreCutWithAHash() {
-        assertThat(Names.forwarder("shop")).isEqualTo("plfwd-shop");
+    void aForwarderNameShowsTheNamespaceAndIsUniqueByItsUid() {
+        assertThat(Names.forwarder("shop", "uid-1")).matches("plfwd-shop-[0-9a-f]{16}");
+        assertThat(Names.forwarder("shop", "uid-1")).isNotEqualTo(Names.forwarder("shop", "uid-2"));
         String longNs = "a".repeat(63);
-        assertThat(Names.forwarder(longNs))
+        assertThat(Names.forwarder(longNs, "uid-1"))
                 .hasSizeLessThanOrEqualTo(47)
-                .startsWith("plfwd-aaa")
-                .isNotEqualTo(Names.forwarder("a".repeat(62) + "b"));
+                .startsWith("plfwd-" + "a".repeat(24) + "-");
+    }
+
+    /**
+     * SEC-04: a namespace named like the truncated form of another's forwarder name used to get
+     * that forwarder; the UID hash cannot be chosen.
+     */
+    @Test
+    void noNamespaceNameYieldsAnothersForwarderName() {
+        String victim = "payments-production-eu-west-1-blue-green-canary";
+        String victimName = Names.forwarder(victim, "uid-victim");
+        String crafted = victimName.substring("plfwd-".length());
+
+        assertThat(Names.forwarder(crafted, "uid-attacker")).isNotEqualTo(victimName);
+        assertThat(Names.forwarder(victim.substring(0, 24), "uid-attacker")).isNotEqualTo(victimName);
     }
 
     @Test

@@ -38,6 +38,7 @@ import org.junit.jupiter.api.Test;
  * clock). A reviewer reads there what a user sees with kubectl.
  */
 class PlanGoldenTest {
+    static final ConsumerNamespace SHOP = new ConsumerNamespace("shop", "6f1c2d3e-0000-4000-8000-00000000c0de");
 
     static final Instant NOW = Instant.parse("2026-11-30T12:00:00Z");
     static final String ENDPOINT_UID = "3f6c1d2e-0000-4000-8000-000000000001";
@@ -286,7 +287,7 @@ class PlanGoldenTest {
                 routable("shop", "u-suspended", ConnectionState.Suspended),
                 routable("shop", "u-pending-acceptance", ConnectionState.PendingAcceptance));
         ForwarderPlan plan = ForwarderPlan.of(
-                new ForwarderWorld("shop", endpoints, Map.of(Ids.serviceName(SERVICE_UID), es), ForwarderConfig.EMPTY),
+                new ForwarderWorld(SHOP, endpoints, Map.of(Ids.serviceName(SERVICE_UID), es), ForwarderConfig.EMPTY),
                 TestSettings.defaults());
 
         var objects = plan.objects().orElseThrow();

@@ -131,7 +131,7 @@ class BadInputTest extends OperatorTestBase {
         awaitState(CONSUMER, "api", ConnectionState.Available);
         eventually().until(() -> readyAddresses() == 1);
         var configMaps = client.configMaps().inNamespace(TestSettings.OPERATOR_NAMESPACE);
-        String forwarder = World.forwarderName(CONSUMER);
+        String forwarder = world.forwarderName(CONSUMER);
         String config = configMaps.withName(forwarder).get().getData().get("forwarder.json");
         String sliceVersion = slice(CONSUMER, "api-ipv4").getMetadata().getResourceVersion();
 

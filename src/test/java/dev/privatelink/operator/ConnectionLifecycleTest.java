@@ -65,7 +65,7 @@ class ConnectionLifecycleTest extends OperatorTestBase {
         Deployment fwd = client.apps()
                 .deployments()
                 .inNamespace(TestSettings.OPERATOR_NAMESPACE)
-                .withName(World.forwarderName(CONSUMER))
+                .withName(world.forwarderName(CONSUMER))
                 .get();
         assertThat(fwd).isNotNull();
 

@@ -3,6 +3,7 @@ package dev.privatelink.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.privatelink.config.OperatorSettings;
+import dev.privatelink.desired.ConsumerNamespace;
 import dev.privatelink.desired.ForwarderResources;
 import dev.privatelink.forwarder.config.ForwarderConfig;
 import dev.privatelink.forwarder.config.ForwarderConfig.ProxyProtocol;
@@ -14,6 +15,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ListenPortChangesTest {
+    static final ConsumerNamespace SHOP = new ConsumerNamespace("shop", "6f1c2d3e-0000-4000-8000-00000000c0de");
 
     private static final OperatorSettings SETTINGS = TestSettings.defaults();
     private final ListenPortChanges changes = new ListenPortChanges();
@@ -23,7 +25,7 @@ class ListenPortChangesTest {
     }
 
     private static ConfigMap version(String resourceVersion, Set<String> unplaced, Route... routes) {
-        ConfigMap cm = ForwarderResources.configMap("shop", new ForwarderConfig(List.of(routes)), unplaced, SETTINGS);
+        ConfigMap cm = ForwarderResources.configMap(SHOP, new ForwarderConfig(List.of(routes)), unplaced, SETTINGS);
         cm.getMetadata().setResourceVersion(resourceVersion);
         return cm;
     }

@@ -127,7 +127,7 @@ class LoadBalancerAndDeletionTest extends OperatorTestBase {
             assertThat(client.apps()
                             .deployments()
                             .inNamespace(TestSettings.OPERATOR_NAMESPACE)
-                            .withName(World.forwarderName(CONSUMER))
+                            .withName(world.forwarderName(CONSUMER))
                             .get())
                     .isNull();
             assertThat(endpointService(OWNER, "api").getStatus().getConnections())

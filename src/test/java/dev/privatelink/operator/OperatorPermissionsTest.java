@@ -89,7 +89,7 @@ class OperatorPermissionsTest extends OperatorTestBase {
                 .until(() -> client.apps()
                                 .deployments()
                                 .inNamespace(TestSettings.OPERATOR_NAMESPACE)
-                                .withName(World.forwarderName(CONSUMER))
+                                .withName(world.forwarderName(CONSUMER))
                                 .get()
                         == null);
 

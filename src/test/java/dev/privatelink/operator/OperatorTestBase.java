@@ -103,7 +103,7 @@ abstract class OperatorTestBase {
     ForwarderConfig forwarderConfig(String consumerNamespace) {
         ConfigMap cm = client.configMaps()
                 .inNamespace(TestSettings.OPERATOR_NAMESPACE)
-                .withName(World.forwarderName(consumerNamespace))
+                .withName(world.forwarderName(consumerNamespace))
                 .get();
         return cm == null ? null : ForwarderResources.config(cm);
     }

@@ -150,7 +150,7 @@ class StewardshipTest extends OperatorTestBase {
     @Test
     void anEditedForwarderDeploymentAndConfigArePutBack() {
         connect("api");
-        String forwarder = World.forwarderName(CONSUMER);
+        String forwarder = world.forwarderName(CONSUMER);
         var deployments = client.apps().deployments().inNamespace(TestSettings.OPERATOR_NAMESPACE);
         var configMaps = client.configMaps().inNamespace(TestSettings.OPERATOR_NAMESPACE);
         eventually().until(() -> deployments.withName(forwarder).get() != null);

@@ -10,8 +10,8 @@ import dev.privatelink.api.NamespaceSelector;
 import dev.privatelink.api.Principal;
 import dev.privatelink.api.ServicePermission;
 import dev.privatelink.api.ServicePermissionSpec;
+import dev.privatelink.desired.ConsumerNamespace;
 import dev.privatelink.desired.Labels;
-import dev.privatelink.desired.Names;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -179,7 +179,10 @@ final class World {
                 .createOr(p -> p.update());
     }
 
-    static String forwarderName(String consumerNamespace) {
-        return Names.forwarder(consumerNamespace);
+    /** The forwarder objects' name for a namespace, which its UID decides. */
+    String forwarderName(String consumerNamespace) {
+        return ConsumerNamespace.of(
+                        client.namespaces().withName(consumerNamespace).get())
+                .forwarderName();
     }
 }

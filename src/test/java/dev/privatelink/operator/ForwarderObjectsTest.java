@@ -1,0 +1,89 @@
+package dev.privatelink.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.privatelink.api.ConnectionState;
+import dev.privatelink.api.Principal;
+import dev.privatelink.desired.Labels;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The forwarder objects of a consumer namespace: named by its UID, owned by it, none left over. */
+class ForwarderObjectsTest extends OperatorTestBase {
+
+    private void connect() {
+        world.namespace(OWNER);
+        world.namespace(CONSUMER);
+        world.loadBalancer(OWNER, "api", "10.96.0.10", 8080);
+        world.endpointService(OWNER, "api", "api");
+        world.permission(OWNER, "all", "api", true, Principal.namespace("*"));
+        world.endpoint(CONSUMER, "api", serviceNameOf(OWNER, "api"));
+        awaitState(CONSUMER, "api", ConnectionState.Available);
+    }
+
+    /** SEC-05: the garbage collector removes them with their namespace, even while the operator is down. */
+    @Test
+    void forwarderObjectsAreOwnedByTheirConsumerNamespace() {
+        connect();
+        String name = world.forwarderName(CONSUMER);
+        String uid = client.namespaces().withName(CONSUMER).get().getMetadata().getUid();
+
+        HasMetadata configMap = client.configMaps()
+                .inNamespace(TestSettings.OPERATOR_NAMESPACE)
+                .withName(name)
+                .get();
+        HasMetadata deployment = client.apps()
+                .deployments()
+                .inNamespace(TestSettings.OPERATOR_NAMESPACE)
+                .withName(name)
+                .get();
+        for (HasMetadata object : new HasMetadata[] {configMap, deployment}) {
+            assertThat(object.getMetadata().getOwnerReferences())
+                    .singleElement()
+                    .satisfies(owner -> assertNamespace(owner, uid));
+        }
+    }
+
+    private static void assertNamespace(OwnerReference owner, String uid) {
+        assertThat(owner.getKind()).isEqualTo("Namespace");
+        assertThat(owner.getApiVersion()).isEqualTo("v1");
+        assertThat(owner.getName()).isEqualTo(CONSUMER);
+        assertThat(owner.getUid()).isEqualTo(uid);
+        assertThat(owner.getBlockOwnerDeletion()).isFalse();
+    }
+
+    /** An older operator's forwarder, or one of a namespace deleted and created again, does not stay behind. */
+    @Test
+    void aForwarderObjectOfTheNamespaceUnderAnotherNameIsDeleted() {
+        client.configMaps()
+                .inNamespace(TestSettings.OPERATOR_NAMESPACE)
+                .resource(new ConfigMapBuilder()
+                        .withNewMetadata()
+                        .withName("plfwd-" + CONSUMER)
+                        .withLabels(Map.of(
+                                Labels.MANAGED_BY, Labels.MANAGED_BY_VALUE,
+                                Labels.COMPONENT, Labels.COMPONENT_FORWARDER_CONFIG,
+                                Labels.CONSUMER_NAMESPACE, CONSUMER))
+                        .endMetadata()
+                        .withData(Map.of("forwarder.json", "{\"routes\":[]}"))
+                        .build())
+                .create();
+
+        connect();
+
+        eventually()
+                .until(() -> client.configMaps()
+                                .inNamespace(TestSettings.OPERATOR_NAMESPACE)
+                                .withName("plfwd-" + CONSUMER)
+                                .get()
+                        == null);
+        assertThat(client.configMaps()
+                        .inNamespace(TestSettings.OPERATOR_NAMESPACE)
+                        .withName(world.forwarderName(CONSUMER))
+                        .get())
+                .isNotNull();
+    }
+}
