@@ -7,6 +7,7 @@ import dev.privatelink.config.OperatorSettings;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,13 +39,35 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     public static ControlPlane start(KubernetesClient client, OperatorSettings settings, Metrics metrics) {
+        return start(client, settings, metrics, null);
+    }
+
+    /**
+     * One replica of several, as in production: it reconciles only while it holds the Lease that
+     * {@code leaderElection} names (production's is {@link LeaderElection}'s).
+     */
+    public static ControlPlane startReplica(
+            KubernetesClient client, OperatorSettings settings, LeaderElectionConfiguration leaderElection) {
+        return start(client, settings, Metrics.NOOP, leaderElection);
+    }
+
+    private static ControlPlane start(
+            KubernetesClient client,
+            OperatorSettings settings,
+            Metrics metrics,
+            LeaderElectionConfiguration leaderElection) {
         installCrds(client);
-        Operator operator = new Operator(o -> o.withKubernetesClient(client)
-                .withMetrics(metrics)
-                .withCloseClientOnStop(false)
-                .withUseSSAToPatchPrimaryResource(false)
-                .withSSABasedCreateUpdateMatchForDependentResources(false)
-                .checkingCRDAndValidateLocalModel(false));
+        Operator operator = new Operator(o -> {
+            o.withKubernetesClient(client)
+                    .withMetrics(metrics)
+                    .withCloseClientOnStop(false)
+                    .withUseSSAToPatchPrimaryResource(false)
+                    .withSSABasedCreateUpdateMatchForDependentResources(false)
+                    .checkingCRDAndValidateLocalModel(false);
+            if (leaderElection != null) {
+                o.withLeaderElectionConfiguration(leaderElection);
+            }
+        });
         operator.register(new EndpointServiceReconciler(settings));
         operator.register(new ServicePermissionReconciler());
         operator.register(new InterfaceEndpointReconciler(settings));

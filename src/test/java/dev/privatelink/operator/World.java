@@ -19,6 +19,8 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.ServicePortBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -119,15 +121,20 @@ final class World {
         return client.resource(ep).create();
     }
 
-    /** Replaces the owner's decisions, as a kubectl apply of the edited manifest would. */
+    /**
+     * Replaces the owner's decisions, as a kubectl apply of the edited manifest would: without a
+     * resourceVersion, so the operator's status writes in between cannot make it fail with a
+     * conflict. A JSON patch: the mock API server's merge patch appends to lists.
+     */
     void decide(String namespace, String endpointService, ConnectionDecision... decisions) {
         client.resources(EndpointService.class)
                 .inNamespace(namespace)
                 .withName(endpointService)
-                .edit(es -> {
-                    es.getSpec().setConnections(List.of(decisions));
-                    return es;
-                });
+                .patch(
+                        PatchContext.of(PatchType.JSON),
+                        client.getKubernetesSerialization()
+                                .asJson(List.of(Map.of(
+                                        "op", "add", "path", "/spec/connections", "value", List.of(decisions)))));
     }
 
     void node(String name, String zone) {
