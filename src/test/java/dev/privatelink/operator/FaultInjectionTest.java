@@ -172,13 +172,13 @@ class FaultInjectionTest extends OperatorTestBase {
                             .inNamespace(TestSettings.OPERATOR_NAMESPACE)
                             .list()
                             .getItems()))
-                    .containsExactly(World.forwarderName(CONSUMER));
+                    .containsExactly(world.forwarderName(CONSUMER));
             assertThat(names(client.apps()
                             .deployments()
                             .inNamespace(TestSettings.OPERATOR_NAMESPACE)
                             .list()
                             .getItems()))
-                    .containsExactly(World.forwarderName(CONSUMER));
+                    .containsExactly(world.forwarderName(CONSUMER));
         });
     }
 

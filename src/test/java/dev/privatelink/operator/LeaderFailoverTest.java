@@ -274,7 +274,7 @@ class LeaderFailoverTest extends OperatorTestBase {
             }
         });
         Set<String> forwarders =
-                CONSUMERS.stream().map(World::forwarderName).collect(Collectors.toCollection(TreeSet::new));
+                CONSUMERS.stream().map(world::forwarderName).collect(Collectors.toCollection(TreeSet::new));
 
         assertThat(keys(client.services()
                         .inAnyNamespace()
