@@ -22,7 +22,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The forwarder a consumer namespace should have: none without endpoints; otherwise its
+ * The forwarder a consumer namespace should have: none without endpoints that need routes; otherwise its
  * ConfigMap (a route per port of every endpoint that carries or may resume traffic) and its
  * Deployment.
  *
@@ -34,7 +34,9 @@ public record ForwarderPlan(Optional<ForwarderObjects> objects, Set<String> unpl
     public record ForwarderObjects(ConfigMap configMap, Deployment deployment) {}
 
     public static ForwarderPlan of(ForwarderWorld world, OperatorSettings settings) {
-        if (world.endpoints().isEmpty()) {
+        // Pods cost the namespace's tenant nothing (they run in the operator's namespace): only
+        // endpoints that carry traffic, or may resume it, get them; pending or failed ones do not.
+        if (world.endpoints().stream().noneMatch(ep -> wantsRoutes(ep.getStatus()))) {
             return new ForwarderPlan(Optional.empty(), Set.of());
         }
         ForwarderRoutes.Result routes = ForwarderRoutes.assign(

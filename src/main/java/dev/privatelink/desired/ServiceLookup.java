@@ -6,7 +6,6 @@ import dev.privatelink.api.Condition;
 import dev.privatelink.api.ConnectionDecision.Decision;
 import dev.privatelink.api.EndpointService;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 
 /** What an endpoint found when it looked up the service it names. */
@@ -43,14 +42,17 @@ public sealed interface ServiceLookup {
                 readyPorts(service));
     }
 
-    /** The offered ports, if the owner side has resolved the current spec's load balancers. */
+    /**
+     * The offered ports, once the owner side has resolved the load balancers. A status older than
+     * the spec still counts: the owner's most frequent edit is a decision, which changes no port,
+     * and waiting for the status to catch up would take every connection of the service through
+     * Pending, with no addresses, on each decision. The status catches up within a reconcile, and
+     * the endpoints follow it.
+     */
     static Optional<List<Integer>> readyPorts(EndpointService service) {
         var status = service.getStatus();
-        // A status older than the spec says nothing about the spec: wait for the owner side to catch up.
         boolean resolved = status != null
                 && status.getPorts() != null
-                && Objects.equals(
-                        status.getObservedGeneration(), service.getMetadata().getGeneration())
                 && status.condition(RESOLVED_REFS).map(Condition::isTrue).orElse(false);
         return resolved ? Optional.of(List.copyOf(status.getPorts())) : Optional.empty();
     }

@@ -151,7 +151,7 @@ class FaultInjectionTest extends OperatorTestBase {
     private void awaitSuspendedRoute() {
         eventually().untilAsserted(() -> {
             assertThat(stateOf(CONSUMER, "api")).contains(ConnectionState.Suspended);
-            assertThat(forwarderConfig(CONSUMER).routes())
+            assertThat(routes(CONSUMER))
                     .singleElement()
                     .satisfies(r -> assertThat(r.state()).isEqualTo(RouteState.SUSPENDED));
             assertThat(readyAddresses()).isZero();

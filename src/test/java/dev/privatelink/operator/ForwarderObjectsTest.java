@@ -2,12 +2,15 @@ package dev.privatelink.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.privatelink.api.ConnectionDecision;
+import dev.privatelink.api.ConnectionDecision.Decision;
 import dev.privatelink.api.ConnectionState;
 import dev.privatelink.api.Principal;
 import dev.privatelink.desired.Labels;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -85,5 +88,33 @@ class ForwarderObjectsTest extends OperatorTestBase {
                         .withName(world.forwarderName(CONSUMER))
                         .get())
                 .isNotNull();
+    }
+
+    /** SEC-09: forwarder pods run outside the tenant's quota, so only endpoints that carry traffic get them. */
+    @Test
+    void aNamespaceWhoseEndpointsCannotCarryTrafficHasNoForwarder() {
+        publishAndAwaitPendingEndpoint();
+        world.endpoint(CONSUMER, "nowhere", "vpce-svc-00000000000000000");
+        awaitState(CONSUMER, "nowhere", ConnectionState.Failed);
+
+        eventually()
+                .during(Duration.ofSeconds(1))
+                .until(() -> client.apps()
+                        .deployments()
+                        .inNamespace(TestSettings.OPERATOR_NAMESPACE)
+                        .withLabel(Labels.CONSUMER_NAMESPACE, CONSUMER)
+                        .list()
+                        .getItems()
+                        .isEmpty());
+
+        world.decide(OWNER, "api", new ConnectionDecision(null, CONSUMER + "/api", Decision.Accept));
+        eventually()
+                .until(() -> !client.apps()
+                        .deployments()
+                        .inNamespace(TestSettings.OPERATOR_NAMESPACE)
+                        .withLabel(Labels.CONSUMER_NAMESPACE, CONSUMER)
+                        .list()
+                        .getItems()
+                        .isEmpty());
     }
 }

@@ -100,8 +100,8 @@ class LoadBalancerAndDeletionTest extends OperatorTestBase {
         world.endpoint(CONSUMER, "a", serviceName);
         world.endpoint(CONSUMER, "b", serviceName);
         eventually()
-                .until(() -> forwarderConfig(CONSUMER) != null
-                        && forwarderConfig(CONSUMER).routes().size() == 2);
+                .until(() ->
+                        forwarderConfig(CONSUMER) != null && routes(CONSUMER).size() == 2);
         var service = client.services().inNamespace(CONSUMER).withName("a").get();
         assertThat(service.getMetadata().getOwnerReferences())
                 .singleElement()
@@ -112,7 +112,7 @@ class LoadBalancerAndDeletionTest extends OperatorTestBase {
                 .withName("a")
                 .delete();
         eventually().untilAsserted(() -> {
-            assertThat(forwarderConfig(CONSUMER).routes()).hasSize(1);
+            assertThat(routes(CONSUMER)).hasSize(1);
             assertThat(endpointService(OWNER, "api").getStatus().getConnections())
                     .extracting(c -> c.getConsumer())
                     .containsExactly("shop/b");
@@ -149,7 +149,7 @@ class LoadBalancerAndDeletionTest extends OperatorTestBase {
                 .hasStatus(false)
                 .hasReason("ServiceDeleted");
         eventually().untilAsserted(() -> {
-            assertThat(forwarderConfig(CONSUMER).routes()).isEmpty();
+            assertThat(routes(CONSUMER)).isEmpty();
             assertThat(client.services().inNamespace(CONSUMER).withName("api").get())
                     .isNull();
         });

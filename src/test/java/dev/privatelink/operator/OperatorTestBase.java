@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.util.List;
 import java.util.Optional;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
@@ -98,6 +99,12 @@ abstract class OperatorTestBase {
 
     void awaitState(String namespace, String name, ConnectionState state) {
         eventually().until(() -> stateOf(namespace, name).orElse(null) == state);
+    }
+
+    /** The routes of a namespace's forwarder; none when it has no forwarder. */
+    List<ForwarderConfig.Route> routes(String consumerNamespace) {
+        ForwarderConfig config = forwarderConfig(consumerNamespace);
+        return config == null ? List.of() : config.routes();
     }
 
     ForwarderConfig forwarderConfig(String consumerNamespace) {

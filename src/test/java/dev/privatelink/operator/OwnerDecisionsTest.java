@@ -69,7 +69,7 @@ class OwnerDecisionsTest extends OperatorTestBase {
         awaitState(CONSUMER, "api", ConnectionState.Suspended);
         eventually().untilAsserted(() -> {
             assertThat(readyAddresses()).isZero();
-            assertThat(forwarderConfig(CONSUMER).routes())
+            assertThat(routes(CONSUMER))
                     .singleElement()
                     .satisfies(r -> assertThat(r.state()).isEqualTo(RouteState.SUSPENDED));
         });
@@ -81,7 +81,7 @@ class OwnerDecisionsTest extends OperatorTestBase {
         awaitState(CONSUMER, "api", ConnectionState.Available);
         eventually().untilAsserted(() -> {
             assertThat(readyAddresses()).isEqualTo(1);
-            assertThat(forwarderConfig(CONSUMER).routes())
+            assertThat(routes(CONSUMER))
                     .singleElement()
                     .satisfies(r -> assertThat(r.state()).isEqualTo(RouteState.ACTIVE));
         });
@@ -97,7 +97,7 @@ class OwnerDecisionsTest extends OperatorTestBase {
             assertThat(client.services().inNamespace(CONSUMER).withName("api").get())
                     .isNull();
             assertThat(slice(CONSUMER, "api-ipv4")).isNull();
-            assertThat(forwarderConfig(CONSUMER).routes()).isEmpty();
+            assertThat(routes(CONSUMER)).isEmpty();
             assertThat(endpoint(CONSUMER, "api").getStatus().getAddress()).isNull();
         });
     }
@@ -124,7 +124,7 @@ class OwnerDecisionsTest extends OperatorTestBase {
         });
         eventually().during(Duration.ofSeconds(1)).untilAsserted(() -> {
             assertThat(stateOf(CONSUMER, "api")).contains(ConnectionState.Terminated);
-            assertThat(forwarderConfig(CONSUMER).routes()).isEmpty();
+            assertThat(routes(CONSUMER)).isEmpty();
         });
     }
 
@@ -160,5 +160,37 @@ class OwnerDecisionsTest extends OperatorTestBase {
         return client.v1().events().inNamespace(namespace).list().getItems().stream()
                 .map(Event::getReason)
                 .toList();
+    }
+
+    /**
+     * A decision changes the endpoint service's spec before its status catches up: the other
+     * connections must not pass through Pending (and lose their addresses) meanwhile.
+     */
+    @Test
+    void aDecisionOnOneConnectionLeavesTheOthersUntouched() {
+        String serviceName = endpoint(CONSUMER, "api").getSpec().getServiceName();
+        world.endpoint(CONSUMER, "web", serviceName);
+        awaitState(CONSUMER, "web", ConnectionState.PendingAcceptance);
+        String web = endpoint(CONSUMER, "web").getStatus().getEndpointId();
+        world.decide(
+                OWNER,
+                "api",
+                new ConnectionDecision(endpointId(), null, Decision.Accept),
+                new ConnectionDecision(web, null, Decision.Accept));
+        awaitState(CONSUMER, "web", ConnectionState.Available);
+        awaitState(CONSUMER, "api", ConnectionState.Available);
+        String webVersion = endpoint(CONSUMER, "web").getMetadata().getResourceVersion();
+
+        world.decide(
+                OWNER,
+                "api",
+                new ConnectionDecision(endpointId(), null, Decision.Suspend),
+                new ConnectionDecision(web, null, Decision.Accept));
+        awaitState(CONSUMER, "api", ConnectionState.Suspended);
+
+        eventually()
+                .during(Duration.ofSeconds(1))
+                .until(() -> webVersion.equals(
+                        endpoint(CONSUMER, "web").getMetadata().getResourceVersion()));
     }
 }
