@@ -6,7 +6,10 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -29,7 +32,7 @@ final class EndpointMetrics {
     final Counter bytesClientToUpstream;
     final Counter bytesUpstreamToClient;
     final Counter newConnections;
-    final Counter refused;
+    private final Map<RefusalReason, Counter> refused = new EnumMap<>(RefusalReason.class);
     final Counter resets;
     final Counter upstreamConnectFailures;
     private final Timer duration;
@@ -55,10 +58,15 @@ final class EndpointMetrics {
                 .description("Connections accepted")
                 .tags(tags)
                 .register(registry);
-        refused = Counter.builder(PREFIX + "connections.refused")
-                .description("Connections refused because the route was closing or over its limit")
-                .tags(tags)
-                .register(registry);
+        for (RefusalReason reason : RefusalReason.values()) {
+            refused.put(
+                    reason,
+                    Counter.builder(PREFIX + "connections.refused")
+                            .description("Connections reset at once, by reason (a route closing, a limit reached)")
+                            .tags(tags)
+                            .tag("reason", reason.tag())
+                            .register(registry));
+        }
         resets = Counter.builder(PREFIX + "connections.reset")
                 .description("Connections ended by a reset, sent or received")
                 .tags(tags)
@@ -77,15 +85,16 @@ final class EndpointMetrics {
                 .strongReference(true)
                 .register(registry);
         this.registry = registry;
-        this.meters = List.of(
+        List<Meter> all = new ArrayList<>(List.of(
                 bytesClientToUpstream,
                 bytesUpstreamToClient,
                 newConnections,
-                refused,
                 resets,
                 upstreamConnectFailures,
                 duration,
-                activeGauge);
+                activeGauge));
+        all.addAll(refused.values());
+        this.meters = List.copyOf(all);
     }
 
     /**
@@ -94,6 +103,10 @@ final class EndpointMetrics {
      */
     void unregister() {
         meters.forEach(registry::remove);
+    }
+
+    void refused(RefusalReason reason) {
+        refused.get(reason).increment();
     }
 
     void opened() {

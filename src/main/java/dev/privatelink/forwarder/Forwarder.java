@@ -50,6 +50,7 @@ public final class Forwarder implements AutoCloseable {
     }
 
     private final ForwarderSettings settings;
+    private final ConnectionBudget budget;
     private final MeterRegistry registry;
     private final EventLoopGroup group;
     private final boolean ownsGroup;
@@ -74,6 +75,7 @@ public final class Forwarder implements AutoCloseable {
     public Forwarder(
             ForwarderSettings settings, MeterRegistry registry, Transport transport, EventLoopGroup sharedGroup) {
         this.settings = settings;
+        this.budget = new ConnectionBudget(settings.maxConnections(), settings.maxConnectionsPerSource());
         this.registry = registry;
         this.ownsGroup = sharedGroup == null;
         this.group = ownsGroup
@@ -156,7 +158,7 @@ public final class Forwarder implements AutoCloseable {
     }
 
     private Optional<RouteListener> open(Route route) {
-        RouteListener listener = new RouteListener(plan(route), settings, dialer);
+        RouteListener listener = new RouteListener(plan(route), settings, dialer, budget);
         InetSocketAddress address = new InetSocketAddress(settings.bindAddress(), route.listenPort());
         try {
             listener.bind(serverTemplate, address);

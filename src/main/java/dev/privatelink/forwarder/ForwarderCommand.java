@@ -148,6 +148,22 @@ public class ForwarderCommand implements Callable<Integer> {
             description = "Refuse (reset) connections of a route beyond this many (default: ${DEFAULT-VALUE}).")
     int maxConnectionsPerRoute;
 
+    @Option(
+            names = "--max-connections",
+            paramLabel = "N",
+            defaultValue = "" + ForwarderSettings.DEFAULT_MAX_CONNECTIONS,
+            description = "Refuse (reset) connections beyond this many in all: size it to the memory limit, about"
+                    + " 4 KiB per idle connection (default: ${DEFAULT-VALUE}).")
+    int maxConnections;
+
+    @Option(
+            names = "--max-connections-per-source",
+            paramLabel = "N",
+            defaultValue = "" + ForwarderSettings.DEFAULT_MAX_CONNECTIONS_PER_SOURCE,
+            description = "Refuse (reset) connections from one client address beyond this many (default:"
+                    + " ${DEFAULT-VALUE}).")
+    int maxConnectionsPerSource;
+
     @Inject
     MeterRegistry registry;
 
@@ -209,7 +225,8 @@ public class ForwarderCommand implements Callable<Integer> {
                 .withBindAddress(address)
                 .withConnectTimeout(connectTimeout)
                 .withIdleTimeout(idleTimeout)
-                .withMaxConnectionsPerRoute(maxConnectionsPerRoute);
+                .withMaxConnectionsPerRoute(maxConnectionsPerRoute)
+                .withConnectionLimits(maxConnections, maxConnectionsPerSource);
     }
 
     /** In a pod, the API server's Service address is known from the environment: never dial it. */

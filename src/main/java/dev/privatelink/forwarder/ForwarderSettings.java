@@ -5,24 +5,39 @@ import java.time.Duration;
 /**
  * How a {@link Forwarder} serves its routes, apart from the routes themselves.
  *
- * @param bindAddress            the address every listener binds to
- * @param connectTimeout         how long one connection attempt to one upstream may take
- * @param idleTimeout            a connection with no bytes either way for this long is closed
- * @param maxConnectionsPerRoute connections of one route beyond this are refused (reset)
- * @param writeBufferLowMark     bytes queued towards one side below which reading the other resumes
- * @param writeBufferHighMark    bytes queued towards one side above which reading the other pauses
+ * @param bindAddress             the address every listener binds to
+ * @param connectTimeout          how long one connection attempt to one upstream may take
+ * @param idleTimeout             a connection with no bytes either way for this long is closed
+ * @param maxConnectionsPerRoute  connections of one route beyond this are refused (reset)
+ * @param maxConnections          connections of the whole forwarder beyond this are refused: the bound
+ *                                that keeps its memory within the pod's limit
+ * @param maxConnectionsPerSource connections from one client address beyond this are refused, so
+ *                                that one client cannot use up the forwarder for every other
+ * @param writeBufferLowMark      bytes queued towards one side below which reading the other resumes
+ * @param writeBufferHighMark     bytes queued towards one side above which reading the other pauses
+ * @param upstreamGuard           the addresses never dialled, whatever the routes say
  */
 public record ForwarderSettings(
         String bindAddress,
         Duration connectTimeout,
         Duration idleTimeout,
         int maxConnectionsPerRoute,
+        int maxConnections,
+        int maxConnectionsPerSource,
         int writeBufferLowMark,
         int writeBufferHighMark,
         UpstreamGuard upstreamGuard) {
 
     /** PrivateLink's idle timeout for TCP. */
     public static final Duration PRIVATELINK_IDLE_TIMEOUT = Duration.ofSeconds(350);
+
+    /**
+     * About 4 KiB per idle proxied connection (two sockets, buffers, state; see BENCHMARKS.md) and
+     * two upstream-side buffers under load: 20,000 connections fit the default 256 MiB limit.
+     */
+    public static final int DEFAULT_MAX_CONNECTIONS = 20_000;
+
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_SOURCE = 2_000;
 
     public ForwarderSettings {
         if (connectTimeout.isNegative() || connectTimeout.isZero()) {
@@ -31,8 +46,8 @@ public record ForwarderSettings(
         if (idleTimeout.isNegative() || idleTimeout.isZero()) {
             throw new IllegalArgumentException("idleTimeout must be positive");
         }
-        if (maxConnectionsPerRoute < 1) {
-            throw new IllegalArgumentException("maxConnectionsPerRoute must be at least 1");
+        if (maxConnectionsPerRoute < 1 || maxConnections < 1 || maxConnectionsPerSource < 1) {
+            throw new IllegalArgumentException("connection limits must be at least 1");
         }
         if (writeBufferLowMark < 0 || writeBufferHighMark < writeBufferLowMark) {
             throw new IllegalArgumentException("need 0 <= writeBufferLowMark <= writeBufferHighMark");
@@ -45,6 +60,8 @@ public record ForwarderSettings(
                 Duration.ofSeconds(5),
                 PRIVATELINK_IDLE_TIMEOUT,
                 Integer.MAX_VALUE,
+                DEFAULT_MAX_CONNECTIONS,
+                DEFAULT_MAX_CONNECTIONS_PER_SOURCE,
                 32 * 1024,
                 64 * 1024,
                 UpstreamGuard.STRICT);
@@ -56,6 +73,8 @@ public record ForwarderSettings(
                 connectTimeout,
                 idleTimeout,
                 maxConnectionsPerRoute,
+                maxConnections,
+                maxConnectionsPerSource,
                 writeBufferLowMark,
                 writeBufferHighMark,
                 upstreamGuard);
@@ -67,6 +86,8 @@ public record ForwarderSettings(
                 timeout,
                 idleTimeout,
                 maxConnectionsPerRoute,
+                maxConnections,
+                maxConnectionsPerSource,
                 writeBufferLowMark,
                 writeBufferHighMark,
                 upstreamGuard);
@@ -78,6 +99,8 @@ public record ForwarderSettings(
                 connectTimeout,
                 timeout,
                 maxConnectionsPerRoute,
+                maxConnections,
+                maxConnectionsPerSource,
                 writeBufferLowMark,
                 writeBufferHighMark,
                 upstreamGuard);
@@ -85,7 +108,28 @@ public record ForwarderSettings(
 
     public ForwarderSettings withMaxConnectionsPerRoute(int max) {
         return new ForwarderSettings(
-                bindAddress, connectTimeout, idleTimeout, max, writeBufferLowMark, writeBufferHighMark, upstreamGuard);
+                bindAddress,
+                connectTimeout,
+                idleTimeout,
+                max,
+                maxConnections,
+                maxConnectionsPerSource,
+                writeBufferLowMark,
+                writeBufferHighMark,
+                upstreamGuard);
+    }
+
+    public ForwarderSettings withConnectionLimits(int total, int perSource) {
+        return new ForwarderSettings(
+                bindAddress,
+                connectTimeout,
+                idleTimeout,
+                maxConnectionsPerRoute,
+                total,
+                perSource,
+                writeBufferLowMark,
+                writeBufferHighMark,
+                upstreamGuard);
     }
 
     public ForwarderSettings withUpstreamGuard(UpstreamGuard guard) {
@@ -94,6 +138,8 @@ public record ForwarderSettings(
                 connectTimeout,
                 idleTimeout,
                 maxConnectionsPerRoute,
+                maxConnections,
+                maxConnectionsPerSource,
                 writeBufferLowMark,
                 writeBufferHighMark,
                 guard);

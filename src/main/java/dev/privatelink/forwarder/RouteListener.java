@@ -4,7 +4,9 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,16 +22,18 @@ final class RouteListener {
 
     private final ForwarderSettings settings;
     private final UpstreamDialer dialer;
+    private final ConnectionBudget budget;
     private final Set<ProxiedConnection> connections = ConcurrentHashMap.newKeySet();
     private volatile RoutePlan plan;
     // null while accepting; once accepting stopped, completes when the last connection has ended
     private volatile CompletableFuture<Void> allClosed;
     private Channel serverChannel;
 
-    RouteListener(RoutePlan plan, ForwarderSettings settings, UpstreamDialer dialer) {
+    RouteListener(RoutePlan plan, ForwarderSettings settings, UpstreamDialer dialer, ConnectionBudget budget) {
         this.plan = plan;
         this.settings = settings;
         this.dialer = dialer;
+        this.budget = budget;
     }
 
     /** Binds, waiting for the outcome. */
@@ -68,12 +72,21 @@ final class RouteListener {
 
     private void accept(Channel client) {
         RoutePlan current = plan;
-        if (!accepting() || connections.size() >= settings.maxConnectionsPerRoute()) {
-            current.metrics().refused.increment();
+        InetAddress source = ((InetSocketAddress) client.remoteAddress()).getAddress();
+        Optional<RefusalReason> refusal = !accepting()
+                ? Optional.of(RefusalReason.ROUTE_CLOSING)
+                : connections.size() >= settings.maxConnectionsPerRoute()
+                        ? Optional.of(RefusalReason.ROUTE_LIMIT)
+                        : budget.tryAcquire(source);
+        if (refusal.isPresent()) {
+            current.metrics().refused(refusal.get());
             ProxiedConnection.reset(client);
             return;
         }
-        ProxiedConnection connection = new ProxiedConnection(client, current, settings, this::closed);
+        ProxiedConnection connection = new ProxiedConnection(client, current, settings, ended -> {
+            budget.release(source);
+            closed(ended);
+        });
         connections.add(connection);
         client.pipeline().addLast(connection.clientHandler());
         connection.start(dialer);

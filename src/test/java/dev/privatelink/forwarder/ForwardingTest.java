@@ -351,7 +351,7 @@ class ForwardingTest {
                 assertThat(endingOfNewConnection(listenPort)).isEqualTo(Ending.RESET);
                 assertThat(roundTrip(first, "still in")).isEqualTo("still in");
             }
-            assertThat(meters.count("connections.refused", "vpce-limit")).isEqualTo(1);
+            assertThat(meters.refused("vpce-limit", "route_limit")).isEqualTo(1);
         }
     }
 

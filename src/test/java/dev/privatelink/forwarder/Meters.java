@@ -13,6 +13,13 @@ record Meters(MeterRegistry registry) {
         return counter == null ? 0 : counter.count();
     }
 
+    /** Refused connections of an endpoint, for one reason (route_closing, route_limit, source_limit, forwarder_limit). */
+    double refused(String endpointId, String reason) {
+        var counter =
+                find("connections.refused", endpointId).tag("reason", reason).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
     double bytes(String direction, String endpointId) {
         var counter = find("bytes", endpointId).tag("direction", direction).counter();
         return counter == null ? 0 : counter.count();
