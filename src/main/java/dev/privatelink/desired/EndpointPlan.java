@@ -39,8 +39,8 @@ public record EndpointPlan(
         ConnectionOutcome outcome = ConnectionStateMachine.decide(
                 new ConnectionInputs(previous(ep), world.withinQuota(), world.service(), requested(ep)));
         Map<Integer, Integer> listenPorts = listenPorts(world, endpointId);
-        EndpointObjects objects =
-                EndpointResources.desired(ep, endpointId, outcome.state(), ports, listenPorts, world.forwarderPods());
+        EndpointObjects objects = EndpointResources.desired(
+                ep, endpointId, outcome.state(), ports, listenPorts, world.forwarderPods(), world.servedZones());
         if (outcome.state() == ConnectionState.Available) {
             outcome = DataPlane.waitingFor(
                             ports, listenPorts, world.forwarder().unplaced().contains(endpointId), objects)

@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPortBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,6 +45,22 @@ public final class EndpointResources {
             List<Integer> ports,
             Map<Integer, Integer> listenPorts,
             List<ForwarderPod> pods) {
+        return desired(ep, endpointId, state, ports, listenPorts, pods, Set.of());
+    }
+
+    /**
+     * @param servedZones the zones the endpoint has a zonal Service for already: it stays (with no
+     *                    addresses) while its zone has no forwarder pod, so that its name and
+     *                    address do not change when the zone's only pod is replaced
+     */
+    public static EndpointObjects desired(
+            InterfaceEndpoint ep,
+            String endpointId,
+            ConnectionState state,
+            List<Integer> ports,
+            Map<Integer, Integer> listenPorts,
+            List<ForwarderPod> pods,
+            Set<String> servedZones) {
         if (state == null || !state.isConnected()) {
             return EndpointObjects.NONE;
         }
@@ -60,7 +77,7 @@ public final class EndpointResources {
         String name = ep.getMetadata().getName();
         services.add(service(ep, endpointId, name, null, ports));
         slices.addAll(slices(ep, endpointId, name, null, ports, listenPorts, serving));
-        for (String zone : zones(wantedZones, eligible)) {
+        for (String zone : zones(wantedZones, eligible, servedZones)) {
             String zonal = Names.zonalService(name, zone);
             services.add(service(ep, endpointId, zonal, zone, ports));
             List<ForwarderPod> inZone =
@@ -103,15 +120,29 @@ public final class EndpointResources {
 
     private static final String PORT_NAME_PREFIX = "tcp-";
 
+    /** The zones the endpoint's current zonal Services serve (from their zone label). */
+    public static Set<String> servedZones(Collection<Service> services) {
+        Set<String> zones = new TreeSet<>();
+        for (Service service : services) {
+            var labels = service.getMetadata().getLabels();
+            String zone = labels == null ? null : labels.get(Labels.ZONE);
+            if (zone != null && !zone.isEmpty()) {
+                zones.add(zone);
+            }
+        }
+        return zones;
+    }
+
     static String portName(int port) {
         return PORT_NAME_PREFIX + port;
     }
 
-    private static Set<String> zones(List<String> wanted, List<ForwarderPod> pods) {
+    private static Set<String> zones(List<String> wanted, List<ForwarderPod> pods, Set<String> served) {
         Set<String> zones = new TreeSet<>();
         if (wanted != null && !wanted.isEmpty()) {
             zones.addAll(wanted);
         } else {
+            zones.addAll(served);
             pods.stream()
                     .map(ForwarderPod::zone)
                     .filter(z -> z != null && !z.isEmpty())

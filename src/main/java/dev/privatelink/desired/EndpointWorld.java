@@ -17,6 +17,7 @@ import java.util.Set;
  * @param forwarder       what the namespace's forwarder serves and what it could not place
  * @param forwarderPods   the forwarder pods serving the namespace
  * @param servedListenPorts per endpoint port, the listener port its EndpointSlices point at now
+ * @param servedZones     the zones the endpoint has zonal Services for now
  * @param address         the ClusterIP of the endpoint's Service, once the API server allocated it
  * @param now             for the transition times of conditions
  */
@@ -27,6 +28,7 @@ public record EndpointWorld(
         ForwarderView forwarder,
         List<ForwarderPod> forwarderPods,
         Map<Integer, Integer> servedListenPorts,
+        Set<String> servedZones,
         Optional<String> address,
         Instant now) {
 

@@ -107,6 +107,7 @@ public class InterfaceEndpointReconciler implements Reconciler<InterfaceEndpoint
                 EndpointResources.servedListenPorts(
                         List.copyOf(ctx.getSecondaryResources(EndpointSlice.class)),
                         ep.getMetadata().getName()),
+                EndpointResources.servedZones(ctx.getSecondaryResources(Service.class)),
                 clusterIp(ctx, ep.getMetadata().getName()),
                 Instant.now(clock));
     }

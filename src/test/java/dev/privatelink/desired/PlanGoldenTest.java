@@ -97,7 +97,8 @@ class PlanGoldenTest {
 
     static EndpointWorld world(
             InterfaceEndpoint ep, ServiceLookup lookup, EndpointWorld.ForwarderView forwarder, String address) {
-        return new EndpointWorld(ep, lookup, true, forwarder, PODS, Map.of(), Optional.ofNullable(address), NOW);
+        return new EndpointWorld(
+                ep, lookup, true, forwarder, PODS, Map.of(), Set.of(), Optional.ofNullable(address), NOW);
     }
 
     static EndpointWorld.ForwarderView serving(String endpointId, int port, int listenPort) {
@@ -184,6 +185,7 @@ class PlanGoldenTest {
                 serving(ENDPOINT_ID, 443, 10000),
                 notReady,
                 Map.of(443, 10000),
+                Set.of("zone-a"),
                 Optional.of("10.96.5.5"),
                 NOW);
         GoldenFiles.assertMatches("plans/endpoint-no-ready-forwarder.yaml", render(EndpointPlan.of(world)));
