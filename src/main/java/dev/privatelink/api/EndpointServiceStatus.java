@@ -25,6 +25,10 @@ public class EndpointServiceStatus extends ConditionedStatus {
     @JsonPropertyDescription("Every endpoint connected or asking to connect, with its state.")
     private List<Connection> connections = new ArrayList<>();
 
+    @JsonPropertyDescription(
+            "How many connections the list leaves out: it holds at most 500, those waiting for acceptance first.")
+    private Integer unlistedConnections;
+
     private Integer availableConnections;
     private Integer pendingConnections;
 
@@ -58,6 +62,14 @@ public class EndpointServiceStatus extends ConditionedStatus {
 
     public void setConnections(List<Connection> connections) {
         this.connections = connections;
+    }
+
+    public Integer getUnlistedConnections() {
+        return unlistedConnections;
+    }
+
+    public void setUnlistedConnections(Integer unlistedConnections) {
+        this.unlistedConnections = unlistedConnections;
     }
 
     public Integer getAvailableConnections() {

@@ -30,6 +30,12 @@ public record EndpointServicePlan(EndpointServiceStatus status, List<EventNote> 
             ConnectionState.Suspended,
             ConnectionState.Terminated);
 
+    /**
+     * The most connections the status lists: a service open to every namespace could otherwise
+     * outgrow what the API server stores for one object. Those waiting for the owner come first.
+     */
+    static final int MAX_LISTED = 500;
+
     public static EndpointServicePlan of(EndpointServiceWorld world) {
         EndpointService es = world.service();
         List<String> problems = SpecProblems.of(es.getSpec());
@@ -48,7 +54,8 @@ public record EndpointServicePlan(EndpointServiceStatus status, List<EventNote> 
                         Ids.endpointId(ep.getMetadata().getUid()),
                         ep.getMetadata().getNamespace() + "/" + ep.getMetadata().getName(),
                         ep.getStatus().getState()))
-                .sorted(Comparator.comparing(Connection::getConsumer))
+                .sorted(Comparator.comparing((Connection c) -> c.getState() != ConnectionState.PendingAcceptance)
+                        .thenComparing(Connection::getConsumer))
                 .toList();
 
         Long generation = es.getMetadata().getGeneration();
@@ -58,7 +65,8 @@ public record EndpointServicePlan(EndpointServiceStatus status, List<EventNote> 
         status.setObservedGeneration(generation);
         status.setPorts(resolved ? resolution.ports() : null);
         status.setUpstreams(resolved ? resolution.upstreams() : null);
-        status.setConnections(connections);
+        status.setConnections(connections.size() > MAX_LISTED ? connections.subList(0, MAX_LISTED) : connections);
+        status.setUnlistedConnections(connections.size() > MAX_LISTED ? connections.size() - MAX_LISTED : null);
         status.setAvailableConnections(count(connections, ConnectionState.Available));
         status.setPendingConnections(count(connections, ConnectionState.PendingAcceptance));
         var previous = es.getStatus();

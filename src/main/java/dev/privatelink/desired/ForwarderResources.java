@@ -103,6 +103,9 @@ public final class ForwarderResources {
                 .endMetadata()
                 .withNewSpec()
                 .withServiceAccountName(fwd.serviceAccount())
+                // No Service environment variables: the forwarder needs none, and a namespace with
+                // many Services would fill its environment (and hand it every address).
+                .withEnableServiceLinks(false)
                 .withTerminationGracePeriodSeconds(30L)
                 .withNewSecurityContext()
                 .withRunAsNonRoot(true)
@@ -169,6 +172,8 @@ public final class ForwarderResources {
                 .addNewVolume()
                 .withName("tmp")
                 .withNewEmptyDir()
+                // the JVM's scratch space only; bounded so that it cannot fill the node's disk
+                .withSizeLimit(new Quantity("64Mi"))
                 .endEmptyDir()
                 .endVolume()
                 .endSpec()
