@@ -50,6 +50,15 @@ app.kubernetes.io/component: operator
 app.kubernetes.io/component: operator
 {{- end }}
 
+{{/* A map as key=value,key=value, sorted by key. */}}
+{{- define "kube-privatelink.labelPairs" -}}
+{{- $pairs := list }}
+{{- range $key, $value := . }}
+{{- $pairs = append $pairs (printf "%s=%s" $key $value) }}
+{{- end }}
+{{- join "," $pairs }}
+{{- end }}
+
 {{- define "kube-privatelink.forwarder.labels" -}}
 {{ include "kube-privatelink.labels" . }}
 app.kubernetes.io/component: forwarder

@@ -15,6 +15,7 @@ import java.util.Map;
  * @param claimedByOthers for each named Service that another endpoint service owns, that one's name
  * @param endpoints       the interface endpoints that name this service
  * @param clusterDomain   for the DNS names of headless load balancers
+ * @param operatorNamespace where the forwarders run, which the load balancers' NetworkPolicies admit
  * @param now             for the transition times of conditions
  */
 public record EndpointServiceWorld(
@@ -23,4 +24,5 @@ public record EndpointServiceWorld(
         Map<String, String> claimedByOthers,
         List<InterfaceEndpoint> endpoints,
         String clusterDomain,
+        String operatorNamespace,
         Instant now) {}

@@ -202,7 +202,12 @@ class HelmChartTest {
                         entry("PRIVATELINK_FORWARDER_MEMORY_REQUEST", "128Mi"),
                         entry("PRIVATELINK_FORWARDER_MEMORY_LIMIT", "256Mi"),
                         entry("PRIVATELINK_FORWARDER_FIRST_LISTEN_PORT", "10000"),
-                        entry("PRIVATELINK_FORWARDER_LAST_LISTEN_PORT", "19999"));
+                        entry("PRIVATELINK_FORWARDER_LAST_LISTEN_PORT", "19999"),
+                        entry("PRIVATELINK_NETWORK_POLICY_API_SERVER_CIDRS", ""),
+                        entry("PRIVATELINK_NETWORK_POLICY_API_SERVER_PORTS", "443,6443"),
+                        entry("PRIVATELINK_NETWORK_POLICY_DNS_NAMESPACE", "kube-system"),
+                        entry("PRIVATELINK_NETWORK_POLICY_DNS_POD_LABELS", "k8s-app=kube-dns"),
+                        entry("PRIVATELINK_NETWORK_POLICY_DNS_PORT", "53"));
     }
 
     @Test
@@ -406,7 +411,14 @@ class HelmChartTest {
                         entry("PRIVATELINK_FORWARDER_MEMORY_REQUEST", "256Mi"),
                         entry("PRIVATELINK_FORWARDER_MEMORY_LIMIT", "1Gi"),
                         entry("PRIVATELINK_FORWARDER_FIRST_LISTEN_PORT", "20000"),
-                        entry("PRIVATELINK_FORWARDER_LAST_LISTEN_PORT", "20999"));
+                        entry("PRIVATELINK_FORWARDER_LAST_LISTEN_PORT", "20999"),
+                        entry("PRIVATELINK_NETWORK_POLICY_API_SERVER_CIDRS", "172.20.0.10/32,fd00:10::1/128"),
+                        entry("PRIVATELINK_NETWORK_POLICY_API_SERVER_PORTS", "6443"),
+                        entry("PRIVATELINK_NETWORK_POLICY_DNS_NAMESPACE", "openshift-dns"),
+                        entry(
+                                "PRIVATELINK_NETWORK_POLICY_DNS_POD_LABELS",
+                                "dns.operator.openshift.io/daemonset-dns=default"),
+                        entry("PRIVATELINK_NETWORK_POLICY_DNS_PORT", "5353"));
         // the pods the operator creates pull with the forwarder account's secrets
         assertThat(custom.get(ServiceAccount.class, CUSTOM_FORWARDER).getImagePullSecrets())
                 .singleElement()
@@ -492,6 +504,10 @@ class HelmChartTest {
                 "metrics.serviceMonitor.enabled=yes           | enabled",
                 "metrics.serviceMonitor.interval=soon         | interval",
                 "operator.podDisruptionBudget.minAvailable=0  | minAvailable",
+                "networkPolicy.apiServer.cidrs={10.0.0.1}     | cidrs",
+                "networkPolicy.apiServer.ports={0}            | ports",
+                "networkPolicy.dns.port=0                     | port",
+                "networkPolicy.dns.podLabels.a=b\\,c        | podLabels",
             })
     void valueAgainstTheSchemaFailsTemplate(String set, String key) {
         Tools.Result result = helmTemplate(RELEASE, NAMESPACE, "--set", set);

@@ -19,6 +19,8 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.ServicePortBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -119,15 +121,23 @@ final class World {
         return client.resource(ep).create();
     }
 
-    /** Replaces the owner's decisions, as a kubectl apply of the edited manifest would. */
+    /**
+     * Replaces the owner's decisions, as a kubectl apply of the edited manifest would: a JSON
+     * patch of the spec field alone, without the resource version (edit() locks on it, and would
+     * lose to the operator's status writes, which a person's apply does not).
+     */
     void decide(String namespace, String endpointService, ConnectionDecision... decisions) {
+        patchSpec(namespace, endpointService, "connections", List.of(decisions));
+    }
+
+    /** Sets one field of an endpoint service's spec, as {@link #decide} does. */
+    void patchSpec(String namespace, String endpointService, String field, Object value) {
+        String patch = client.getKubernetesSerialization()
+                .asJson(List.of(Map.of("op", "add", "path", "/spec/" + field, "value", value)));
         client.resources(EndpointService.class)
                 .inNamespace(namespace)
                 .withName(endpointService)
-                .edit(es -> {
-                    es.getSpec().setConnections(List.of(decisions));
-                    return es;
-                });
+                .patch(PatchContext.of(PatchType.JSON), patch);
     }
 
     void node(String name, String zone) {
