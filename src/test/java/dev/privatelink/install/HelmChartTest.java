@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
 import dev.privatelink.config.OperatorSettings;
+import dev.privatelink.desired.Labels;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -14,6 +15,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
@@ -297,6 +299,66 @@ class HelmChartTest {
         }
     }
 
+    // --- NetworkPolicies ---
+
+    @Test
+    void forwarderPodsAdmitNothingThatNoPolicyAdmits() {
+        NetworkPolicy deny = defaults.get(NetworkPolicy.class, FORWARDER + "-default-deny");
+
+        assertThat(deny.getSpec().getPodSelector().getMatchLabels())
+                .as("every forwarder pod the operator creates, whatever its consumer namespace")
+                .isEqualTo(Labels.managed(Labels.COMPONENT_FORWARDER));
+        assertThat(deny.getSpec().getPolicyTypes()).containsExactly("Ingress");
+        assertThat(deny.getSpec().getIngress()).isEmpty();
+    }
+
+    @Test
+    void metricsOfForwardersAndOperatorAreOpenToTheMonitoringNamespaceOnly() {
+        NetworkPolicy forwarders = defaults.get(NetworkPolicy.class, FORWARDER + "-metrics");
+        NetworkPolicy operator = defaults.get(NetworkPolicy.class, OPERATOR + "-metrics");
+
+        assertThat(forwarders.getSpec().getPodSelector().getMatchLabels())
+                .isEqualTo(Labels.managed(Labels.COMPONENT_FORWARDER));
+        assertThat(operator.getSpec().getPodSelector().getMatchLabels())
+                .isEqualTo(defaults.get(Deployment.class, OPERATOR)
+                        .getSpec()
+                        .getSelector()
+                        .getMatchLabels());
+        for (NetworkPolicy policy : List.of(forwarders, operator)) {
+            assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress");
+            assertThat(policy.getSpec().getIngress()).singleElement().satisfies(rule -> {
+                assertThat(rule.getFrom()).singleElement().satisfies(peer -> {
+                    assertThat(peer.getNamespaceSelector().getMatchLabels())
+                            .isEqualTo(Map.of(Labels.NAMESPACE_NAME, "monitoring"));
+                    assertThat(peer.getPodSelector()).isNull();
+                });
+                assertThat(rule.getPorts()).singleElement().satisfies(port -> {
+                    assertThat(port.getProtocol()).isEqualTo("TCP");
+                    assertThat(port.getPort()).isEqualTo(new IntOrString("http"));
+                });
+            });
+        }
+        assertThat(custom.get(NetworkPolicy.class, CUSTOM_OPERATOR + "-metrics")
+                        .getSpec()
+                        .getIngress()
+                        .get(0)
+                        .getFrom()
+                        .get(0)
+                        .getNamespaceSelector()
+                        .getMatchLabels())
+                .isEqualTo(Map.of(Labels.NAMESPACE_NAME, "prometheus"));
+    }
+
+    @Test
+    void theChartsNetworkPoliciesCanBeLeftOut() {
+        Manifests rendered = template(RELEASE, NAMESPACE, "--set", "networkPolicy.enabled=false");
+
+        assertThat(rendered.kindsAndNames()).noneMatch(o -> o.startsWith("NetworkPolicy/"));
+        assertThat(env(operatorContainer(rendered.get(Deployment.class, OPERATOR))))
+                .as("the operator's own policies keep their settings")
+                .containsEntry("PRIVATELINK_NETWORK_POLICY_DNS_NAMESPACE", "kube-system");
+    }
+
     // --- metrics, disruption budget, CRDs, namespaces ---
 
     @Test
@@ -504,6 +566,8 @@ class HelmChartTest {
                 "metrics.serviceMonitor.enabled=yes           | enabled",
                 "metrics.serviceMonitor.interval=soon         | interval",
                 "operator.podDisruptionBudget.minAvailable=0  | minAvailable",
+                "networkPolicy.enabled=yes                    | enabled",
+                "networkPolicy.monitoringNamespace=Monitoring | monitoringNamespace",
                 "networkPolicy.apiServer.cidrs={10.0.0.1}     | cidrs",
                 "networkPolicy.apiServer.ports={0}            | ports",
                 "networkPolicy.dns.port=0                     | port",
