@@ -50,6 +50,24 @@ app.kubernetes.io/component: operator
 app.kubernetes.io/component: operator
 {{- end }}
 
+{{/*
+The forwarder pods the operator creates, whatever their consumer namespace (its own labels,
+dev.privatelink.desired.Labels; not the chart's).
+*/}}
+{{- define "kube-privatelink.forwarder.podSelectorLabels" -}}
+app.kubernetes.io/managed-by: kube-privatelink
+app.kubernetes.io/component: forwarder
+{{- end }}
+
+{{/* A map as key=value,key=value, sorted by key. */}}
+{{- define "kube-privatelink.labelPairs" -}}
+{{- $pairs := list }}
+{{- range $key, $value := . }}
+{{- $pairs = append $pairs (printf "%s=%s" $key $value) }}
+{{- end }}
+{{- join "," $pairs }}
+{{- end }}
+
 {{- define "kube-privatelink.forwarder.labels" -}}
 {{ include "kube-privatelink.labels" . }}
 app.kubernetes.io/component: forwarder

@@ -51,6 +51,25 @@ public class EndpointServiceSpec {
     @Size(max = 1000)
     private List<ConnectionDecision> connections;
 
+    @JsonPropertyDescription(
+            "Enabled (the default): a NetworkPolicy per load balancer admits to its pods, on its target ports,"
+                    + " only the forwarders of namespaces with accepted connections. It also shuts out the pods'"
+                    + " other clients unless another policy admits them. Disabled: no such policy, and any pod that"
+                    + " reaches the load balancer bypasses this service's permissions and decisions.")
+    @Default("Enabled")
+    private NetworkPolicyMode networkPolicy = NetworkPolicyMode.Enabled;
+
+    public enum NetworkPolicyMode {
+        Enabled,
+        Disabled;
+
+        /** A value this operator does not know reads as null (see {@link LenientEnum}). */
+        @JsonCreator
+        public static NetworkPolicyMode of(String value) {
+            return LenientEnum.parse(NetworkPolicyMode.class, value);
+        }
+    }
+
     public enum ProxyProtocol {
         None,
         V2;
@@ -100,6 +119,14 @@ public class EndpointServiceSpec {
 
     public void setConnections(List<ConnectionDecision> connections) {
         this.connections = connections;
+    }
+
+    public NetworkPolicyMode getNetworkPolicy() {
+        return networkPolicy;
+    }
+
+    public void setNetworkPolicy(NetworkPolicyMode networkPolicy) {
+        this.networkPolicy = networkPolicy;
     }
 
     public boolean acceptanceRequired() {

@@ -2,6 +2,8 @@ package dev.privatelink.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.util.List;
+import java.util.Optional;
 
 /** The operator's configuration (application.properties, or PRIVATELINK_* environment variables). */
 @ConfigMapping(prefix = "privatelink")
@@ -28,6 +30,38 @@ public interface OperatorSettings {
     boolean allowExternalLoadBalancers();
 
     Forwarder forwarder();
+
+    NetworkPolicy networkPolicy();
+
+    /**
+     * What the forwarders' NetworkPolicies admit besides their consumer namespace and their load
+     * balancers' pods: the cluster DNS (for headless load balancers) and the API server (for the
+     * watch of their ConfigMap).
+     */
+    interface NetworkPolicy {
+        /**
+         * The API server's addresses (CIDRs) as pods reach it after the kubernetes Service is
+         * translated. None: any address on {@link #apiServerPorts()}, since the API server runs
+         * outside the pod network and is not selectable by labels.
+         */
+        Optional<List<String>> apiServerCidrs();
+
+        /** The API server's ports after translation (443 or 6443 on most clusters). */
+        @WithDefault("443,6443")
+        List<Integer> apiServerPorts();
+
+        /** The namespace of the cluster DNS pods. */
+        @WithDefault("kube-system")
+        String dnsNamespace();
+
+        /** The cluster DNS pods' labels, as key=value pairs separated by commas. */
+        @WithDefault("k8s-app=kube-dns")
+        String dnsPodLabels();
+
+        /** The port the DNS pods listen on, UDP and TCP (53; 5353 on OpenShift). */
+        @WithDefault("53")
+        int dnsPort();
+    }
 
     interface Forwarder {
         @WithDefault("ghcr.io/kube-privatelink/kube-privatelink:0.1.0")

@@ -10,16 +10,22 @@ import dev.privatelink.api.ConnectionState;
 import dev.privatelink.api.EndpointService;
 import dev.privatelink.api.EndpointServiceStatus;
 import dev.privatelink.ids.Ids;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
- * What an endpoint service's reconcile reports: its load balancers resolved, the connections to
- * it, and an Event when its spec holds what the operator cannot act on.
+ * What an endpoint service's reconcile decides: its status (load balancers resolved, the
+ * connections to it), an Event when its spec holds what the operator cannot act on, and the
+ * NetworkPolicies that fence its load balancers' pods.
  */
-public record EndpointServicePlan(EndpointServiceStatus status, List<EventNote> events) {
+public record EndpointServicePlan(
+        EndpointServiceStatus status, List<EventNote> events, List<NetworkPolicy> networkPolicies) {
 
     /** Connections the owner sees: those that reached the service, not lookups that failed. */
     private static final Set<ConnectionState> LISTED = Set.of(
@@ -77,7 +83,22 @@ public record EndpointServicePlan(EndpointServiceStatus status, List<EventNote> 
                         Conditions.of(RESOLVED_REFS, resolved, resolution.reason(), resolution.message(), generation),
                         readyCondition(resolution, problems, serviceName, generation)),
                 world.now().toString()));
-        return new EndpointServicePlan(status, SpecProblems.events(es, previous, problems));
+        return new EndpointServicePlan(
+                status,
+                SpecProblems.events(es, previous, problems),
+                LoadBalancerPolicies.of(es, resolution, admittedNamespaces(world), world.operatorNamespace()));
+    }
+
+    /**
+     * The consumer namespaces whose forwarders the load balancers admit: those with a connection
+     * that carries or may resume traffic (Available, Suspended, or Pending for want of its data
+     * plane), the rule that gives a forwarder its routes.
+     */
+    static SortedSet<String> admittedNamespaces(EndpointServiceWorld world) {
+        return world.endpoints().stream()
+                .filter(ep -> Resources.isLive(ep) && ForwarderPlan.carriesTraffic(ep.getStatus()))
+                .map(ep -> ep.getMetadata().getNamespace())
+                .collect(Collectors.toCollection(TreeSet::new));
     }
 
     private static Condition readyCondition(

@@ -16,6 +16,7 @@ import java.util.Map;
  * @param endpoints       the interface endpoints that name this service
  * @param clusterDomain   for the DNS names of headless load balancers
  * @param allowExternalLoadBalancers the operator setting: ExternalName and selector-less Services may serve
+ * @param operatorNamespace where the forwarders run, which the load balancers' NetworkPolicies admit
  * @param now             for the transition times of conditions
  */
 public record EndpointServiceWorld(
@@ -25,4 +26,5 @@ public record EndpointServiceWorld(
         List<InterfaceEndpoint> endpoints,
         String clusterDomain,
         boolean allowExternalLoadBalancers,
+        String operatorNamespace,
         Instant now) {}

@@ -15,6 +15,7 @@ import dev.privatelink.forwarder.config.ForwarderConfig.RouteState;
 import dev.privatelink.forwarder.config.ForwarderConfig.Upstream;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -22,16 +23,16 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The forwarder a consumer namespace should have: none without endpoints that need routes; otherwise its
- * ConfigMap (a route per port of every endpoint that carries or may resume traffic) and its
- * Deployment.
+ * The forwarder a consumer namespace should have: none without endpoints that need routes;
+ * otherwise its ConfigMap (a route per port of every endpoint that carries or may resume
+ * traffic), its Deployment and the NetworkPolicy that fences its pods.
  *
- * @param objects  the ConfigMap and Deployment, or empty when the namespace needs no forwarder
+ * @param objects  the forwarder's objects, or empty when the namespace needs no forwarder
  * @param unplaced the endpoint IDs left without a listener port (the port range is used up)
  */
 public record ForwarderPlan(Optional<ForwarderObjects> objects, Set<String> unplaced) {
 
-    public record ForwarderObjects(ConfigMap configMap, Deployment deployment) {}
+    public record ForwarderObjects(ConfigMap configMap, Deployment deployment, NetworkPolicy networkPolicy) {}
 
     public static ForwarderPlan of(ForwarderWorld world, OperatorSettings settings) {
         // Pods cost the namespace's tenant nothing (they run in the operator's namespace): only
@@ -50,19 +51,27 @@ public record ForwarderPlan(Optional<ForwarderObjects> objects, Set<String> unpl
         return new ForwarderPlan(
                 Optional.of(new ForwarderObjects(
                         ForwarderResources.configMap(consumer, routes.config(), unplaced, settings),
-                        ForwarderResources.deployment(consumer, settings))),
+                        ForwarderResources.deployment(consumer, settings),
+                        ForwarderPolicies.of(world, settings))),
                 unplaced);
     }
 
     /**
-     * Whether an endpoint needs routes: it is Available, Suspended (kept so that resume is
-     * instant) or Pending only for want of its data plane.
+     * Whether an endpoint needs routes: it carries or may carry traffic (see {@link
+     * #carriesTraffic}) and its status names its ID and ports.
      */
     public static boolean wantsRoutes(InterfaceEndpointStatus status) {
-        if (status == null
-                || status.getEndpointId() == null
-                || status.getPorts() == null
-                || status.getState() == null) {
+        return carriesTraffic(status) && status.getEndpointId() != null && status.getPorts() != null;
+    }
+
+    /**
+     * Whether an endpoint's connection carries traffic or may resume it: it is Available,
+     * Suspended (kept so that resume is instant) or Pending only for want of its data plane. The
+     * NetworkPolicies admit by this rule, which a status caught between two writes (a suspended
+     * one whose ports are not republished yet) does not flip.
+     */
+    public static boolean carriesTraffic(InterfaceEndpointStatus status) {
+        if (status == null || status.getState() == null) {
             return false;
         }
         return switch (status.getState()) {

@@ -15,6 +15,16 @@ public final class Labels {
     public static final String COMPONENT_ENDPOINT = "endpoint";
     public static final String COMPONENT_FORWARDER = "forwarder";
     public static final String COMPONENT_FORWARDER_CONFIG = "forwarder-config";
+    /** The NetworkPolicy of a consumer namespace's forwarder pods, in the operator's namespace. */
+    public static final String COMPONENT_FORWARDER_POLICY = "forwarder-policy";
+    /** A NetworkPolicy in an owner's namespace that admits forwarders to a load balancer's pods. */
+    public static final String COMPONENT_LOAD_BALANCER_POLICY = "load-balancer-policy";
+
+    /**
+     * Set on every namespace by the API server, from its name; tenants cannot change it. The only
+     * namespace label a NetworkPolicy of the operator trusts.
+     */
+    public static final String NAMESPACE_NAME = "kubernetes.io/metadata.name";
 
     /** On endpoint Services and slices: the InterfaceEndpoint they belong to. */
     public static final String ENDPOINT = "privatelink.dev/endpoint";

@@ -6,6 +6,7 @@ import dev.privatelink.api.EndpointService;
 import dev.privatelink.api.LoadBalancerAddress;
 import dev.privatelink.api.LoadBalancerRef;
 import dev.privatelink.forwarder.config.ForwarderConfig.Upstream;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -31,12 +33,18 @@ public final class LoadBalancers {
      * @param ports     the offered ports, ascending (empty unless resolved)
      * @param upstreams the load balancers that take traffic (weight above 0) with their addresses; each
      *                  serves every offered port
+     * @param loadBalancers every load balancer, with weight 0 too: the pods the owner's NetworkPolicies fence
      */
     public record Resolution(
-            boolean resolved, String reason, String message, List<Integer> ports, List<LoadBalancerAddress> upstreams) {
+            boolean resolved,
+            String reason,
+            String message,
+            List<Integer> ports,
+            List<LoadBalancerAddress> upstreams,
+            List<LoadBalancerAddress> loadBalancers) {
 
         static Resolution failed(String reason, String message) {
-            return new Resolution(false, reason, message, List.of(), List.of());
+            return new Resolution(false, reason, message, List.of(), List.of(), List.of());
         }
     }
 
@@ -114,13 +122,11 @@ public final class LoadBalancers {
             return Resolution.failed(Reasons.PORT_NOT_FOUND, String.join("; ", problems));
         }
 
-        List<LoadBalancerAddress> upstreams = new ArrayList<>();
-        found.forEach((ref, svc) -> {
-            if (Upstream.takesTraffic(ref.weightOrDefault())) {
-                upstreams.add(
-                        new LoadBalancerAddress(ref.getName(), address(svc, clusterDomain), ref.weightOrDefault()));
-            }
-        });
+        List<LoadBalancerAddress> loadBalancers = new ArrayList<>();
+        found.forEach((ref, svc) -> loadBalancers.add(loadBalancer(ref, svc, offered, clusterDomain)));
+        List<LoadBalancerAddress> upstreams = loadBalancers.stream()
+                .filter(lb -> Upstream.takesTraffic(lb.getWeight()))
+                .toList();
         return new Resolution(
                 true,
                 Reasons.RESOLVED,
@@ -128,7 +134,46 @@ public final class LoadBalancers {
                         + found.keySet().stream().map(LoadBalancerRef::getName).collect(Collectors.joining(", "))
                         + " offer port(s) " + join(offered),
                 offered,
-                upstreams);
+                upstreams,
+                loadBalancers);
+    }
+
+    /**
+     * A resolved load balancer. The pods behind it (selector and target ports) are what
+     * NetworkPolicies name, as they see connections after the ClusterIP is translated; a Service
+     * without a selector has no pods to name and gets neither.
+     */
+    private static LoadBalancerAddress loadBalancer(
+            LoadBalancerRef ref, Service svc, List<Integer> offered, String clusterDomain) {
+        Map<String, String> selector = svc.getSpec().getSelector();
+        boolean hasPods = selector != null && !selector.isEmpty();
+        return new LoadBalancerAddress(
+                ref.getName(),
+                address(svc, clusterDomain),
+                ref.weightOrDefault(),
+                hasPods ? new TreeMap<>(selector) : null,
+                hasPods ? targetPorts(svc, offered) : null);
+    }
+
+    /** The pods' ports behind the offered ports: each TCP port's targetPort, by number or name (default: the port). */
+    static List<IntOrString> targetPorts(Service svc, List<Integer> offered) {
+        Set<IntOrString> targets = new LinkedHashSet<>();
+        for (int port : offered) {
+            for (ServicePort p : svc.getSpec().getPorts()) {
+                if (p.getPort() != null
+                        && p.getPort() == port
+                        && (p.getProtocol() == null || "TCP".equals(p.getProtocol()))) {
+                    IntOrString target = p.getTargetPort();
+                    boolean unset = target == null
+                            || target.getIntVal() == null
+                                    && (target.getStrVal() == null
+                                            || target.getStrVal().isEmpty())
+                            || target.getIntVal() != null && target.getIntVal() == 0;
+                    targets.add(unset ? new IntOrString(port) : target);
+                }
+            }
+        }
+        return List.copyOf(targets);
     }
 
     private static List<Integer> offeredPorts(EndpointService es, Map<LoadBalancerRef, Set<Integer>> portsOf) {

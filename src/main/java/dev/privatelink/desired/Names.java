@@ -31,6 +31,14 @@ public final class Names {
         return name;
     }
 
+    /**
+     * The NetworkPolicy that fences one load balancer's pods. A Service backs at most one endpoint
+     * service, so its name alone is unique among them.
+     */
+    public static String loadBalancerPolicy(String loadBalancer) {
+        return "privatelink-" + loadBalancer;
+    }
+
     /** The Service that serves an endpoint in one zone. */
     public static String zonalService(String endpointName, String zone) {
         String sanitized = zone.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");

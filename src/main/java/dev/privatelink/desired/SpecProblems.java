@@ -51,6 +51,10 @@ public final class SpecProblems {
         if (spec.getProxyProtocol() == null) {
             problems.add("spec.proxyProtocol: not a value this operator knows (None, V2); no PROXY header is sent");
         }
+        if (spec.getNetworkPolicy() == null) {
+            problems.add("spec.networkPolicy: not a value this operator knows (Enabled, Disabled);"
+                    + " the load balancers' pods are fenced as with Enabled");
+        }
         List<ConnectionDecision> decisions = spec.getConnections() == null ? List.of() : spec.getConnections();
         for (int i = 0; i < decisions.size(); i++) {
             if (decisions.get(i) == null || decisions.get(i).getDecision() == null) {

@@ -1,14 +1,17 @@
 package dev.privatelink.operator;
 
+import dev.privatelink.api.ConditionTypes.Reasons;
 import dev.privatelink.api.EndpointService;
 import dev.privatelink.api.InterfaceEndpoint;
 import dev.privatelink.api.LoadBalancerRef;
 import dev.privatelink.config.OperatorSettings;
 import dev.privatelink.desired.EndpointServicePlan;
 import dev.privatelink.desired.EndpointServiceWorld;
+import dev.privatelink.desired.Labels;
 import dev.privatelink.events.EventRecorder;
 import dev.privatelink.ids.Ids;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -31,9 +34,10 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Owner side: resolves the load balancers and reports the connections of each endpoint service.
- * The resolution is published in the status (ports, upstreams), where the forwarders' reconciles
- * read it: it is made once, from one cache.
+ * Owner side: resolves the load balancers, fences their pods with NetworkPolicies and reports the
+ * connections of each endpoint service. The resolution is published in the status (ports,
+ * upstreams with their pods), where the forwarders' reconciles read it: it is made once, from one
+ * cache.
  */
 @ControllerConfiguration(
         name = "endpointservice",
@@ -47,6 +51,7 @@ public class EndpointServiceReconciler implements Reconciler<EndpointService> {
     private InformerEventSource<Service, EndpointService> services;
     private InformerEventSource<InterfaceEndpoint, EndpointService> endpoints;
     private InformerEventSource<EndpointService, EndpointService> rivals;
+    private Applier<NetworkPolicy> policyApplier;
     private EventRecorder events;
 
     @Inject
@@ -62,6 +67,14 @@ public class EndpointServiceReconciler implements Reconciler<EndpointService> {
     @Override
     public UpdateControl<EndpointService> reconcile(EndpointService es, Context<EndpointService> ctx) {
         EndpointServicePlan plan = EndpointServicePlan.of(resolve(es));
+        policyApplier
+                .sync(plan.networkPolicies(), ctx.getSecondaryResources(NetworkPolicy.class))
+                .forEach(c -> events.record(
+                        es,
+                        EventRecorder.WARNING,
+                        Reasons.OBJECT_CONFLICT,
+                        c + ": not created by kube-privatelink, so left alone; this load balancer's pods are not"
+                                + " fenced"));
         plan.events().forEach(events::record);
         return StatusUpdates.patchIfChanged(es, plan.status());
     }
@@ -85,6 +98,7 @@ public class EndpointServiceReconciler implements Reconciler<EndpointService> {
                         Indexes.SERVICE_NAME, Ids.serviceName(es.getMetadata().getUid())),
                 settings.clusterDomain(),
                 settings.allowExternalLoadBalancers(),
+                settings.namespace(),
                 Instant.now(clock));
     }
 
@@ -135,6 +149,16 @@ public class EndpointServiceReconciler implements Reconciler<EndpointService> {
                         .build(),
                 ctx);
         rivals.addIndexers(Map.of(Indexes.LOAD_BALANCER, Indexes.SERVICE_BY_LOAD_BALANCER));
-        return List.of(services, endpoints, rivals);
+
+        // The load balancers' policies map back to their endpoint service by owner reference, so
+        // one edited or deleted by someone else is put back.
+        InformerEventSource<NetworkPolicy, EndpointService> policies = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(NetworkPolicy.class, EndpointService.class)
+                        .withLabelSelector(Labels.MANAGED_SELECTOR + "," + Labels.COMPONENT + "="
+                                + Labels.COMPONENT_LOAD_BALANCER_POLICY)
+                        .build(),
+                ctx);
+        policyApplier = new Applier<>(ctx.getClient(), policies);
+        return List.of(services, endpoints, rivals, policies);
     }
 }

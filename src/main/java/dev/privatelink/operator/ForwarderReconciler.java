@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -39,8 +40,9 @@ import java.util.stream.Collectors;
 
 /**
  * One forwarder per consumer namespace that has endpoints: its routes (from the endpoints' states
- * and the upstreams their services' status publishes) and its Deployment. Keyed by namespace so
- * that the routes of one namespace are only ever written by one reconcile at a time.
+ * and the upstreams their services' status publishes), its Deployment and its NetworkPolicy.
+ * Keyed by namespace so that the routes of one namespace are only ever written by one reconcile
+ * at a time.
  */
 @ControllerConfiguration(
         name = "forwarder",
@@ -53,8 +55,10 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
     private InformerEventSource<EndpointService, Namespace> endpointServices;
     private InformerEventSource<ConfigMap, Namespace> configMaps;
     private InformerEventSource<Deployment, Namespace> deployments;
+    private InformerEventSource<NetworkPolicy, Namespace> policies;
     private Applier<ConfigMap> configMapApplier;
     private Applier<Deployment> deploymentApplier;
+    private Applier<NetworkPolicy> policyApplier;
     private EventRecorder events;
     /** Per consumer namespace, the last config read or written that parsed. */
     private final Map<String, ForwarderConfig> lastGood = new ConcurrentHashMap<>();
@@ -67,27 +71,42 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
     @Override
     public UpdateControl<Namespace> reconcile(Namespace namespace, Context<Namespace> ctx) {
         ConsumerNamespace consumer = ConsumerNamespace.of(namespace);
-        ResourceID forwarder = new ResourceID(consumer.forwarderName(), settings.namespace());
-        Optional<ConfigMap> configMap = configMaps.get(forwarder);
-        Optional<Deployment> deployment = deployments.get(forwarder);
-        ForwarderPlan plan = ForwarderPlan.of(resolve(consumer, configMap), settings);
-        deleteOthers(consumer, plan.objects().isPresent() ? forwarder.getName() : null);
-        if (plan.objects().isEmpty()) {
-            lastGood.remove(consumer.name());
-            return UpdateControl.noUpdate();
-        }
-        var objects = plan.objects().get();
-        configMapApplier.apply(objects.configMap(), configMap.orElse(null)).ifPresent(c -> conflict(namespace, c));
-        deploymentApplier.apply(objects.deployment(), deployment.orElse(null)).ifPresent(c -> conflict(namespace, c));
+        ResourceID id = new ResourceID(consumer.forwarderName(), settings.namespace());
+        Current current = new Current(configMaps.get(id), deployments.get(id), policies.get(id));
+        ForwarderPlan plan = ForwarderPlan.of(resolve(consumer, current.configMap()), settings);
+        deleteOthers(consumer, plan.objects().isPresent() ? id.getName() : null);
+        plan.objects()
+                .ifPresentOrElse(objects -> apply(namespace, objects, current), () -> lastGood.remove(consumer.name()));
         return UpdateControl.noUpdate();
     }
 
-    /** Deletes this namespace's forwarder objects but the ones named {@code keep} (older names, a past namespace). */
+    /** The forwarder's objects as the caches hold them. */
+    private record Current(
+            Optional<ConfigMap> configMap, Optional<Deployment> deployment, Optional<NetworkPolicy> policy) {}
+
+    private void apply(Namespace namespace, ForwarderPlan.ForwarderObjects objects, Current current) {
+        // The policy first, so that a new forwarder pod starts fenced.
+        policyApplier
+                .apply(objects.networkPolicy(), current.policy().orElse(null))
+                .ifPresent(c -> conflict(namespace, c));
+        configMapApplier
+                .apply(objects.configMap(), current.configMap().orElse(null))
+                .ifPresent(c -> conflict(namespace, c));
+        deploymentApplier
+                .apply(objects.deployment(), current.deployment().orElse(null))
+                .ifPresent(c -> conflict(namespace, c));
+    }
+
+    /**
+     * Deletes this namespace's forwarder objects but the ones named {@code keep} (all of them when
+     * it needs no forwarder; else those of older names or of a namespace deleted and created again).
+     */
     private void deleteOthers(ConsumerNamespace consumer, String keep) {
         Predicate<HasMetadata> stray = o -> consumer.name().equals(Labels.consumerNamespace(o))
                 && !o.getMetadata().getName().equals(keep);
         deployments.list(settings.namespace(), stray::test).forEach(deploymentApplier::delete);
         configMaps.list(settings.namespace(), stray::test).forEach(configMapApplier::delete);
+        policies.list(settings.namespace(), stray::test).forEach(policyApplier::delete);
     }
 
     private ForwarderWorld resolve(ConsumerNamespace consumer, Optional<ConfigMap> configMap) {
@@ -151,9 +170,11 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
 
         configMaps = forwarderSource(ctx, ConfigMap.class, Labels.COMPONENT_FORWARDER_CONFIG);
         deployments = forwarderSource(ctx, Deployment.class, Labels.COMPONENT_FORWARDER);
+        policies = forwarderSource(ctx, NetworkPolicy.class, Labels.COMPONENT_FORWARDER_POLICY);
         configMapApplier = new Applier<>(ctx.getClient(), configMaps);
         deploymentApplier = new Applier<>(ctx.getClient(), deployments);
-        return List.of(endpoints, endpointServices, configMaps, deployments);
+        policyApplier = new Applier<>(ctx.getClient(), policies);
+        return List.of(endpoints, endpointServices, configMaps, deployments, policies);
     }
 
     private <R extends HasMetadata> InformerEventSource<R, Namespace> forwarderSource(

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -19,9 +20,17 @@ import java.util.Map;
 final class ObjectMatch {
     private ObjectMatch() {}
 
-    /** Paths the operator owns even when it renders them empty. */
-    private static final Map<Class<?>, List<String>> OWNED_WHEN_EMPTY =
-            Map.of(EndpointSlice.class, List.of("/endpoints", "/ports"), Service.class, List.of("/spec/selector"));
+    /**
+     * Paths the operator owns even when it renders them empty. A NetworkPolicy's rules are among
+     * them: a rule added to a policy rendered without any would open what it fences.
+     */
+    private static final Map<Class<?>, List<String>> OWNED_WHEN_EMPTY = Map.of(
+            EndpointSlice.class,
+            List.of("/endpoints", "/ports"),
+            Service.class,
+            List.of("/spec/selector"),
+            NetworkPolicy.class,
+            List.of("/spec/ingress", "/spec/egress"));
 
     static boolean matches(HasMetadata rendered, HasMetadata actual, JsonNode renderedJson, JsonNode actualJson) {
         for (String path : OWNED_WHEN_EMPTY.getOrDefault(rendered.getClass(), List.of())) {

@@ -94,6 +94,14 @@ class CrdValidationTest {
                     loadBalancers: [{name: blue}]
                     proxyProtocol: None
                     """),
+            accepts(es, "network policy Enabled", """
+                    loadBalancers: [{name: blue}]
+                    networkPolicy: Enabled
+                    """),
+            accepts(es, "network policy Disabled (the owner opts out)", """
+                    loadBalancers: [{name: blue}]
+                    networkPolicy: Disabled
+                    """),
             accepts(es, "a decision of each kind, by endpoint ID or by consumer", """
                     loadBalancers: [{name: blue}]
                     connections:
@@ -187,6 +195,15 @@ class CrdValidationTest {
                     loadBalancers: [{name: blue}]
                     proxyProtocol: V1
                     """, "spec.proxyProtocol: enum", NOT_CHECKED),
+            rejects(
+                    es,
+                    "a network policy that is neither Enabled nor Disabled",
+                    """
+                    loadBalancers: [{name: blue}]
+                    networkPolicy: "Off"
+                    """,
+                    "spec.networkPolicy: enum",
+                    NOT_CHECKED),
             rejects(es, "1001 decisions", """
                     loadBalancers: [{name: blue}]
                     connections: %s

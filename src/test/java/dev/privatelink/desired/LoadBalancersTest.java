@@ -1,6 +1,7 @@
 package dev.privatelink.desired;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.privatelink.api.EndpointService;
 import dev.privatelink.api.EndpointServiceSpec;
@@ -61,9 +62,9 @@ class LoadBalancersTest {
         assertThat(r.resolved()).isTrue();
         assertThat(r.ports()).containsExactly(443);
         assertThat(r.upstreams())
-                .containsExactly(
-                        new LoadBalancerAddress("blue", "10.0.0.1", 3),
-                        new LoadBalancerAddress("green", "10.0.0.2", 1));
+                .extracting(
+                        LoadBalancerAddress::getName, LoadBalancerAddress::getAddress, LoadBalancerAddress::getWeight)
+                .containsExactly(tuple("blue", "10.0.0.1", 3), tuple("green", "10.0.0.2", 1));
     }
 
     @Test

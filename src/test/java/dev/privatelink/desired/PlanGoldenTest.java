@@ -19,6 +19,7 @@ import dev.privatelink.forwarder.config.ForwarderConfig.RouteState;
 import dev.privatelink.forwarder.config.ForwarderConfig.Upstream;
 import dev.privatelink.ids.Ids;
 import dev.privatelink.operator.TestSettings;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -253,6 +254,7 @@ class PlanGoldenTest {
                 endpoints,
                 "cluster.local",
                 false,
+                TestSettings.OPERATOR_NAMESPACE,
                 NOW);
     }
 
@@ -276,6 +278,7 @@ class PlanGoldenTest {
                 List.of(),
                 "cluster.local",
                 false,
+                TestSettings.OPERATOR_NAMESPACE,
                 NOW);
         GoldenFiles.assertMatches("plans/endpointservice-unresolved.yaml", EndpointServicePlan.of(world));
     }
@@ -300,6 +303,55 @@ class PlanGoldenTest {
                 mapper.writerWithDefaultPrettyPrinter().writeValueAsString(mapper.readTree(json)) + "\n");
         objects.configMap().getData().put(ForwarderConfig.DATA_KEY, "(pretty-printed in forwarder-shop.config.json)");
         GoldenFiles.assertMatches("plans/forwarder-shop.yaml", List.of(objects.configMap(), objects.deployment()));
+    }
+
+    /** A load balancer as owners write them: pods behind a selector, a named target port. */
+    static Service loadBalancerWithPods(String name, String ip, Map<String, String> selector, String targetPort) {
+        Service lb = loadBalancer(name, ip);
+        lb.getSpec().setSelector(selector);
+        lb.getSpec().getPorts().get(0).setTargetPort(new IntOrString(targetPort));
+        return lb;
+    }
+
+    static EndpointServiceWorld withPods(List<InterfaceEndpoint> endpoints) {
+        return new EndpointServiceWorld(
+                endpointService(),
+                Map.of(
+                        "api-blue",
+                        loadBalancerWithPods("api-blue", "10.96.0.10", Map.of("app", "api", "track", "blue"), "https"),
+                        "api-green",
+                        loadBalancerWithPods(
+                                "api-green", "10.96.0.11", Map.of("app", "api", "track", "green"), "https")),
+                Map.of(),
+                endpoints,
+                "cluster.local",
+                false,
+                TestSettings.OPERATOR_NAMESPACE,
+                NOW);
+    }
+
+    @Test
+    void anEndpointServiceFencesItsLoadBalancersPodsForTheForwardersOfRoutedNamespaces() {
+        var world = withPods(List.of(
+                routable("shop", "u-1", ConnectionState.Available),
+                routable("billing", "u-2", ConnectionState.Suspended),
+                routable("nosy", "u-3", ConnectionState.Rejected),
+                connected("queue", "u-4", ConnectionState.PendingAcceptance)));
+        GoldenFiles.assertMatches("plans/endpointservice-network-policies.yaml", EndpointServicePlan.of(world));
+    }
+
+    @Test
+    void aForwarderIsFencedToItsConsumerNamespaceAndItsLoadBalancersPods() {
+        EndpointService es = endpointService();
+        es.setStatus(EndpointServicePlan.of(withPods(List.of())).status());
+        List<InterfaceEndpoint> endpoints = List.of(routable("shop", "u-available", ConnectionState.Available));
+        ForwarderPlan plan = ForwarderPlan.of(
+                new ForwarderWorld(SHOP, endpoints, Map.of(Ids.serviceName(SERVICE_UID), es), ForwarderConfig.EMPTY),
+                TestSettings.defaults());
+
+        GoldenFiles.assertMatches(
+                "plans/forwarder-shop.network-policy.yaml",
+                plan.objects().orElseThrow().networkPolicy());
     }
 
     static InterfaceEndpoint routable(String namespace, String uid, ConnectionState state) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
 import dev.privatelink.config.OperatorSettings;
+import dev.privatelink.desired.Labels;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -14,6 +15,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
@@ -202,7 +204,12 @@ class HelmChartTest {
                         entry("PRIVATELINK_FORWARDER_MEMORY_REQUEST", "128Mi"),
                         entry("PRIVATELINK_FORWARDER_MEMORY_LIMIT", "256Mi"),
                         entry("PRIVATELINK_FORWARDER_FIRST_LISTEN_PORT", "10000"),
-                        entry("PRIVATELINK_FORWARDER_LAST_LISTEN_PORT", "19999"));
+                        entry("PRIVATELINK_FORWARDER_LAST_LISTEN_PORT", "19999"),
+                        entry("PRIVATELINK_NETWORK_POLICY_API_SERVER_CIDRS", ""),
+                        entry("PRIVATELINK_NETWORK_POLICY_API_SERVER_PORTS", "443,6443"),
+                        entry("PRIVATELINK_NETWORK_POLICY_DNS_NAMESPACE", "kube-system"),
+                        entry("PRIVATELINK_NETWORK_POLICY_DNS_POD_LABELS", "k8s-app=kube-dns"),
+                        entry("PRIVATELINK_NETWORK_POLICY_DNS_PORT", "53"));
     }
 
     @Test
@@ -290,6 +297,66 @@ class HelmChartTest {
                             "get " + KINDS_GROUP + "/" + resource, "get " + KINDS_GROUP + "/" + resource + "/status",
                             "list " + KINDS_GROUP + "/" + resource, "watch " + KINDS_GROUP + "/" + resource);
         }
+    }
+
+    // --- NetworkPolicies ---
+
+    @Test
+    void forwarderPodsAdmitNothingThatNoPolicyAdmits() {
+        NetworkPolicy deny = defaults.get(NetworkPolicy.class, FORWARDER + "-default-deny");
+
+        assertThat(deny.getSpec().getPodSelector().getMatchLabels())
+                .as("every forwarder pod the operator creates, whatever its consumer namespace")
+                .isEqualTo(Labels.managed(Labels.COMPONENT_FORWARDER));
+        assertThat(deny.getSpec().getPolicyTypes()).containsExactly("Ingress");
+        assertThat(deny.getSpec().getIngress()).isEmpty();
+    }
+
+    @Test
+    void metricsOfForwardersAndOperatorAreOpenToTheMonitoringNamespaceOnly() {
+        NetworkPolicy forwarders = defaults.get(NetworkPolicy.class, FORWARDER + "-metrics");
+        NetworkPolicy operator = defaults.get(NetworkPolicy.class, OPERATOR + "-metrics");
+
+        assertThat(forwarders.getSpec().getPodSelector().getMatchLabels())
+                .isEqualTo(Labels.managed(Labels.COMPONENT_FORWARDER));
+        assertThat(operator.getSpec().getPodSelector().getMatchLabels())
+                .isEqualTo(defaults.get(Deployment.class, OPERATOR)
+                        .getSpec()
+                        .getSelector()
+                        .getMatchLabels());
+        for (NetworkPolicy policy : List.of(forwarders, operator)) {
+            assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress");
+            assertThat(policy.getSpec().getIngress()).singleElement().satisfies(rule -> {
+                assertThat(rule.getFrom()).singleElement().satisfies(peer -> {
+                    assertThat(peer.getNamespaceSelector().getMatchLabels())
+                            .isEqualTo(Map.of(Labels.NAMESPACE_NAME, "monitoring"));
+                    assertThat(peer.getPodSelector()).isNull();
+                });
+                assertThat(rule.getPorts()).singleElement().satisfies(port -> {
+                    assertThat(port.getProtocol()).isEqualTo("TCP");
+                    assertThat(port.getPort()).isEqualTo(new IntOrString("http"));
+                });
+            });
+        }
+        assertThat(custom.get(NetworkPolicy.class, CUSTOM_OPERATOR + "-metrics")
+                        .getSpec()
+                        .getIngress()
+                        .get(0)
+                        .getFrom()
+                        .get(0)
+                        .getNamespaceSelector()
+                        .getMatchLabels())
+                .isEqualTo(Map.of(Labels.NAMESPACE_NAME, "prometheus"));
+    }
+
+    @Test
+    void theChartsNetworkPoliciesCanBeLeftOut() {
+        Manifests rendered = template(RELEASE, NAMESPACE, "--set", "networkPolicy.enabled=false");
+
+        assertThat(rendered.kindsAndNames()).noneMatch(o -> o.startsWith("NetworkPolicy/"));
+        assertThat(env(operatorContainer(rendered.get(Deployment.class, OPERATOR))))
+                .as("the operator's own policies keep their settings")
+                .containsEntry("PRIVATELINK_NETWORK_POLICY_DNS_NAMESPACE", "kube-system");
     }
 
     // --- metrics, disruption budget, CRDs, namespaces ---
@@ -406,7 +473,14 @@ class HelmChartTest {
                         entry("PRIVATELINK_FORWARDER_MEMORY_REQUEST", "256Mi"),
                         entry("PRIVATELINK_FORWARDER_MEMORY_LIMIT", "1Gi"),
                         entry("PRIVATELINK_FORWARDER_FIRST_LISTEN_PORT", "20000"),
-                        entry("PRIVATELINK_FORWARDER_LAST_LISTEN_PORT", "20999"));
+                        entry("PRIVATELINK_FORWARDER_LAST_LISTEN_PORT", "20999"),
+                        entry("PRIVATELINK_NETWORK_POLICY_API_SERVER_CIDRS", "172.20.0.10/32,fd00:10::1/128"),
+                        entry("PRIVATELINK_NETWORK_POLICY_API_SERVER_PORTS", "6443"),
+                        entry("PRIVATELINK_NETWORK_POLICY_DNS_NAMESPACE", "openshift-dns"),
+                        entry(
+                                "PRIVATELINK_NETWORK_POLICY_DNS_POD_LABELS",
+                                "dns.operator.openshift.io/daemonset-dns=default"),
+                        entry("PRIVATELINK_NETWORK_POLICY_DNS_PORT", "5353"));
         // the pods the operator creates pull with the forwarder account's secrets
         assertThat(custom.get(ServiceAccount.class, CUSTOM_FORWARDER).getImagePullSecrets())
                 .singleElement()
@@ -492,6 +566,12 @@ class HelmChartTest {
                 "metrics.serviceMonitor.enabled=yes           | enabled",
                 "metrics.serviceMonitor.interval=soon         | interval",
                 "operator.podDisruptionBudget.minAvailable=0  | minAvailable",
+                "networkPolicy.enabled=yes                    | enabled",
+                "networkPolicy.monitoringNamespace=Monitoring | monitoringNamespace",
+                "networkPolicy.apiServer.cidrs={10.0.0.1}     | cidrs",
+                "networkPolicy.apiServer.ports={0}            | ports",
+                "networkPolicy.dns.port=0                     | port",
+                "networkPolicy.dns.podLabels.a=b\\,c        | podLabels",
             })
     void valueAgainstTheSchemaFailsTemplate(String set, String key) {
         Tools.Result result = helmTemplate(RELEASE, NAMESPACE, "--set", set);

@@ -35,6 +35,8 @@ final class LeastPrivilege {
             // endpoint Services in consumer namespaces; owners' load balancer Services (read)
             rule("", List.of("services"), "get", "list", "watch", "create", "update", "delete"),
             rule("discovery.k8s.io", List.of("endpointslices"), "get", "list", "watch", "create", "update", "delete"),
+            // forwarders' NetworkPolicies (operator namespace) and load balancers' (owners' namespaces)
+            rule("networking.k8s.io", List.of("networkpolicies"), "get", "list", "watch", "create", "update", "delete"),
             // namespace labels (selector principals), one forwarder per consumer namespace; node zones
             rule("", List.of("namespaces", "nodes"), "get", "list", "watch"),
             rule("", List.of("events"), "create", "patch"));

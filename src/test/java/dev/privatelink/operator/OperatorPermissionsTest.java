@@ -109,6 +109,11 @@ class OperatorPermissionsTest extends OperatorTestBase {
                         "create apps/deployments in " + TestSettings.OPERATOR_NAMESPACE,
                         "create core/configmaps in " + TestSettings.OPERATOR_NAMESPACE,
                         "create core/events in shop",
+                        "create networking.k8s.io/networkpolicies in " + TestSettings.OPERATOR_NAMESPACE,
+                        "delete networking.k8s.io/networkpolicies in " + TestSettings.OPERATOR_NAMESPACE,
+                        "create networking.k8s.io/networkpolicies in payments",
+                        "update networking.k8s.io/networkpolicies in payments",
+                        "watch networking.k8s.io/networkpolicies",
                         "patch privatelink.dev/interfaceendpoints/status in shop",
                         "watch core/nodes");
         assertThat(requests)

@@ -85,6 +85,8 @@ class StewardshipTest extends OperatorTestBase {
                 .inNamespace(TestSettings.OPERATOR_NAMESPACE)
                 .list()
                 .getItems());
+        all.addAll(
+                client.network().v1().networkPolicies().inAnyNamespace().list().getItems());
         all.forEach(o -> versions.put(
                 o.getKind() + " " + o.getMetadata().getNamespace() + "/"
                         + o.getMetadata().getName(),
@@ -105,6 +107,10 @@ class StewardshipTest extends OperatorTestBase {
             settled.putAll(now);
             return same;
         });
+        assertThat(settled)
+                .containsKeys(
+                        "NetworkPolicy " + TestSettings.OPERATOR_NAMESPACE + "/" + world.forwarderName(CONSUMER),
+                        "NetworkPolicy " + OWNER + "/privatelink-api");
 
         eventually()
                 .during(Duration.ofSeconds(2))

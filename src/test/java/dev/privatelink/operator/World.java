@@ -122,19 +122,22 @@ final class World {
     }
 
     /**
-     * Replaces the owner's decisions, as a kubectl apply of the edited manifest would: without a
-     * resourceVersion, so the operator's status writes in between cannot make it fail with a
-     * conflict. A JSON patch: the mock API server's merge patch appends to lists.
+     * Replaces the owner's decisions, as a kubectl apply of the edited manifest would: a JSON
+     * patch of the spec field alone, without the resource version (edit() locks on it, and would
+     * lose to the operator's status writes, which a person's apply does not).
      */
     void decide(String namespace, String endpointService, ConnectionDecision... decisions) {
+        patchSpec(namespace, endpointService, "connections", List.of(decisions));
+    }
+
+    /** Sets one field of an endpoint service's spec, as {@link #decide} does. */
+    void patchSpec(String namespace, String endpointService, String field, Object value) {
+        String patch = client.getKubernetesSerialization()
+                .asJson(List.of(Map.of("op", "add", "path", "/spec/" + field, "value", value)));
         client.resources(EndpointService.class)
                 .inNamespace(namespace)
                 .withName(endpointService)
-                .patch(
-                        PatchContext.of(PatchType.JSON),
-                        client.getKubernetesSerialization()
-                                .asJson(List.of(Map.of(
-                                        "op", "add", "path", "/spec/connections", "value", List.of(decisions)))));
+                .patch(PatchContext.of(PatchType.JSON), patch);
     }
 
     void node(String name, String zone) {
