@@ -62,7 +62,8 @@ final class EndpointMetrics {
             refused.put(
                     reason,
                     Counter.builder(PREFIX + "connections.refused")
-                            .description("Connections reset at once, by reason (a route closing, a limit reached)")
+                            .description(
+                                    "Connections reset at once, by reason (a route closing, a limit reached, a source not admitted)")
                             .tags(tags)
                             .tag("reason", reason.tag())
                             .register(registry));

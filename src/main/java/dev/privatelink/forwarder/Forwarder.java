@@ -51,6 +51,7 @@ public final class Forwarder implements AutoCloseable {
 
     private final ForwarderSettings settings;
     private final ConnectionBudget budget;
+    private final SourcePolicy sourcePolicy;
     private final MeterRegistry registry;
     private final EventLoopGroup group;
     private final boolean ownsGroup;
@@ -74,7 +75,25 @@ public final class Forwarder implements AutoCloseable {
      */
     public Forwarder(
             ForwarderSettings settings, MeterRegistry registry, Transport transport, EventLoopGroup sharedGroup) {
+        this(settings, registry, transport, sharedGroup, SourcePolicy.ALLOW_ALL);
+    }
+
+    /** A forwarder with its own event loops that admits only the sources {@code sourcePolicy} admits. */
+    Forwarder(ForwarderSettings settings, MeterRegistry registry, SourcePolicy sourcePolicy) {
+        this(settings, registry, Transport.best(), null, sourcePolicy);
+    }
+
+    /**
+     * @param sourcePolicy asked for every accepted connection before its upstream is dialled
+     */
+    Forwarder(
+            ForwarderSettings settings,
+            MeterRegistry registry,
+            Transport transport,
+            EventLoopGroup sharedGroup,
+            SourcePolicy sourcePolicy) {
         this.settings = settings;
+        this.sourcePolicy = sourcePolicy;
         this.budget = new ConnectionBudget(settings.maxConnections(), settings.maxConnectionsPerSource());
         this.registry = registry;
         this.ownsGroup = sharedGroup == null;
@@ -158,7 +177,7 @@ public final class Forwarder implements AutoCloseable {
     }
 
     private Optional<RouteListener> open(Route route) {
-        RouteListener listener = new RouteListener(plan(route), settings, dialer, budget);
+        RouteListener listener = new RouteListener(plan(route), settings, dialer, budget, sourcePolicy);
         InetSocketAddress address = new InetSocketAddress(settings.bindAddress(), route.listenPort());
         try {
             listener.bind(serverTemplate, address);

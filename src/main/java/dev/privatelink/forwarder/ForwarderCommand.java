@@ -13,11 +13,13 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jboss.logging.Logger;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -33,13 +35,15 @@ import picocli.CommandLine.Spec;
         sortOptions = false,
         description = {
             "Forward TCP for interface endpoints.",
-            "In a cluster:  forwarder --config-map NAME [--namespace NS]",
+            "In a cluster:  forwarder --config-map NAME [--namespace NS] [--consumer-namespace NS]",
             "Standalone:    forwarder --listen HOST:PORT --upstream HOST:PORT[,HOST:PORT...] "
                     + "[--proxy-protocol v2 --endpoint-id ID]",
             "HTTP (metrics /q/metrics, health /q/health) listens on 8080; set -Dquarkus.http.port=N "
                     + "(0 = any free port)."
         })
 public class ForwarderCommand implements Callable<Integer> {
+
+    private static final Logger LOG = Logger.getLogger(ForwarderCommand.class);
 
     static final String STANDALONE_ENDPOINT_ID = "standalone";
 
@@ -87,6 +91,14 @@ public class ForwarderCommand implements Callable<Integer> {
             paramLabel = "NS",
             description = "Namespace of the ConfigMap (default: the client's namespace, i.e. the pod's).")
     String namespace;
+
+    @Option(
+            names = "--consumer-namespace",
+            paramLabel = "NS",
+            description = "In a cluster: admit connections only from pods of this namespace (watched through the API;"
+                    + " an address not known yet is looked up once), resetting others whatever the CNI does."
+                    + " Without it every source is admitted. Needs get, list, watch on pods in NS.")
+    String consumerNamespace;
 
     @Option(
             names = "--proxy-protocol",
@@ -179,6 +191,9 @@ public class ForwarderCommand implements Callable<Integer> {
     }
 
     private int runStandalone(Standalone standalone) {
+        if (consumerNamespace != null) {
+            throw new ParameterException(spec.commandLine(), "--consumer-namespace needs --config-map");
+        }
         if (proxyProtocol == ProxyProtocol.V2 && (endpointId == null || endpointId.isBlank())) {
             throw new ParameterException(spec.commandLine(), "--proxy-protocol v2 needs --endpoint-id");
         }
@@ -211,9 +226,19 @@ public class ForwarderCommand implements Callable<Integer> {
         if (ns == null) {
             throw new ParameterException(spec.commandLine(), "no --namespace and no namespace from the client");
         }
-        Forwarder forwarder = new Forwarder(settings(bindAddress), registry);
+        List<AutoCloseable> sources = new ArrayList<>();
+        SourcePolicy policy = SourcePolicy.ALLOW_ALL;
+        if (consumerNamespace != null) {
+            ConsumerNamespacePods pods = new ConsumerNamespacePods(client, consumerNamespace);
+            pods.start();
+            sources.add(pods);
+            policy = pods;
+        }
+        LOG.infof("admitting connections from %s", policy);
+        Forwarder forwarder = new Forwarder(settings(bindAddress), registry, policy);
         ConfigMapSource source = new ConfigMapSource(client, ns, configMap, forwarder::apply);
-        runtime.serve(forwarder, drainTimeout, List.of(source));
+        sources.add(0, source);
+        runtime.serve(forwarder, drainTimeout, sources);
         source.start();
         Quarkus.waitForExit();
         return 0;

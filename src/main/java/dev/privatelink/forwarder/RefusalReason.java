@@ -2,7 +2,7 @@ package dev.privatelink.forwarder;
 
 import java.util.Locale;
 
-/** Why a forwarder reset a connection as soon as it was accepted; a tag of the refused counter. */
+/** Why a forwarder reset a connection as soon as it was accepted (before dialling any upstream); a tag of the refused counter. */
 enum RefusalReason {
     /** The route is being removed or suspended. */
     ROUTE_CLOSING,
@@ -11,7 +11,14 @@ enum RefusalReason {
     /** This client address has as many connections as one source may. */
     SOURCE_LIMIT,
     /** The forwarder has as many connections as its memory allows. */
-    FORWARDER_LIMIT;
+    FORWARDER_LIMIT,
+    /** The source address is no pod of the forwarder's consumer namespace (nor was it when looked up). */
+    NOT_CONSUMER_NAMESPACE,
+    /**
+     * The source address is not known and could not be checked: the API server did not answer in
+     * time, or too many checks were pending. The forwarder fails closed.
+     */
+    SOURCE_UNVERIFIED;
 
     String tag() {
         return name().toLowerCase(Locale.ROOT);

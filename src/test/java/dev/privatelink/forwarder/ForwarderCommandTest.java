@@ -53,6 +53,16 @@ class ForwarderCommandTest {
     }
 
     @Test
+    void theSourceCheckIsOffUnlessAConsumerNamespaceIsGiven() {
+        new CommandLine(command).parseArgs("--config-map", "forwarder-a");
+        assertThat(command.consumerNamespace).isNull();
+
+        ForwarderCommand checking = new ForwarderCommand();
+        new CommandLine(checking).parseArgs("--config-map", "forwarder-a", "--consumer-namespace", "shop");
+        assertThat(checking.consumerNamespace).isEqualTo("shop");
+    }
+
+    @Test
     void badValuesAreRejectedWithTheOptionsName() {
         assertThatThrownBy(() -> new CommandLine(command).parseArgs("--listen", "nowhere"))
                 .hasMessageContaining("--listen");

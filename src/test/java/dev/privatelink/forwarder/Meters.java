@@ -13,7 +13,8 @@ record Meters(MeterRegistry registry) {
         return counter == null ? 0 : counter.count();
     }
 
-    /** Refused connections of an endpoint, for one reason (route_closing, route_limit, source_limit, forwarder_limit). */
+    /** Refused connections of an endpoint, for one reason (route_closing, route_limit, source_limit, forwarder_limit,
+     * not_consumer_namespace, source_unverified). */
     double refused(String endpointId, String reason) {
         var counter =
                 find("connections.refused", endpointId).tag("reason", reason).counter();
