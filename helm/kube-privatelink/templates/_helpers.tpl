@@ -85,6 +85,11 @@ app.kubernetes.io/component: forwarder
 {{- printf "%s-forwarder" (include "kube-privatelink.fullname" .) }}
 {{- end }}
 
+{{/* The ClusterRole the operator binds the forwarders to in each consumer namespace (pods, read). */}}
+{{- define "kube-privatelink.forwarder.podReaderRole" -}}
+{{- printf "%s-pods" (include "kube-privatelink.forwarder.name" .) }}
+{{- end }}
+
 {{- define "kube-privatelink.forwarder.serviceAccountName" -}}
 {{- default (include "kube-privatelink.forwarder.name" .) .Values.forwarder.serviceAccount.name }}
 {{- end }}

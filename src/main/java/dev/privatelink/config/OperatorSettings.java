@@ -73,6 +73,14 @@ public interface OperatorSettings {
         @WithDefault("kube-privatelink-forwarder")
         String serviceAccount();
 
+        /**
+         * The ClusterRole (pods get/list/watch, shipped by the chart) the operator binds the
+         * forwarders' ServiceAccount to in each consumer namespace, so that a forwarder can check
+         * that a connection comes from a pod of its namespace.
+         */
+        @WithDefault("kube-privatelink-forwarder-pods")
+        String podReaderRole();
+
         /** Listener ports of a forwarder are taken from [firstListenPort, lastListenPort]. */
         @WithDefault("10000")
         int firstListenPort();

@@ -16,6 +16,7 @@ import dev.privatelink.forwarder.config.ForwarderConfig.Upstream;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -32,7 +33,11 @@ import java.util.stream.Collectors;
  */
 public record ForwarderPlan(Optional<ForwarderObjects> objects, Set<String> unplaced) {
 
-    public record ForwarderObjects(ConfigMap configMap, Deployment deployment, NetworkPolicy networkPolicy) {}
+    /**
+     * @param podReader in the consumer namespace: lets the forwarders see which pods may connect
+     */
+    public record ForwarderObjects(
+            ConfigMap configMap, Deployment deployment, NetworkPolicy networkPolicy, RoleBinding podReader) {}
 
     public static ForwarderPlan of(ForwarderWorld world, OperatorSettings settings) {
         // Pods cost the namespace's tenant nothing (they run in the operator's namespace): only
@@ -52,7 +57,8 @@ public record ForwarderPlan(Optional<ForwarderObjects> objects, Set<String> unpl
                 Optional.of(new ForwarderObjects(
                         ForwarderResources.configMap(consumer, routes.config(), unplaced, settings),
                         ForwarderResources.deployment(consumer, settings),
-                        ForwarderPolicies.of(world, settings))),
+                        ForwarderPolicies.of(world, settings),
+                        ForwarderResources.podReaderBinding(consumer, settings))),
                 unplaced);
     }
 

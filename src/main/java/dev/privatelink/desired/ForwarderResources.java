@@ -8,6 +8,8 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -52,6 +54,35 @@ public final class ForwarderResources {
                 .withOwnerReferences(consumer.ownerReference())
                 .endMetadata()
                 .withData(Map.of(ForwarderConfig.DATA_KEY, config.toJson()))
+                .build();
+    }
+
+    /** The RoleBinding's name in every consumer namespace. */
+    public static final String POD_READER_BINDING = "kube-privatelink-forwarder-pods";
+
+    /**
+     * Lets the forwarders read the pods of the consumer namespace, in that namespace only: they
+     * admit a connection only from one of them.
+     */
+    public static RoleBinding podReaderBinding(ConsumerNamespace consumer, OperatorSettings settings) {
+        Map<String, String> labels = new LinkedHashMap<>(Labels.managed(Labels.COMPONENT_FORWARDER_POD_READER));
+        labels.put(Labels.CONSUMER_NAMESPACE, consumer.name());
+        return new RoleBindingBuilder()
+                .withNewMetadata()
+                .withName(POD_READER_BINDING)
+                .withNamespace(consumer.name())
+                .withLabels(labels)
+                .endMetadata()
+                .withNewRoleRef()
+                .withApiGroup("rbac.authorization.k8s.io")
+                .withKind("ClusterRole")
+                .withName(settings.forwarder().podReaderRole())
+                .endRoleRef()
+                .addNewSubject()
+                .withKind("ServiceAccount")
+                .withName(settings.forwarder().serviceAccount())
+                .withNamespace(settings.namespace())
+                .endSubject()
                 .build();
     }
 
@@ -132,7 +163,15 @@ public final class ForwarderResources {
                 .addNewContainer()
                 .withName("forwarder")
                 .withImage(fwd.image())
-                .withArgs("forwarder", "--config-map", name, "--namespace", settings.namespace())
+                .withArgs(
+                        "forwarder",
+                        "--config-map",
+                        name,
+                        "--namespace",
+                        settings.namespace(),
+                        // admit only pods of the consumer namespace, whatever the CNI
+                        "--consumer-namespace",
+                        consumerNamespace)
                 .addNewPort()
                 .withName("http")
                 .withContainerPort(HTTP_PORT)

@@ -15,6 +15,7 @@ public final class Labels {
     public static final String COMPONENT_ENDPOINT = "endpoint";
     public static final String COMPONENT_FORWARDER = "forwarder";
     public static final String COMPONENT_FORWARDER_CONFIG = "forwarder-config";
+    public static final String COMPONENT_FORWARDER_POD_READER = "forwarder-pod-reader";
     /** The NetworkPolicy of a consumer namespace's forwarder pods, in the operator's namespace. */
     public static final String COMPONENT_FORWARDER_POLICY = "forwarder-policy";
     /** A NetworkPolicy in an owner's namespace that admits forwarders to a load balancer's pods. */

@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -56,9 +57,11 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
     private InformerEventSource<ConfigMap, Namespace> configMaps;
     private InformerEventSource<Deployment, Namespace> deployments;
     private InformerEventSource<NetworkPolicy, Namespace> policies;
+    private InformerEventSource<RoleBinding, Namespace> podReaders;
     private Applier<ConfigMap> configMapApplier;
     private Applier<Deployment> deploymentApplier;
     private Applier<NetworkPolicy> policyApplier;
+    private Applier<RoleBinding> podReaderApplier;
     private EventRecorder events;
     /** Per consumer namespace, the last config read or written that parsed. */
     private final Map<String, ForwarderConfig> lastGood = new ConcurrentHashMap<>();
@@ -72,7 +75,11 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
     public UpdateControl<Namespace> reconcile(Namespace namespace, Context<Namespace> ctx) {
         ConsumerNamespace consumer = ConsumerNamespace.of(namespace);
         ResourceID id = new ResourceID(consumer.forwarderName(), settings.namespace());
-        Current current = new Current(configMaps.get(id), deployments.get(id), policies.get(id));
+        Current current = new Current(
+                configMaps.get(id),
+                deployments.get(id),
+                policies.get(id),
+                podReaders.get(new ResourceID(ForwarderResources.POD_READER_BINDING, consumer.name())));
         ForwarderPlan plan = ForwarderPlan.of(resolve(consumer, current.configMap()), settings);
         deleteOthers(consumer, plan.objects().isPresent() ? id.getName() : null);
         plan.objects()
@@ -82,12 +89,19 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
 
     /** The forwarder's objects as the caches hold them. */
     private record Current(
-            Optional<ConfigMap> configMap, Optional<Deployment> deployment, Optional<NetworkPolicy> policy) {}
+            Optional<ConfigMap> configMap,
+            Optional<Deployment> deployment,
+            Optional<NetworkPolicy> policy,
+            Optional<RoleBinding> podReader) {}
 
     private void apply(Namespace namespace, ForwarderPlan.ForwarderObjects objects, Current current) {
         // The policy first, so that a new forwarder pod starts fenced.
         policyApplier
                 .apply(objects.networkPolicy(), current.policy().orElse(null))
+                .ifPresent(c -> conflict(namespace, c));
+        // Before the pods start: they admit no connection until they can read the namespace's pods.
+        podReaderApplier
+                .apply(objects.podReader(), current.podReader().orElse(null))
                 .ifPresent(c -> conflict(namespace, c));
         configMapApplier
                 .apply(objects.configMap(), current.configMap().orElse(null))
@@ -107,6 +121,9 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
         deployments.list(settings.namespace(), stray::test).forEach(deploymentApplier::delete);
         configMaps.list(settings.namespace(), stray::test).forEach(configMapApplier::delete);
         policies.list(settings.namespace(), stray::test).forEach(policyApplier::delete);
+        if (keep == null) {
+            podReaders.list(consumer.name(), stray::test).forEach(podReaderApplier::delete);
+        }
     }
 
     private ForwarderWorld resolve(ConsumerNamespace consumer, Optional<ConfigMap> configMap) {
@@ -174,7 +191,16 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
         configMapApplier = new Applier<>(ctx.getClient(), configMaps);
         deploymentApplier = new Applier<>(ctx.getClient(), deployments);
         policyApplier = new Applier<>(ctx.getClient(), policies);
-        return List.of(endpoints, endpointServices, configMaps, deployments, policies);
+        // In the consumer namespaces, so in every namespace; only the operator's, by label.
+        podReaders = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(RoleBinding.class, Namespace.class)
+                        .withLabelSelector(Labels.MANAGED_SELECTOR + "," + Labels.COMPONENT + "="
+                                + Labels.COMPONENT_FORWARDER_POD_READER)
+                        .withSecondaryToPrimaryMapper(ForwarderReconciler::consumerNamespace)
+                        .build(),
+                ctx);
+        podReaderApplier = new Applier<>(ctx.getClient(), podReaders);
+        return List.of(endpoints, endpointServices, configMaps, deployments, policies, podReaders);
     }
 
     private <R extends HasMetadata> InformerEventSource<R, Namespace> forwarderSource(

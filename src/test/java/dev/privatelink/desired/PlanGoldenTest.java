@@ -302,7 +302,8 @@ class PlanGoldenTest {
                 "plans/forwarder-shop.config.json",
                 mapper.writerWithDefaultPrettyPrinter().writeValueAsString(mapper.readTree(json)) + "\n");
         objects.configMap().getData().put(ForwarderConfig.DATA_KEY, "(pretty-printed in forwarder-shop.config.json)");
-        GoldenFiles.assertMatches("plans/forwarder-shop.yaml", List.of(objects.configMap(), objects.deployment()));
+        GoldenFiles.assertMatches(
+                "plans/forwarder-shop.yaml", List.of(objects.configMap(), objects.deployment(), objects.podReader()));
     }
 
     /** A load balancer as owners write them: pods behind a selector, a named target port. */

@@ -506,7 +506,7 @@ class HelmChartTest {
                 .singleElement()
                 .satisfies(subject -> assertServiceAccount(subject, CUSTOM_FORWARDER, CUSTOM_NAMESPACE));
         assertThat(permissions(custom.get(ClusterRole.class, CUSTOM_OPERATOR).getRules()))
-                .isEqualTo(permissions(LeastPrivilege.OPERATOR_CLUSTER));
+                .isEqualTo(permissions(LeastPrivilege.operatorCluster(CUSTOM_FORWARDER + "-pods")));
     }
 
     @Test
@@ -531,7 +531,7 @@ class HelmChartTest {
     @Test
     void aggregatedRolesCanBeLeftOut() {
         assertThat(custom.all(ClusterRole.class).map(r -> r.getMetadata().getName()))
-                .containsExactly(CUSTOM_OPERATOR);
+                .containsExactlyInAnyOrder(CUSTOM_OPERATOR, CUSTOM_FORWARDER + "-pods");
     }
 
     @Test
@@ -653,5 +653,28 @@ class HelmChartTest {
             }
         }
         return variables;
+    }
+
+    /** A forwarder admits only pods of its consumer namespace: it may read pods, where the operator binds it. */
+    @Test
+    void forwardersMayReadPodsOnlyThroughTheBindingsTheOperatorMakes() {
+        ClusterRole podReader = defaults.get(ClusterRole.class, FORWARDER + "-pods");
+
+        assertThat(permissions(podReader.getRules())).isEqualTo(permissions(LeastPrivilege.FORWARDER_POD_READER_RULES));
+        assertThat(defaults.all(ClusterRoleBinding.class)
+                        .map(b -> b.getRoleRef().getName()))
+                .as("never bound cluster-wide")
+                .doesNotContain(FORWARDER + "-pods");
+        assertThat(defaults.get(Deployment.class, OPERATOR)
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getEnv())
+                .anySatisfy(env -> {
+                    assertThat(env.getName()).isEqualTo("PRIVATELINK_FORWARDER_POD_READER_ROLE");
+                    assertThat(env.getValue()).isEqualTo(FORWARDER + "-pods");
+                });
     }
 }

@@ -17,29 +17,69 @@ final class LeastPrivilege {
     /** The operator's leader-election Lease, fixed in dev.privatelink.operator.LeaderElection. */
     static final String LEASE = "kube-privatelink-operator";
 
+    /** The ClusterRole the operator binds the forwarders to in consumer namespaces. */
+    static final String FORWARDER_POD_READER = "kube-privatelink-forwarder-pods";
+
     /** Cluster-wide: what the operator reads or writes in owners' and consumers' namespaces. */
-    static final List<PolicyRule> OPERATOR_CLUSTER = List.of(
-            rule(
-                    "privatelink.dev",
-                    List.of("endpointservices", "servicepermissions", "interfaceendpoints"),
-                    "get",
-                    "list",
-                    "watch"),
-            // the operator writes only the status of the three kinds
-            rule(
-                    "privatelink.dev",
-                    List.of("endpointservices/status", "servicepermissions/status", "interfaceendpoints/status"),
-                    "get",
-                    "patch",
-                    "update"),
-            // endpoint Services in consumer namespaces; owners' load balancer Services (read)
-            rule("", List.of("services"), "get", "list", "watch", "create", "update", "delete"),
-            rule("discovery.k8s.io", List.of("endpointslices"), "get", "list", "watch", "create", "update", "delete"),
-            // forwarders' NetworkPolicies (operator namespace) and load balancers' (owners' namespaces)
-            rule("networking.k8s.io", List.of("networkpolicies"), "get", "list", "watch", "create", "update", "delete"),
-            // namespace labels (selector principals), one forwarder per consumer namespace; node zones
-            rule("", List.of("namespaces", "nodes"), "get", "list", "watch"),
-            rule("", List.of("events"), "create", "patch"));
+    static final List<PolicyRule> OPERATOR_CLUSTER = operatorCluster(FORWARDER_POD_READER);
+
+    /** The same, for a release whose forwarders' pod reader ClusterRole has another name. */
+    static List<PolicyRule> operatorCluster(String forwarderPodReader) {
+        return List.of(
+                rule(
+                        "privatelink.dev",
+                        List.of("endpointservices", "servicepermissions", "interfaceendpoints"),
+                        "get",
+                        "list",
+                        "watch"),
+                // the operator writes only the status of the three kinds
+                rule(
+                        "privatelink.dev",
+                        List.of("endpointservices/status", "servicepermissions/status", "interfaceendpoints/status"),
+                        "get",
+                        "patch",
+                        "update"),
+                // endpoint Services in consumer namespaces; owners' load balancer Services (read)
+                rule("", List.of("services"), "get", "list", "watch", "create", "update", "delete"),
+                rule(
+                        "discovery.k8s.io",
+                        List.of("endpointslices"),
+                        "get",
+                        "list",
+                        "watch",
+                        "create",
+                        "update",
+                        "delete"),
+                // forwarders' NetworkPolicies (operator namespace) and load balancers' (owners' namespaces)
+                rule(
+                        "networking.k8s.io",
+                        List.of("networkpolicies"),
+                        "get",
+                        "list",
+                        "watch",
+                        "create",
+                        "update",
+                        "delete"),
+                // in each consumer namespace, the binding that lets the forwarders read its pods
+                rule(
+                        "rbac.authorization.k8s.io",
+                        List.of("rolebindings"),
+                        "get",
+                        "list",
+                        "watch",
+                        "create",
+                        "update",
+                        "delete"),
+                new PolicyRuleBuilder()
+                        .withApiGroups("rbac.authorization.k8s.io")
+                        .withResources("clusterroles")
+                        .withResourceNames(forwarderPodReader)
+                        .withVerbs("bind")
+                        .build(),
+                // namespace labels (selector principals), one forwarder per consumer namespace; node zones
+                rule("", List.of("namespaces", "nodes"), "get", "list", "watch"),
+                rule("", List.of("events"), "create", "patch"));
+    }
 
     /** In the operator's own namespace only: forwarders, their routes and pods, the Lease. */
     static final List<PolicyRule> OPERATOR_NAMESPACE = List.of(
@@ -53,6 +93,10 @@ final class LeastPrivilege {
                     .withResourceNames(LEASE)
                     .withVerbs("get", "update")
                     .build());
+
+    /** Bound in each consumer namespace only: a forwarder admits connections from its pods alone. */
+    static final List<PolicyRule> FORWARDER_POD_READER_RULES =
+            List.of(rule("", List.of("pods"), "get", "list", "watch"));
 
     /** A forwarder reads its routes' ConfigMap. */
     static final List<PolicyRule> FORWARDER_NAMESPACE =

@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.privatelink.api.ConnectionDecision;
 import dev.privatelink.api.ConnectionDecision.Decision;
 import dev.privatelink.api.ConnectionState;
+import dev.privatelink.api.InterfaceEndpoint;
 import dev.privatelink.api.Principal;
+import dev.privatelink.desired.ForwarderResources;
 import dev.privatelink.desired.Labels;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -116,5 +119,49 @@ class ForwarderObjectsTest extends OperatorTestBase {
                         .list()
                         .getItems()
                         .isEmpty());
+    }
+
+    /** The forwarder admits only pods of its consumer namespace, which it may read there and nowhere else. */
+    @Test
+    void theForwarderChecksSourcesAndMayReadThePodsOfItsNamespaceOnly() {
+        connect();
+        String name = world.forwarderName(CONSUMER);
+
+        var args = client.apps()
+                .deployments()
+                .inNamespace(TestSettings.OPERATOR_NAMESPACE)
+                .withName(name)
+                .get()
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getArgs();
+        assertThat(String.join(" ", args)).contains("--consumer-namespace " + CONSUMER);
+        RoleBinding binding = client.rbac()
+                .roleBindings()
+                .inNamespace(CONSUMER)
+                .withName(ForwarderResources.POD_READER_BINDING)
+                .get();
+        assertThat(binding.getRoleRef().getKind()).isEqualTo("ClusterRole");
+        assertThat(binding.getRoleRef().getName()).isEqualTo("kube-privatelink-forwarder-pods");
+        assertThat(binding.getSubjects()).singleElement().satisfies(subject -> {
+            assertThat(subject.getKind()).isEqualTo("ServiceAccount");
+            assertThat(subject.getName()).isEqualTo("kube-privatelink-forwarder");
+            assertThat(subject.getNamespace()).isEqualTo(TestSettings.OPERATOR_NAMESPACE);
+        });
+
+        client.resources(InterfaceEndpoint.class)
+                .inNamespace(CONSUMER)
+                .withName("api")
+                .delete();
+        eventually()
+                .until(() -> client.rbac()
+                                .roleBindings()
+                                .inNamespace(CONSUMER)
+                                .withName(ForwarderResources.POD_READER_BINDING)
+                                .get()
+                        == null);
     }
 }
