@@ -12,7 +12,6 @@ import dev.privatelink.api.ServicePermission;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -148,14 +147,5 @@ class BadInputTest extends OperatorTestBase {
                 .until(() -> sliceVersion.equals(
                         slice(CONSUMER, "api-ipv4").getMetadata().getResourceVersion()));
         assertThat(endpoint(CONSUMER, "api").getStatus().getState()).isEqualTo(ConnectionState.Available);
-    }
-
-    private long readyAddresses() {
-        EndpointSlice slice = slice(CONSUMER, "api-ipv4");
-        return slice == null
-                ? 0
-                : slice.getEndpoints().stream()
-                        .filter(e -> Boolean.TRUE.equals(e.getConditions().getReady()))
-                        .count();
     }
 }

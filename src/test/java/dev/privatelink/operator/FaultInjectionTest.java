@@ -185,13 +185,4 @@ class FaultInjectionTest extends OperatorTestBase {
     private static List<String> names(List<? extends HasMetadata> objects) {
         return objects.stream().map(o -> o.getMetadata().getName()).toList();
     }
-
-    private long readyAddresses() {
-        EndpointSlice slice = slice(CONSUMER, "api-ipv4");
-        return slice == null
-                ? 0
-                : slice.getEndpoints().stream()
-                        .filter(e -> Boolean.TRUE.equals(e.getConditions().getReady()))
-                        .count();
-    }
 }

@@ -115,6 +115,21 @@ abstract class OperatorTestBase {
         return cm == null ? null : ForwarderResources.config(cm);
     }
 
+    /** The ready addresses of the regional slice of the consumer's endpoint {@code endpoint}. */
+    long readyAddresses(String endpoint) {
+        EndpointSlice slice = slice(CONSUMER, endpoint + "-ipv4");
+        return slice == null
+                ? 0
+                : slice.getEndpoints().stream()
+                        .filter(e -> Boolean.TRUE.equals(e.getConditions().getReady()))
+                        .count();
+    }
+
+    /** The same for the endpoint "api". */
+    long readyAddresses() {
+        return readyAddresses("api");
+    }
+
     EndpointSlice slice(String namespace, String name) {
         return client.resources(EndpointSlice.class)
                 .inNamespace(namespace)

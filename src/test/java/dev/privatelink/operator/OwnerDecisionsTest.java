@@ -9,7 +9,6 @@ import dev.privatelink.api.EndpointService;
 import dev.privatelink.api.ServicePermission;
 import dev.privatelink.forwarder.config.ForwarderConfig.RouteState;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,15 +32,6 @@ class OwnerDecisionsTest extends OperatorTestBase {
         world.decide(OWNER, "api", new ConnectionDecision(endpointId(), null, Decision.Accept));
         awaitState(CONSUMER, "api", ConnectionState.Available);
         eventually().until(() -> readyAddresses() == 1);
-    }
-
-    long readyAddresses() {
-        EndpointSlice slice = slice(CONSUMER, "api-ipv4");
-        return slice == null
-                ? 0
-                : slice.getEndpoints().stream()
-                        .filter(e -> e.getConditions().getReady())
-                        .count();
     }
 
     @Test

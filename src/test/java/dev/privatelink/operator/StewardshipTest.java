@@ -53,15 +53,6 @@ class StewardshipTest extends OperatorTestBase {
         eventually().until(() -> readyAddresses(name) == 1);
     }
 
-    private long readyAddresses(String endpoint) {
-        EndpointSlice slice = slice(CONSUMER, endpoint + "-ipv4");
-        return slice == null
-                ? 0
-                : slice.getEndpoints().stream()
-                        .filter(e -> Boolean.TRUE.equals(e.getConditions().getReady()))
-                        .count();
-    }
-
     private Map<String, String> resourceVersions() {
         Map<String, String> versions = new TreeMap<>();
         List<HasMetadata> all = new ArrayList<>();
