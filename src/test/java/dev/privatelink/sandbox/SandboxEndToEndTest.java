@@ -12,16 +12,10 @@ import dev.privatelink.api.InterfaceEndpointSpec;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -72,18 +66,18 @@ class SandboxEndToEndTest {
 
         // forwarder pods become ready and the slices list them: the first answers may still be refusals
         eventually()
-                .untilAsserted(() -> assertThat(get(address, port))
+                .untilAsserted(() -> assertThat(Http.get(address, port))
                         .hasValueSatisfying(body -> assertThat(body)
                                 .startsWith("hello from payments: client=127.")
                                 .contains("endpoint=" + id)));
 
         sandbox.decide(new ConnectionDecision(id, null, ConnectionDecision.Decision.Suspend));
-        eventually().untilAsserted(() -> assertThat(get(address, port)).isEmpty());
+        eventually().untilAsserted(() -> assertThat(Http.get(address, port)).isEmpty());
         assertThat(state()).isEqualTo(ConnectionState.Suspended);
 
         sandbox.decide();
         eventually()
-                .untilAsserted(() -> assertThat(get(address, port))
+                .untilAsserted(() -> assertThat(Http.get(address, port))
                         .hasValueSatisfying(body -> assertThat(body).contains("endpoint=" + id)));
         assertThat(state()).isEqualTo(ConnectionState.Available);
     }
@@ -125,25 +119,6 @@ class SandboxEndToEndTest {
                 .get()
                 .getStatus()
                 .getState();
-    }
-
-    /** One HTTP request; the answer's body, or empty when the connection is refused or closed without an answer. */
-    private static Optional<String> get(String host, int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(host, port), 2000);
-            socket.setSoTimeout(5000);
-            socket.getOutputStream()
-                    .write(("GET / HTTP/1.1\r\nHost: payments\r\nConnection: close\r\n\r\n")
-                            .getBytes(StandardCharsets.US_ASCII));
-            InputStream in = socket.getInputStream();
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            in.transferTo(out);
-            String response = out.toString(StandardCharsets.UTF_8);
-            int body = response.indexOf("\r\n\r\n");
-            return body < 0 ? Optional.empty() : Optional.of(response.substring(body + 4));
-        } catch (IOException e) {
-            return Optional.empty();
-        }
     }
 
     private static int freePort() throws IOException {
