@@ -53,6 +53,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
@@ -102,14 +104,12 @@ public final class Sandbox implements AutoCloseable {
     }
 
     private void startAll(MeterRegistry registry, Metrics operatorMetrics) throws IOException {
+        MockWebServer web = new MockWebServer();
         server = new KubernetesMockServer(
-                new Context(),
-                new MockWebServer(),
-                new HashMap<>(),
-                new DiscoveryDispatcher(new SandboxCrudDispatcher()),
-                false);
+                new Context(), web, new HashMap<>(), new DiscoveryDispatcher(new SandboxCrudDispatcher()), false);
         server.init(InetAddress.getByName(options.apiHost()), options.apiPort());
         running.push(server::destroy);
+        forgetRequests(web);
         client = server.createClient();
         running.push(client::close);
         LOG.infof("API server listening on %s", apiUrl());
@@ -142,6 +142,32 @@ public final class Sandbox implements AutoCloseable {
         createProvider();
         createEndpoint(awaitServiceName(Duration.ofSeconds(30)));
         writeKubeconfig();
+    }
+
+    /**
+     * The mock server keeps every request it served, bodies included, for a test to take; a
+     * sandbox serves dozens a second for hours, so they are taken and dropped every few seconds.
+     */
+    private void forgetRequests(MockWebServer web) {
+        ScheduledExecutorService drain = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sandbox-api-requests");
+            t.setDaemon(true);
+            return t;
+        });
+        drain.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        while (web.takeRequest(0, TimeUnit.MILLISECONDS) != null) {
+                            // dropped
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                5,
+                5,
+                TimeUnit.SECONDS);
+        running.push(drain::shutdownNow);
     }
 
     /**

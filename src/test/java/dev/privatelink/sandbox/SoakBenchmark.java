@@ -7,6 +7,7 @@ import dev.privatelink.api.ConnectionState;
 import dev.privatelink.api.InterfaceEndpoint;
 import dev.privatelink.api.InterfaceEndpointSpec;
 import dev.privatelink.desired.Labels;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -16,7 +17,8 @@ import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.javaoperatorsdk.operator.api.reconciler.RetryInfo;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.netty.util.internal.PlatformDependent;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocatorMetric;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -64,8 +66,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code soak.operatorRestartSeconds} (600) — while clients send {@code soak.rate} (20) requests
  * a second, a new connection each, through three endpoints that stay Available. Prints the errors
  * the clients met and the action that preceded them, latencies, reconcile failures and warnings
- * from the logs, how long the churn took to converge, and the heap after GC and the threads every
- * minute. {@code -Dsoak.decisions=false} leaves decisions alone. Loopback only (127.251.x.x).
+ * from the logs, how long the churn took to converge, and the heap after GC, the threads and the
+ * Events recorded every minute (Events are dropped once counted: they are the API server's data). {@code -Dsoak.decisions=false} leaves decisions alone. Loopback only (127.251.x.x).
  *
  * <p>Run: {@code mvn -B test -Dtest=SoakBenchmark -DexcludedGroups=none -Dsoak.duration=PT30M};
  * the report is also written to {@code target/soak-report.txt}.
@@ -369,6 +371,11 @@ class SoakBenchmark {
     // ---- measurements
 
     private void sample(long start) {
+        // Events are the API server's data, kept an hour: counted, then dropped, so that the heap
+        // says what the operator and the forwarders hold
+        List<Event> recorded = client.v1().events().inAnyNamespace().list().getItems();
+        recorded.forEach(e -> client.resource(e).withGracePeriod(0).delete());
+        long eventCount = countEvents(recorded.size());
         long heap = heapAfterGc();
         long minute = Math.round((System.nanoTime() - start) / 60e9);
         long ok = total(Outcome.OK);
@@ -378,16 +385,17 @@ class SoakBenchmark {
                 .mapToLong(e -> e.getValue().get())
                 .sum();
         String line = String.format(
-                "%3d min  heap after GC %4d MiB  netty direct %3d MiB  threads %4d  requests ok %8d  errors %5d"
-                        + "  reconciles %7d (failed %d)  objects: pods %d, services %d, slices %d, endpoints %d",
+                "%3d min  heap after GC %4d MiB  netty pools %3d MiB  threads %4d  requests ok %8d  errors %5d"
+                        + "  reconciles %7d (failed %d)  Events %6d  objects: pods %d, services %d, slices %d, endpoints %d",
                 minute,
                 heap >> 20,
-                Math.max(0, PlatformDependent.usedDirectMemory()) >> 20,
+                nettyPooled() >> 20,
                 ManagementFactory.getThreadMXBean().getThreadCount(),
                 ok,
                 errors,
                 sum(reconciles),
                 sum(reconcileFailures),
+                eventCount,
                 client.pods().inAnyNamespace().list().getItems().size(),
                 client.services().inAnyNamespace().list().getItems().size(),
                 client.discovery()
@@ -419,6 +427,13 @@ class SoakBenchmark {
         return threads;
     }
 
+    private final AtomicLong eventsRecorded = new AtomicLong();
+
+    /** Events recorded so far, with {@code more} just counted. */
+    private long countEvents(int more) {
+        return eventsRecorded.addAndGet(more);
+    }
+
     private void event(String kind) {
         synchronized (events) {
             events.add(Map.entry(sinceStart(), kind));
@@ -448,6 +463,12 @@ class SoakBenchmark {
                     d.getSpec().setReplicas(replicas);
                     return d;
                 });
+    }
+
+    /** What Netty's pooled allocator (the forwarders' and the kube-proxy stand-in's buffers) holds, direct and heap. */
+    private static long nettyPooled() {
+        PooledByteBufAllocatorMetric metric = PooledByteBufAllocator.DEFAULT.metric();
+        return metric.usedDirectMemory() + metric.usedHeapMemory();
     }
 
     private static long heapAfterGc() {
