@@ -1,5 +1,6 @@
 package dev.privatelink.config;
 
+import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -20,6 +21,18 @@ public final class Settings {
         SmallRyeConfig config = new SmallRyeConfigBuilder()
                 .withMapping(OperatorSettings.class)
                 .withSources(new PropertiesConfigSource(properties, "overrides", 500))
+                .build();
+        return config.getConfigMapping(OperatorSettings.class);
+    }
+
+    /**
+     * @param environment a container's environment, for example {@code PRIVATELINK_NAMESPACE}, read
+     *     as the operator's process reads its own (the variables of the manager Deployment)
+     */
+    public static OperatorSettings ofEnvironment(Map<String, String> environment) {
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .withMapping(OperatorSettings.class)
+                .withSources(new EnvConfigSource(environment, 300))
                 .build();
         return config.getConfigMapping(OperatorSettings.class);
     }

@@ -2,6 +2,7 @@ package dev.privatelink.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.privatelink.api.EndpointService;
 import dev.privatelink.api.InterfaceEndpoint;
 import dev.privatelink.api.ServicePermission;
@@ -10,6 +11,8 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionNames;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
+import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
@@ -17,11 +20,14 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Answers the discovery requests kubectl starts with ({@code /version}, {@code /api},
@@ -38,6 +44,8 @@ final class DiscoveryDispatcher extends Dispatcher {
             List.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch");
 
     private static final String STRATEGIC_MERGE = "application/strategic-merge-patch+json";
+    /** A Deployment's scale subresource; group 1 is the Deployment's own path. */
+    private static final Pattern SCALE = Pattern.compile("(/apis/apps/v1/namespaces/[^/]+/deployments/[^/]+)/scale");
 
     private final Dispatcher crud;
     private final Map<String, Object> documents = new LinkedHashMap<>();
@@ -57,7 +65,11 @@ final class DiscoveryDispatcher extends Dispatcher {
                         resource("nodes", "Node", false, List.of("no"), List.of()),
                         resource("events", "Event", true, List.of("ev"), List.of()),
                         resource("serviceaccounts", "ServiceAccount", true, List.of("sa"), List.of())));
-        groups.put("apps/v1", List.of(resource("deployments", "Deployment", true, List.of("deploy"), List.of("all"))));
+        groups.put(
+                "apps/v1",
+                List.of(
+                        resource("deployments", "Deployment", true, List.of("deploy"), List.of("all")),
+                        scaleSubresource("deployments")));
         groups.put(
                 "discovery.k8s.io/v1",
                 List.of(resource("endpointslices", "EndpointSlice", true, List.of(), List.of())));
@@ -71,6 +83,8 @@ final class DiscoveryDispatcher extends Dispatcher {
                         false,
                         List.of("crd", "crds"),
                         List.of())));
+        columns.put("/pods", TableView.POD_COLUMNS);
+        columns.put("apps/deployments", TableView.DEPLOYMENT_COLUMNS);
         List<Map<String, Object>> privatelink = new ArrayList<>();
         for (Class<? extends HasMetadata> kind :
                 List.of(EndpointService.class, ServicePermission.class, InterfaceEndpoint.class)) {
@@ -142,6 +156,19 @@ final class DiscoveryDispatcher extends Dispatcher {
         return r;
     }
 
+    /** The scale subresource of a kind (kubectl scale looks for it in discovery): an autoscaling/v1 Scale. */
+    private static Map<String, Object> scaleSubresource(String plural) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("name", plural + "/scale");
+        r.put("singularName", "");
+        r.put("namespaced", true);
+        r.put("group", "autoscaling");
+        r.put("version", "v1");
+        r.put("kind", "Scale");
+        r.put("verbs", List.of("get", "patch", "update"));
+        return r;
+    }
+
     static CustomResourceDefinition crd(Class<? extends HasMetadata> kind) {
         String resource = ControlPlane.crdResource(kind);
         try (InputStream in = DiscoveryDispatcher.class.getClassLoader().getResourceAsStream(resource)) {
@@ -158,6 +185,10 @@ final class DiscoveryDispatcher extends Dispatcher {
         Object document =
                 "GET".equals(request.getMethod()) ? documents.get(query < 0 ? path : path.substring(0, query)) : null;
         if (document == null) {
+            Matcher scale = SCALE.matcher(query < 0 ? path : path.substring(0, query));
+            if (scale.matches()) {
+                return scale(request, scale.group(1));
+            }
             if (path.startsWith("/openapi/v3")) {
                 return new MockResponse()
                         .setResponseCode(200)
@@ -194,6 +225,87 @@ final class DiscoveryDispatcher extends Dispatcher {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * A Deployment's scale subresource, which the mock server does not serve: a GET reads the
+     * Deployment's replicas, a PATCH or PUT (kubectl scale sends a merge patch of
+     * {@code spec.replicas}) sets them with a merge patch of the Deployment; both answer with
+     * the Scale.
+     */
+    private MockResponse scale(RecordedRequest request, String deploymentPath) {
+        Headers json = request.getHeaders()
+                .newBuilder()
+                .set("Accept", "application/json")
+                .build();
+        MockResponse deployment;
+        if ("GET".equals(request.getMethod())) {
+            deployment = crud.dispatch(
+                    new RecordedRequest(request.getHttpVersion(), HttpMethod.GET, deploymentPath, json, new Buffer()));
+        } else if ("PATCH".equals(request.getMethod()) || "PUT".equals(request.getMethod())) {
+            JsonNode replicas;
+            try {
+                replicas = JSON.readTree(request.getUtf8Body()).path("spec").path("replicas");
+            } catch (IOException e) {
+                replicas = null;
+            }
+            if (replicas == null || !replicas.canConvertToInt() || replicas.asInt() < 0) {
+                return status(422, "Invalid", "a Scale needs spec.replicas, a number of 0 or more");
+            }
+            byte[] patch = ("{\"spec\":{\"replicas\":" + replicas.asInt() + "}}").getBytes(StandardCharsets.UTF_8);
+            Headers headers = json.newBuilder()
+                    .set("Content-Type", "application/merge-patch+json")
+                    .set("Content-Length", String.valueOf(patch.length))
+                    .build();
+            deployment = crud.dispatch(new RecordedRequest(
+                    request.getHttpVersion(), HttpMethod.PATCH, deploymentPath, headers, new Buffer(patch)));
+        } else {
+            return status(405, "MethodNotAllowed", "the scale subresource takes GET, PATCH and PUT");
+        }
+        // the mock server answers a patch with 202
+        if (deployment.code() / 100 != 2 || deployment.getBody() == null) {
+            return deployment;
+        }
+        try {
+            JsonNode d = JSON.readTree(deployment.getBody().getBytes());
+            ObjectNode scale = JSON.createObjectNode().put("kind", "Scale").put("apiVersion", "autoscaling/v1");
+            ObjectNode metadata = scale.putObject("metadata");
+            for (String field : List.of("name", "namespace", "uid", "resourceVersion", "creationTimestamp")) {
+                if (d.path("metadata").has(field)) {
+                    metadata.set(field, d.path("metadata").get(field));
+                }
+            }
+            int replicas = d.path("spec").path("replicas").asInt(1);
+            scale.putObject("spec").put("replicas", replicas);
+            List<String> selector = new ArrayList<>();
+            d.path("spec")
+                    .path("selector")
+                    .path("matchLabels")
+                    .fields()
+                    .forEachRemaining(
+                            e -> selector.add(e.getKey() + "=" + e.getValue().asText()));
+            scale.putObject("status").put("replicas", replicas).put("selector", String.join(",", selector));
+            return new MockResponse()
+                    .setResponseCode(200)
+                    .addHeader("Content-Type", "application/json")
+                    .setBody(JSON.writeValueAsString(scale));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static MockResponse status(int code, String reason, String message) {
+        ObjectNode status = JSON.createObjectNode()
+                .put("kind", "Status")
+                .put("apiVersion", "v1")
+                .put("status", "Failure")
+                .put("message", message)
+                .put("reason", reason)
+                .put("code", code);
+        return new MockResponse()
+                .setResponseCode(code)
+                .addHeader("Content-Type", "application/json")
+                .setBody(status.toString());
     }
 
     /**

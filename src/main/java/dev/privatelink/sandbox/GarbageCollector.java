@@ -1,25 +1,39 @@
 package dev.privatelink.sandbox;
 
 import dev.privatelink.api.InterfaceEndpoint;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
- * The part of Kubernetes' garbage collector the sandbox needs, since the mock API server has
+ * The part of Kubernetes' garbage collection the sandbox needs, since the mock API server has
  * none: when an InterfaceEndpoint is deleted, the Services and EndpointSlices it owns (by owner
- * reference) go too.
+ * reference) go too; and Events go an hour after they were last seen, as kube-apiserver's
+ * {@code --event-ttl} makes them.
  */
 final class GarbageCollector implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(GarbageCollector.class);
+    static final Duration EVENT_TTL = Duration.ofHours(1);
 
     private final KubernetesClient client;
     private final SharedIndexInformer<InterfaceEndpoint> endpoints;
+    private final ScheduledExecutorService expiry = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "sandbox-event-ttl");
+        t.setDaemon(true);
+        return t;
+    });
 
     GarbageCollector(KubernetesClient client) {
         this.client = client;
@@ -41,6 +55,35 @@ final class GarbageCollector implements AutoCloseable {
 
     void start() {
         endpoints.start();
+        expiry.scheduleWithFixedDelay(this::expireEvents, 1, 1, TimeUnit.MINUTES);
+    }
+
+    private void expireEvents() {
+        try {
+            Instant cutoff = Instant.now().minus(EVENT_TTL);
+            client.v1().events().inAnyNamespace().list().getItems().stream()
+                    .filter(e -> lastSeen(e).isBefore(cutoff))
+                    .forEach(e -> client.resource(e).withGracePeriod(0).delete());
+        } catch (RuntimeException e) {
+            LOG.warnf("garbage collector: expiring Events: %s", e.toString());
+        }
+    }
+
+    private static Instant lastSeen(Event event) {
+        for (String time : new String[] {
+            event.getLastTimestamp(),
+            event.getFirstTimestamp(),
+            event.getMetadata().getCreationTimestamp()
+        }) {
+            if (time != null) {
+                try {
+                    return Instant.parse(time);
+                } catch (DateTimeParseException e) {
+                    // the next one
+                }
+            }
+        }
+        return Instant.now();
     }
 
     private void collect(HasMetadata owner) {
@@ -65,6 +108,7 @@ final class GarbageCollector implements AutoCloseable {
 
     @Override
     public void close() {
+        expiry.shutdownNow();
         endpoints.stop();
     }
 }

@@ -1,5 +1,6 @@
 package dev.privatelink.sandbox;
 
+import dev.privatelink.config.Settings;
 import dev.privatelink.desired.Labels;
 import dev.privatelink.forwarder.ConfigMapSource;
 import dev.privatelink.forwarder.Forwarder;
@@ -7,83 +8,123 @@ import dev.privatelink.forwarder.ForwarderSettings;
 import dev.privatelink.forwarder.Transport;
 import dev.privatelink.forwarder.UpstreamGuard;
 import dev.privatelink.forwarder.config.ForwarderConfig;
+import dev.privatelink.operator.ControlPlane;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.channel.EventLoopGroup;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
- * Stands in for the kubelet on the sandbox's one node: for every forwarder Deployment the
- * operator creates it runs {@code replicas} in-process forwarders, each on its own loopback
- * "pod IP" and fed from the Deployment's ConfigMap the way the real pod is, and reports each as
- * a Pod (address, node, Ready once the forwarder serves its config) so that the operator lists
- * it in the endpoints' EndpointSlices.
+ * Stands in for the kubelet on the sandbox's one node, and for the ReplicaSets of the Deployments
+ * in the operator's namespace: each Deployment gets {@code replicas} pods, each running in-process
+ * what its container's first argument names, as the project's image does:
+ *
+ * <ul>
+ *   <li>{@code forwarder}: the real forwarder on the pod's own loopback "pod IP", fed from the
+ *       ConfigMap its arguments name;
+ *   <li>{@code operator}: the operator ({@link ControlPlane}), with the settings its container's
+ *       {@code PRIVATELINK_*} environment gives it.
+ * </ul>
+ *
+ * Each is reported as a Pod (address, node, Ready once it serves), so that the operator lists
+ * forwarder pods in the endpoints' EndpointSlices. Scaling a Deployment starts or stops pods;
+ * deleting a pod stops what it runs (a forwarder first drains for up to {@link #DRAIN}) and starts
+ * a replacement under a new name, with a new address.
  */
 final class Kubelet implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Kubelet.class);
 
     static final String NODE = "sandbox-node";
     static final String ZONE = "sandbox-zone-a";
+    /** How long a deleted forwarder pod lets its connections finish (a real pod has its drain timeout). */
+    static final Duration DRAIN = Duration.ofSeconds(2);
+
+    private static final String NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
 
     private final KubernetesClient client;
     private final String namespace;
     private final AddressPool podAddresses;
     private final Transport transport;
     private final EventLoopGroup group;
+    private final Metrics operatorMetrics;
     private final SharedIndexInformer<Deployment> deployments;
-    // Deployments are handled one at a time, off the informer thread: starting a pod waits for binds.
+    private final SharedIndexInformer<Pod> podObjects;
+    // Deployments and pods are handled one at a time, off the informer threads: starting a pod
+    // waits for binds, or for the operator's informers to sync.
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "sandbox-kubelet");
         t.setDaemon(true);
         return t;
     });
+    /** The pods running, by Deployment name; touched on the worker thread only. */
     private final Map<String, List<SandboxPod>> pods = new HashMap<>();
+
+    private final Set<String> unknownRoles = new HashSet<>();
 
     Kubelet(
             KubernetesClient client,
             String namespace,
             AddressPool podAddresses,
             Transport transport,
-            EventLoopGroup group) {
+            EventLoopGroup group,
+            Metrics operatorMetrics) {
         this.client = client;
         this.namespace = namespace;
         this.podAddresses = podAddresses;
         this.transport = transport;
         this.group = group;
-        this.deployments = client.apps()
-                .deployments()
-                .inNamespace(namespace)
-                .withLabel(Labels.COMPONENT, Labels.COMPONENT_FORWARDER)
-                .runnableInformer(0);
+        this.operatorMetrics = operatorMetrics;
+        this.deployments = client.apps().deployments().inNamespace(namespace).runnableInformer(0);
         deployments.addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Deployment d) {
-                worker.execute(() -> scale(d.getMetadata().getName(), d));
+                submit(() -> scale(d.getMetadata().getName()));
             }
 
             @Override
             public void onUpdate(Deployment before, Deployment after) {
-                worker.execute(() -> scale(after.getMetadata().getName(), after));
+                submit(() -> scale(after.getMetadata().getName()));
             }
 
             @Override
             public void onDelete(Deployment d, boolean finalStateUnknown) {
-                worker.execute(() -> scale(d.getMetadata().getName(), null));
+                submit(() -> scale(d.getMetadata().getName()));
+            }
+        });
+        this.podObjects = client.pods().inNamespace(namespace).runnableInformer(0);
+        podObjects.addEventHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Pod pod) {}
+
+            @Override
+            public void onUpdate(Pod before, Pod after) {}
+
+            @Override
+            public void onDelete(Pod pod, boolean finalStateUnknown) {
+                submit(() -> deleted(pod.getMetadata().getName()));
             }
         });
     }
@@ -103,22 +144,42 @@ final class Kubelet implements AutoCloseable {
                         .endStatus()
                         .build())
                 .createOr(n -> n.update());
+        podObjects.start();
         deployments.start();
     }
 
-    /** Runs as many pods as {@code deployment} asks for; none when it is gone. */
-    private void scale(String name, Deployment deployment) {
-        int wanted = deployment == null
+    private void submit(Runnable task) {
+        if (worker.isShutdown()) {
+            return;
+        }
+        worker.execute(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.warnf(e, "kubelet: %s", e.toString());
+            }
+        });
+    }
+
+    /** Runs as many pods as the Deployment asks for now; none when it is gone. */
+    private void scale(String name) {
+        Deployment deployment = deployments.getStore().getByKey(namespace + "/" + name);
+        Role role = deployment == null ? null : Role.of(deployment);
+        if (deployment != null && role == null && unknownRoles.add(name)) {
+            LOG.warnf(
+                    "kubelet: Deployment %s/%s runs neither the forwarder nor the operator: no pods", namespace, name);
+        }
+        int wanted = role == null
                 ? 0
                 : deployment.getSpec().getReplicas() == null
                         ? 1
                         : deployment.getSpec().getReplicas();
         List<SandboxPod> running = pods.computeIfAbsent(name, n -> new ArrayList<>());
         while (running.size() > wanted) {
-            running.remove(running.size() - 1).stop();
+            running.remove(running.size() - 1).stop(true);
         }
         while (running.size() < wanted) {
-            SandboxPod pod = new SandboxPod(name + "-sandbox-" + running.size(), deployment);
+            SandboxPod pod = new SandboxPod(podName(deployment), deployment, role);
             running.add(pod);
             pod.start();
         }
@@ -127,32 +188,126 @@ final class Kubelet implements AutoCloseable {
         }
     }
 
+    /** A pod deleted by someone else: stop what it ran, and start its replacement. */
+    private void deleted(String podName) {
+        for (Map.Entry<String, List<SandboxPod>> entry : pods.entrySet()) {
+            for (SandboxPod pod : entry.getValue()) {
+                if (pod.name.equals(podName)) {
+                    LOG.infof("kubelet: pod %s/%s was deleted; starting a replacement", namespace, podName);
+                    entry.getValue().remove(pod);
+                    if (pod.role == Role.OPERATOR) {
+                        // stopped first: the sandbox's operator elects no leader, two must not overlap
+                        pod.stop(false);
+                        scale(entry.getKey());
+                    } else {
+                        // the replacement starts while the deleted pod drains, as a ReplicaSet's would
+                        scale(entry.getKey());
+                        pod.stop(false);
+                    }
+                    return;
+                }
+            }
+        }
+        // one of ours that we deleted ourselves, or not one of ours
+    }
+
+    /** As a ReplicaSet names its pods: the Deployment's name, a hash of the template, five random characters. */
+    private static String podName(Deployment deployment) {
+        StringBuilder name = new StringBuilder(deployment.getMetadata().getName()).append('-');
+        long hash = Integer.toUnsignedLong(deployment.getSpec().getTemplate().hashCode());
+        for (int i = 0; i < 9; i++) {
+            name.append(NAME_ALPHABET.charAt((int) (hash % NAME_ALPHABET.length())));
+            hash /= NAME_ALPHABET.length();
+        }
+        name.append('-');
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        for (int i = 0; i < 5; i++) {
+            name.append(NAME_ALPHABET.charAt(random.nextInt(NAME_ALPHABET.length())));
+        }
+        return name.toString();
+    }
+
     @Override
     public void close() {
+        podObjects.stop();
         deployments.stop();
         worker.shutdownNow();
         try {
-            worker.awaitTermination(5, TimeUnit.SECONDS);
+            worker.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        pods.values().forEach(list -> list.forEach(SandboxPod::closeQuietly));
+        // the operator first, so that it does not react to its forwarders going
+        pods.values().stream()
+                .flatMap(List::stream)
+                .filter(p -> p.role == Role.OPERATOR)
+                .forEach(SandboxPod::closeQuietly);
+        pods.values().stream()
+                .flatMap(List::stream)
+                .filter(p -> p.role != Role.OPERATOR)
+                .forEach(SandboxPod::closeQuietly);
         pods.clear();
     }
 
-    /** One forwarder pod: a forwarder on its own address, its config watch, and the Pod object that reports it. */
-    private final class SandboxPod {
-        private final String name;
-        private final Deployment deployment;
-        private final String ip;
+    /** What a pod's container runs: the image's role, its first argument. */
+    enum Role {
+        FORWARDER,
+        OPERATOR;
+
+        static Role of(Deployment deployment) {
+            Container container = container(deployment);
+            List<String> args = container == null ? null : container.getArgs();
+            if (args == null || args.isEmpty()) {
+                return null;
+            }
+            return switch (args.get(0)) {
+                case "forwarder" -> FORWARDER;
+                case "operator" -> OPERATOR;
+                default -> null;
+            };
+        }
+    }
+
+    /** The pod template's first container, or null when it has none. */
+    private static Container container(Deployment deployment) {
+        var spec = deployment.getSpec() == null || deployment.getSpec().getTemplate() == null
+                ? null
+                : deployment.getSpec().getTemplate().getSpec();
+        return spec == null
+                        || spec.getContainers() == null
+                        || spec.getContainers().isEmpty()
+                ? null
+                : spec.getContainers().get(0);
+    }
+
+    /** The value following {@code option} in the container's arguments. */
+    private static String argument(Deployment deployment, String option) {
+        List<String> args = container(deployment).getArgs();
+        int at = args.indexOf(option);
+        if (at < 0 || at + 1 >= args.size()) {
+            throw new IllegalArgumentException("the container's arguments have no " + option + ": " + args);
+        }
+        return args.get(at + 1);
+    }
+
+    /** What runs in a pod: started once; told to stop as a pod deletion does, or at once. */
+    private interface Workload {
+        void start(Consumer<Boolean> ready);
+
+        void terminate();
+
+        void close();
+    }
+
+    /** The forwarder on the pod's address, fed from the ConfigMap its arguments name. */
+    private final class ForwarderWorkload implements Workload {
+        private final String pod;
         private final Forwarder forwarder;
         private final ConfigMapSource source;
-        private volatile Boolean reportedReady;
+        private Consumer<Boolean> ready;
 
-        SandboxPod(String name, Deployment deployment) {
-            this.name = name;
-            this.deployment = deployment;
-            this.ip = podAddresses.allocate(namespace + "/" + name);
+        ForwarderWorkload(String pod, String ip, Deployment deployment) {
+            this.pod = pod;
             // a registry per pod, as each pod is its own process in a cluster
             this.forwarder = new Forwarder(
                     ForwarderSettings.defaults()
@@ -162,31 +317,130 @@ final class Kubelet implements AutoCloseable {
                     new SimpleMeterRegistry(),
                     transport,
                     group);
-            // the ConfigMap has the Deployment's name, as the container's arguments say
             this.source = new ConfigMapSource(
-                    client, namespace, deployment.getMetadata().getName(), this::apply);
+                    client, argument(deployment, "--namespace"), argument(deployment, "--config-map"), this::apply);
         }
 
-        void start() {
-            LOG.infof("starting forwarder pod %s/%s at %s", namespace, name, ip);
-            report(false);
+        @Override
+        public void start(Consumer<Boolean> ready) {
+            this.ready = ready;
             source.start();
         }
 
         private void apply(ForwarderConfig config) {
             Forwarder.Applied applied = forwarder.apply(config);
             if (!applied.complete()) {
-                LOG.warnf("forwarder pod %s: %s", name, String.join("; ", applied.failures()));
+                LOG.warnf("forwarder pod %s: %s", pod, String.join("; ", applied.failures()));
             }
-            report(forwarder.isServing());
+            ready.accept(forwarder.isServing());
+        }
+
+        @Override
+        public void terminate() {
+            source.close();
+            forwarder.drain(DRAIN);
+            forwarder.close();
+        }
+
+        @Override
+        public void close() {
+            source.close();
+            forwarder.close();
+        }
+    }
+
+    /** The operator, with the settings of its container's environment. */
+    private final class OperatorWorkload implements Workload {
+        private final String pod;
+        private final Map<String, String> environment;
+        private ControlPlane controlPlane;
+
+        OperatorWorkload(String pod, String ip, Deployment deployment) {
+            this.pod = pod;
+            this.environment = environment(container(deployment), pod, ip);
+        }
+
+        @Override
+        public void start(Consumer<Boolean> ready) {
+            try {
+                controlPlane = ControlPlane.start(client, Settings.ofEnvironment(environment), operatorMetrics);
+                ready.accept(true);
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "operator pod %s/%s failed to start", namespace, pod);
+            }
+        }
+
+        @Override
+        public void terminate() {
+            close();
+        }
+
+        @Override
+        public void close() {
+            if (controlPlane != null) {
+                controlPlane.close();
+                controlPlane = null;
+            }
+        }
+    }
+
+    /** The container's environment: plain values, and the pod fields the downward API gives. */
+    private Map<String, String> environment(Container container, String pod, String ip) {
+        Map<String, String> env = new HashMap<>();
+        for (EnvVar var : container.getEnv() == null ? List.<EnvVar>of() : container.getEnv()) {
+            if (var.getValue() != null) {
+                env.put(var.getName(), var.getValue());
+            } else if (var.getValueFrom() != null && var.getValueFrom().getFieldRef() != null) {
+                String value = switch (var.getValueFrom().getFieldRef().getFieldPath()) {
+                    case "metadata.namespace" -> namespace;
+                    case "metadata.name" -> pod;
+                    case "status.podIP" -> ip;
+                    case "spec.nodeName" -> NODE;
+                    default -> null;
+                };
+                if (value != null) {
+                    env.put(var.getName(), value);
+                }
+            }
+        }
+        return env;
+    }
+
+    /** One pod: what it runs, on its own address, and the Pod object that reports it. */
+    private final class SandboxPod {
+        private final String name;
+        private final Deployment deployment;
+        private final Role role;
+        private final String ip;
+        private final Workload workload;
+        private Boolean reportedReady;
+        private boolean stopped;
+
+        SandboxPod(String name, Deployment deployment, Role role) {
+            this.name = name;
+            this.deployment = deployment;
+            this.role = role;
+            this.ip = podAddresses.allocate(namespace + "/" + name);
+            this.workload = role == Role.FORWARDER
+                    ? new ForwarderWorkload(name, ip, deployment)
+                    : new OperatorWorkload(name, ip, deployment);
+        }
+
+        void start() {
+            LOG.infof("starting %s pod %s/%s at %s", role.name().toLowerCase(), namespace, name, ip);
+            report(false);
+            workload.start(this::report);
         }
 
         private synchronized void report(boolean ready) {
-            if (Boolean.valueOf(ready).equals(reportedReady)) {
+            if (stopped || Boolean.valueOf(ready).equals(reportedReady)) {
                 return;
             }
-            Map<String, String> labels = new HashMap<>(
-                    deployment.getSpec().getTemplate().getMetadata().getLabels());
+            Map<String, String> labels = new HashMap<>();
+            if (deployment.getSpec().getTemplate().getMetadata() != null
+                    && deployment.getSpec().getTemplate().getMetadata().getLabels() != null) {
+                labels.putAll(deployment.getSpec().getTemplate().getMetadata().getLabels());
+            }
             Pod pod = new PodBuilder()
                     .withNewMetadata()
                     .withNamespace(namespace)
@@ -211,24 +465,59 @@ final class Kubelet implements AutoCloseable {
                     .endCondition()
                     .endStatus()
                     .build();
-            client.pods().resource(pod).createOr(p -> p.update());
+            try {
+                if (reportedReady == null) {
+                    client.pods().resource(pod).create();
+                } else if (client.pods().resource(pod).get() != null) {
+                    client.pods().resource(pod).update();
+                } else {
+                    return; // deleted meanwhile: the kubelet hears of it and stops this pod
+                }
+            } catch (KubernetesClientException e) {
+                if (e.getCode() == 404) {
+                    return; // deleted meanwhile, as above
+                }
+                throw e;
+            }
             reportedReady = ready;
-            LOG.infof("forwarder pod %s/%s at %s is %s", namespace, name, ip, ready ? "ready" : "not ready");
+            LOG.infof(
+                    "%s pod %s/%s at %s is %s",
+                    role.name().toLowerCase(), namespace, name, ip, ready ? "ready" : "not ready");
         }
 
-        void stop() {
-            LOG.infof("stopping forwarder pod %s/%s", namespace, name);
+        /**
+         * Stops what the pod runs, as a pod deletion does; {@code delete}: the kubelet is the one
+         * removing it (a scale down), so it deletes the Pod object too.
+         */
+        void stop(boolean delete) {
+            synchronized (this) {
+                stopped = true; // no report from now on
+            }
+            LOG.infof("stopping %s pod %s/%s", role.name().toLowerCase(), namespace, name);
+            if (delete) {
+                deletePodObject();
+            }
+            workload.terminate();
+            podAddresses.release(namespace + "/" + name);
+        }
+
+        private void deletePodObject() {
             client.pods()
                     .inNamespace(namespace)
                     .withName(name)
                     .withGracePeriod(0)
                     .delete();
-            closeQuietly();
         }
 
         void closeQuietly() {
-            source.close();
-            forwarder.close();
+            synchronized (this) {
+                stopped = true;
+            }
+            try {
+                workload.close();
+            } catch (RuntimeException e) {
+                LOG.debugf("closing pod %s: %s", name, e.toString());
+            }
             podAddresses.release(namespace + "/" + name);
         }
     }

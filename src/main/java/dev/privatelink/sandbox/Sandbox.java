@@ -3,6 +3,7 @@ package dev.privatelink.sandbox;
 import static dev.privatelink.sandbox.SandboxOptions.CONSUMER_NAMESPACE;
 import static dev.privatelink.sandbox.SandboxOptions.ENDPOINT;
 import static dev.privatelink.sandbox.SandboxOptions.ENDPOINT_SERVICE;
+import static dev.privatelink.sandbox.SandboxOptions.OPERATOR_DEPLOYMENT;
 import static dev.privatelink.sandbox.SandboxOptions.PROVIDER_NAMESPACE;
 import static dev.privatelink.sandbox.SandboxOptions.PROVIDER_SERVICE;
 
@@ -16,7 +17,6 @@ import dev.privatelink.api.LoadBalancerRef;
 import dev.privatelink.api.Principal;
 import dev.privatelink.api.ServicePermission;
 import dev.privatelink.api.ServicePermissionSpec;
-import dev.privatelink.config.Settings;
 import dev.privatelink.desired.Labels;
 import dev.privatelink.forwarder.Transport;
 import dev.privatelink.operator.ControlPlane;
@@ -24,12 +24,15 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.channel.EventLoopGroup;
@@ -46,9 +49,12 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
@@ -63,6 +69,8 @@ import org.jboss.logging.Logger;
  */
 public final class Sandbox implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Sandbox.class);
+    /** The image the sandbox's Deployments name; the kubelet stand-in runs the classes in this JVM instead. */
+    static final String IMAGE = "kube-privatelink:sandbox";
 
     private final SandboxOptions options;
     private final Deque<AutoCloseable> running = new ArrayDeque<>();
@@ -80,9 +88,14 @@ public final class Sandbox implements AutoCloseable {
 
     /** As {@link #start(SandboxOptions)}, with the kube-proxy stand-in's per-Service metrics in {@code registry}. */
     public static Sandbox start(SandboxOptions options, MeterRegistry registry) {
+        return start(options, registry, Metrics.NOOP);
+    }
+
+    /** As {@link #start(SandboxOptions, MeterRegistry)}, with every operator pod reporting to {@code operatorMetrics}. */
+    public static Sandbox start(SandboxOptions options, MeterRegistry registry, Metrics operatorMetrics) {
         Sandbox sandbox = new Sandbox(options);
         try {
-            sandbox.startAll(registry);
+            sandbox.startAll(registry, operatorMetrics);
             return sandbox;
         } catch (RuntimeException | IOException e) {
             sandbox.close();
@@ -90,15 +103,13 @@ public final class Sandbox implements AutoCloseable {
         }
     }
 
-    private void startAll(MeterRegistry registry) throws IOException {
+    private void startAll(MeterRegistry registry, Metrics operatorMetrics) throws IOException {
+        MockWebServer web = new MockWebServer();
         server = new KubernetesMockServer(
-                new Context(),
-                new MockWebServer(),
-                new HashMap<>(),
-                new DiscoveryDispatcher(new SandboxCrudDispatcher()),
-                false);
+                new Context(), web, new HashMap<>(), new DiscoveryDispatcher(new SandboxCrudDispatcher()), false);
         server.init(InetAddress.getByName(options.apiHost()), options.apiPort());
         running.push(server::destroy);
+        forgetRequests(web);
         client = server.createClient();
         running.push(client::close);
         LOG.infof("API server listening on %s", apiUrl());
@@ -115,24 +126,100 @@ public final class Sandbox implements AutoCloseable {
         KubeProxy kubeProxy = new KubeProxy(client, options.serviceAddresses(), transport, group, registry);
         running.push(kubeProxy);
         kubeProxy.start();
-        Kubelet kubelet = new Kubelet(client, options.operatorNamespace(), options.podAddresses(), transport, group);
+        Kubelet kubelet = new Kubelet(
+                client, options.operatorNamespace(), options.podAddresses(), transport, group, operatorMetrics);
         running.push(kubelet);
         kubelet.start();
         GarbageCollector gc = new GarbageCollector(client);
         running.push(gc);
         gc.start();
 
-        running.push(ControlPlane.start(
-                client,
-                Settings.of(Map.of(
-                        "privatelink.namespace", options.operatorNamespace(),
-                        "privatelink.forwarder.image", "kube-privatelink:sandbox",
-                        "privatelink.forwarder.replicas", String.valueOf(options.forwarderReplicas())))));
+        // as an install does: the CRDs, then the operator's Deployment, whose pod the kubelet runs
+        ControlPlane.installCrds(client);
+        client.resource(operatorDeployment()).create();
 
         running.push(new SampleProvider(options.providerAddress(), options.servicePort()));
         createProvider();
         createEndpoint(awaitServiceName(Duration.ofSeconds(30)));
         writeKubeconfig();
+    }
+
+    /**
+     * The mock server keeps every request it served, bodies included, for a test to take; a
+     * sandbox serves dozens a second for hours, so they are taken and dropped every few seconds.
+     */
+    private void forgetRequests(MockWebServer web) {
+        ScheduledExecutorService drain = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sandbox-api-requests");
+            t.setDaemon(true);
+            return t;
+        });
+        drain.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        while (web.takeRequest(0, TimeUnit.MILLISECONDS) != null) {
+                            // dropped
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                5,
+                5,
+                TimeUnit.SECONDS);
+        running.push(drain::shutdownNow);
+    }
+
+    /**
+     * The operator's Deployment, one replica, configured through its container's environment as
+     * the manager Deployment of {@code config/manager} is. The sandbox's operator elects no
+     * leader: more than one replica would run operators side by side.
+     */
+    private Deployment operatorDeployment() {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(Labels.NAME, Labels.MANAGED_BY_VALUE);
+        labels.put(Labels.COMPONENT, "operator");
+        return new DeploymentBuilder()
+                .withNewMetadata()
+                .withNamespace(options.operatorNamespace())
+                .withName(OPERATOR_DEPLOYMENT)
+                .withLabels(labels)
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(1)
+                .withNewSelector()
+                .withMatchLabels(labels)
+                .endSelector()
+                .withNewTemplate()
+                .withNewMetadata()
+                .withLabels(labels)
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("operator")
+                .withImage(IMAGE)
+                .withArgs("operator")
+                .addNewEnv()
+                .withName("PRIVATELINK_NAMESPACE")
+                .withNewValueFrom()
+                .withNewFieldRef()
+                .withFieldPath("metadata.namespace")
+                .endFieldRef()
+                .endValueFrom()
+                .endEnv()
+                .addNewEnv()
+                .withName("PRIVATELINK_FORWARDER_IMAGE")
+                .withValue(IMAGE)
+                .endEnv()
+                .addNewEnv()
+                .withName("PRIVATELINK_FORWARDER_REPLICAS")
+                .withValue(String.valueOf(options.forwarderReplicas()))
+                .endEnv()
+                .endContainer()
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build();
     }
 
     /** The sample provider's Service, with the slice a Deployment's pods would give it. */

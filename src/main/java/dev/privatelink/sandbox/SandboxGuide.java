@@ -3,9 +3,11 @@ package dev.privatelink.sandbox;
 import static dev.privatelink.sandbox.SandboxOptions.CONSUMER_NAMESPACE;
 import static dev.privatelink.sandbox.SandboxOptions.ENDPOINT;
 import static dev.privatelink.sandbox.SandboxOptions.ENDPOINT_SERVICE;
+import static dev.privatelink.sandbox.SandboxOptions.OPERATOR_DEPLOYMENT;
 import static dev.privatelink.sandbox.SandboxOptions.PROVIDER_NAMESPACE;
 
 import dev.privatelink.api.InterfaceEndpoint;
+import dev.privatelink.desired.Labels;
 
 /** What the sandbox prints once the sample endpoint is Available: how to try it with curl and kubectl. */
 final class SandboxGuide {
@@ -38,6 +40,23 @@ final class SandboxGuide {
                 Resume it (remove the decision, or make it Accept), then curl again: it answers
                   kubectl -n %3$s patch epsvc %7$s --type=json -p '[{"op":"remove","path":"/spec/connections"}]'
 
+                The operator is a Deployment: at 0 replicas the forwarders keep serving, and a decision waits for it
+                  kubectl -n %10$s scale deployment %11$s --replicas=0
+                  curl %9$s      # still answered
+                  kubectl -n %3$s patch epsvc %7$s --type=json \\
+                    -p '[{"op":"add","path":"/spec/connections","value":[{"endpointId":"%6$s","decision":"Suspend"}]}]'
+                  kubectl -n %4$s get vpce %5$s      # still STATE Available, and curl still answered
+                  kubectl -n %10$s scale deployment %11$s --replicas=1
+                  kubectl -n %4$s get vpce %5$s      # Suspended once the operator has started; curl: refused
+                  kubectl -n %3$s patch epsvc %7$s --type=json -p '[{"op":"remove","path":"/spec/connections"}]'
+
+                Delete a forwarder pod: a replacement starts, on a new address, and the EndpointSlices follow
+                  kubectl -n %10$s get pods      # READY, STATUS and IP of the operator and forwarder pods
+                  kubectl -n %10$s delete pod %12$s
+                  kubectl -n %10$s get pods      # a new forwarder pod, on a new IP
+                  kubectl -n %4$s get endpointslices -o custom-columns='NAME:.metadata.name,ADDRESSES:.endpoints[*].addresses[0]'
+                  curl %9$s
+
                 A namespace the owner did not permit cannot tell the service from one that does not exist:
                   kubectl create -f - <<EOF
                   apiVersion: v1
@@ -52,9 +71,9 @@ final class SandboxGuide {
                   kubectl -n intruder get vpce payments -o jsonpath='{.status.state} {.status.conditions[?(@.type=="Ready")].reason}{"\\n"}'
                   -> Failed ServiceNotFound
 
-                kubectl: discovery, get (with printer columns), describe, delete, create/apply -f, edit
-                and patch work; not get -w, explain (no OpenAPI) or protobuf (use -f manifests, not
-                `kubectl create namespace`). See README.md, section "The sandbox".
+                kubectl: discovery, get (with printer columns), describe (of privatelink kinds), delete,
+                create/apply -f, edit, patch and scale work; not get -w, explain (no OpenAPI) or protobuf
+                (use -f manifests, not `kubectl create namespace`). See README.md, section "The sandbox".
                 ================================================================================
                 """.formatted(
                         sandbox.apiUrl(),
@@ -65,6 +84,26 @@ final class SandboxGuide {
                         id,
                         ENDPOINT_SERVICE,
                         serviceName,
-                        url);
+                        url,
+                        sandbox.options().operatorNamespace(),
+                        OPERATOR_DEPLOYMENT,
+                        forwarderPod(sandbox));
+    }
+
+    /** The name of one forwarder pod of the sample endpoint's namespace, to delete. */
+    private static String forwarderPod(Sandbox sandbox) {
+        return sandbox
+                .client()
+                .pods()
+                .inNamespace(sandbox.options().operatorNamespace())
+                .withLabel(Labels.COMPONENT, Labels.COMPONENT_FORWARDER)
+                .withLabel(Labels.CONSUMER_NAMESPACE, CONSUMER_NAMESPACE)
+                .list()
+                .getItems()
+                .stream()
+                .map(p -> p.getMetadata().getName())
+                .sorted()
+                .findFirst()
+                .orElse("<a forwarder pod's name>");
     }
 }

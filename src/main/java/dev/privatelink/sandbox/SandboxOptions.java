@@ -29,6 +29,8 @@ public record SandboxOptions(
     public static final String ENDPOINT_SERVICE = "payments";
     public static final String CONSUMER_NAMESPACE = "shop";
     public static final String ENDPOINT = "payments";
+    /** The operator's Deployment, in the operator namespace. */
+    public static final String OPERATOR_DEPLOYMENT = "kube-privatelink-operator";
 
     public SandboxOptions {
         if (net < 0 || net > 255) {

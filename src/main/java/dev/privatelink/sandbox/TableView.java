@@ -47,6 +47,25 @@ final class TableView {
             0,
             ".metadata.creationTimestamp");
 
+    /** Pods: whether Ready, the phase, the pod IP and the node (with {@code -o wide}). */
+    static final List<Column> POD_COLUMNS = List.of(
+            NAME,
+            new Column(
+                    "Ready",
+                    "string",
+                    "",
+                    "Whether the pod's Ready condition is True.",
+                    0,
+                    ".status.conditions[?(@.type==\"Ready\")].status"),
+            new Column("Status", "string", "", "The pod's phase.", 0, ".status.phase"),
+            new Column("IP", "string", "", "The pod's address.", 0, ".status.podIP"),
+            new Column("Node", "string", "", "The node the pod runs on.", 1, ".spec.nodeName"),
+            AGE);
+
+    /** Deployments: the replicas asked for (the sandbox keeps no Deployment status). */
+    static final List<Column> DEPLOYMENT_COLUMNS = List.of(
+            NAME, new Column("Replicas", "integer", "", "The number of pods asked for.", 0, ".spec.replicas"), AGE);
+
     private TableView() {}
 
     /** Name, then the CRD's printer columns of the kind. */

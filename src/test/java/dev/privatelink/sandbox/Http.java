@@ -1,0 +1,33 @@
+package dev.privatelink.sandbox;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+/** What curl does in the sandbox's walkthrough: one HTTP request on a new connection. */
+final class Http {
+    private Http() {}
+
+    /** The answer's body, or empty when the connection is refused or closed without an answer. */
+    static Optional<String> get(String host, int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(host, port), 2000);
+            socket.setSoTimeout(5000);
+            socket.getOutputStream()
+                    .write(("GET / HTTP/1.1\r\nHost: payments\r\nConnection: close\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+            InputStream in = socket.getInputStream();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            in.transferTo(out);
+            String response = out.toString(StandardCharsets.UTF_8);
+            int body = response.indexOf("\r\n\r\n");
+            return body < 0 ? Optional.empty() : Optional.of(response.substring(body + 4));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+}
