@@ -3,6 +3,7 @@ package dev.privatelink.sandbox;
 import dev.privatelink.api.InterfaceEndpoint;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -20,8 +21,9 @@ import org.jboss.logging.Logger;
 /**
  * The part of Kubernetes' garbage collection the sandbox needs, since the mock API server has
  * none: when an InterfaceEndpoint is deleted, the Services and EndpointSlices it owns (by owner
- * reference) go too; and Events go an hour after they were last seen, as kube-apiserver's
- * {@code --event-ttl} makes them.
+ * reference) go too, and a sweep every half minute removes those whose owner was gone before
+ * they were written (a reconcile racing the deletion); and Events go an hour after they were
+ * last seen, as kube-apiserver's {@code --event-ttl} makes them.
  */
 final class GarbageCollector implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(GarbageCollector.class);
@@ -29,8 +31,8 @@ final class GarbageCollector implements AutoCloseable {
 
     private final KubernetesClient client;
     private final SharedIndexInformer<InterfaceEndpoint> endpoints;
-    private final ScheduledExecutorService expiry = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "sandbox-event-ttl");
+    private final ScheduledExecutorService periodic = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "sandbox-gc");
         t.setDaemon(true);
         return t;
     });
@@ -55,7 +57,47 @@ final class GarbageCollector implements AutoCloseable {
 
     void start() {
         endpoints.start();
-        expiry.scheduleWithFixedDelay(this::expireEvents, 1, 1, TimeUnit.MINUTES);
+        periodic.scheduleWithFixedDelay(this::sweepOrphans, 30, 30, TimeUnit.SECONDS);
+        periodic.scheduleWithFixedDelay(this::expireEvents, 1, 1, TimeUnit.MINUTES);
+    }
+
+    /** Services and slices owned by an InterfaceEndpoint that is no more (as the API server says, not a cache). */
+    private void sweepOrphans() {
+        try {
+            List<HasMetadata> owned = new ArrayList<>();
+            owned.addAll(client.services().inAnyNamespace().list().getItems());
+            owned.addAll(client.resources(EndpointSlice.class)
+                    .inAnyNamespace()
+                    .list()
+                    .getItems());
+            String kind = HasMetadata.getKind(InterfaceEndpoint.class);
+            for (HasMetadata o : owned) {
+                List<OwnerReference> owners = o.getMetadata().getOwnerReferences() == null
+                        ? List.of()
+                        : o.getMetadata().getOwnerReferences().stream()
+                                .filter(r -> kind.equals(r.getKind()))
+                                .toList();
+                if (!owners.isEmpty()
+                        && owners.stream().noneMatch(r -> exists(o.getMetadata().getNamespace(), r))) {
+                    LOG.infof(
+                            "garbage collector: deleting %s %s/%s, its owner is gone",
+                            o.getKind(),
+                            o.getMetadata().getNamespace(),
+                            o.getMetadata().getName());
+                    client.resource(o).withGracePeriod(0).delete();
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("garbage collector: sweeping orphans: %s", e.toString());
+        }
+    }
+
+    private boolean exists(String namespace, OwnerReference owner) {
+        InterfaceEndpoint ep = client.resources(InterfaceEndpoint.class)
+                .inNamespace(namespace)
+                .withName(owner.getName())
+                .get();
+        return ep != null && owner.getUid().equals(ep.getMetadata().getUid());
     }
 
     private void expireEvents() {
@@ -108,7 +150,7 @@ final class GarbageCollector implements AutoCloseable {
 
     @Override
     public void close() {
-        expiry.shutdownNow();
+        periodic.shutdownNow();
         endpoints.stop();
     }
 }
