@@ -63,11 +63,19 @@ public record ForwarderPlan(Optional<ForwarderObjects> objects, Set<String> unpl
     }
 
     /**
-     * Whether an endpoint needs routes: it carries or may carry traffic (see {@link
-     * #carriesTraffic}) and its status names its ID and ports.
+     * Whether an endpoint needs routes: the owner let it through (Pending, Available or
+     * Suspended) and its status names its ID and ports. Only those that carry traffic (see
+     * {@link #carriesTraffic}) get a listener; the others keep their ports reserved.
      */
     public static boolean wantsRoutes(InterfaceEndpointStatus status) {
-        return carriesTraffic(status) && status.getEndpointId() != null && status.getPorts() != null;
+        // Every connection the owner let through keeps its listener ports, also while it is
+        // Pending for a moment: a port given to another endpoint while this one's EndpointSlices
+        // still point at it would hand this endpoint's clients to the other's service.
+        return status != null
+                && status.getState() != null
+                && status.getState().isConnected()
+                && status.getEndpointId() != null
+                && status.getPorts() != null;
     }
 
     /**
@@ -101,8 +109,10 @@ public record ForwarderPlan(Optional<ForwarderObjects> objects, Set<String> unpl
             if (!wantsRoutes(status) || es == null) {
                 continue;
             }
-            RouteState state =
-                    status.getState() == ConnectionState.Suspended ? RouteState.SUSPENDED : RouteState.ACTIVE;
+            // Listening only for connections that carry traffic; the others keep their ports, closed.
+            RouteState state = carriesTraffic(status) && status.getState() != ConnectionState.Suspended
+                    ? RouteState.ACTIVE
+                    : RouteState.SUSPENDED;
             ProxyProtocol proxy =
                     es.getSpec() != null && es.getSpec().getProxyProtocol() == EndpointServiceSpec.ProxyProtocol.V2
                             ? ProxyProtocol.V2
