@@ -36,6 +36,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -45,16 +46,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -140,7 +146,7 @@ class SoakBenchmark {
     @Test
     void churnWhileTrafficFlows() throws Exception {
         Handler logCounter = countWarnings();
-        java.util.logging.Logger.getLogger("").addHandler(logCounter);
+        Logger.getLogger("").addHandler(logCounter);
         SimpleMeterRegistry kubeProxyMetrics = new SimpleMeterRegistry();
         int servicePort;
         try (ServerSocket s = new ServerSocket(0)) {
@@ -214,7 +220,7 @@ class SoakBenchmark {
         } finally {
             clients.shutdownNow();
             churn.shutdownNow();
-            java.util.logging.Logger.getLogger("").removeHandler(logCounter);
+            Logger.getLogger("").removeHandler(logCounter);
             sandbox.close();
         }
         System.out.println(report);
@@ -497,8 +503,7 @@ class SoakBenchmark {
     /** "409 PUT services", "404 PATCH interfaceendpoints/status", or the exception's class. */
     private static String failureKind(Exception e) {
         if (e instanceof KubernetesClientException k) {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile(
-                            "executing: (\\w+) at: \\S+/namespaces/[^/]+/([a-z]+)(/[^/.]+)?(/status)?")
+            Matcher m = Pattern.compile("executing: (\\w+) at: \\S+/namespaces/[^/]+/([a-z]+)(/[^/.]+)?(/status)?")
                     .matcher(String.valueOf(k.getMessage()));
             return k.getCode()
                     + (m.find() ? " " + m.group(1) + " " + m.group(2) + (m.group(4) == null ? "" : "/status") : "");
@@ -546,7 +551,7 @@ class SoakBenchmark {
         long seconds = Math.max(1, elapsed.toSeconds());
         p.printf(
                 "%n== soak: %s of churn, %d stable endpoints at %d requests/s each (a new connection per request)%n",
-                elapsed.truncatedTo(java.time.temporal.ChronoUnit.SECONDS), STABLE.size(), RATE);
+                elapsed.truncatedTo(ChronoUnit.SECONDS), STABLE.size(), RATE);
         p.printf(
                 "machine: %d CPUs, Java %s; sandbox in this JVM: API server, operator, %d forwarder pods per"
                         + " consumer namespace, kube-proxy stand-in, provider, clients%n",
@@ -664,7 +669,7 @@ class SoakBenchmark {
                 Map<String, Integer> first = threadSamples.get(0);
                 Map<String, Integer> last = threadSamples.get(threadSamples.size() - 1);
                 Map<String, String> grew = new TreeMap<>();
-                for (String name : new java.util.TreeSet<>(last.keySet())) {
+                for (String name : new TreeSet<>(last.keySet())) {
                     int before = first.getOrDefault(name, 0);
                     if (last.get(name) != before) {
                         grew.put(name, before + " -> " + last.get(name));
@@ -788,12 +793,10 @@ class SoakBenchmark {
     }
 
     private static void log(String format, Object... args) {
-        System.out.printf(
-                "[soak %s] %s%n",
-                Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), String.format(format, args));
+        System.out.printf("[soak %s] %s%n", Instant.now().truncatedTo(ChronoUnit.SECONDS), String.format(format, args));
     }
 
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
+    private static ThreadFactory daemon(String name) {
         AtomicLong n = new AtomicLong();
         return r -> {
             Thread t = new Thread(r, name + "-" + n.incrementAndGet());
