@@ -38,16 +38,6 @@ public final class EndpointResources {
      * @param listenPorts for each endpoint port, the port its forwarder listens on (absent until allocated)
      * @param pods        the forwarder pods serving the endpoint's namespace
      */
-    public static EndpointObjects desired(
-            InterfaceEndpoint ep,
-            String endpointId,
-            ConnectionState state,
-            List<Integer> ports,
-            Map<Integer, Integer> listenPorts,
-            List<ForwarderPod> pods) {
-        return desired(ep, endpointId, state, ports, listenPorts, pods, Set.of());
-    }
-
     /**
      * @param servedZones the zones the endpoint has a zonal Service for already: it stays (with no
      *                    addresses) while its zone has no forwarder pod, so that its name and

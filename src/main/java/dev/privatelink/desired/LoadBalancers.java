@@ -51,16 +51,6 @@ public final class LoadBalancers {
     /**
      * @param services    the Services of the endpoint service's namespace, by name
      * @param claimedBy   for a Service name, the endpoint service that owns it if that is another one
-     */
-    public static Resolution resolve(
-            EndpointService es,
-            Function<String, Optional<Service>> services,
-            Function<String, Optional<String>> claimedBy,
-            String clusterDomain) {
-        return resolve(es, services, claimedBy, clusterDomain, false);
-    }
-
-    /**
      * @param allowExternal whether an ExternalName or selector-less Service may be a load balancer
      *                      (an operator setting for its admin, never a tenant's choice: such a
      *                      Service may point anywhere, and the forwarder would dial it for them)

@@ -42,8 +42,4 @@ final class ConnectionBudget {
         // Drop an address's counter once it reaches zero, so that many clients leave nothing behind.
         perSource.computeIfPresent(source, (s, count) -> count.decrementAndGet() <= 0 ? null : count);
     }
-
-    int total() {
-        return total.get();
-    }
 }

@@ -57,7 +57,8 @@ class DesiredObjectsGoldenTest {
                         ConnectionState.Available,
                         List.of(443, 8080),
                         Map.of(443, 10000, 8080, 10001),
-                        PODS)));
+                        PODS,
+                        Set.of())));
     }
 
     @Test
@@ -70,7 +71,8 @@ class DesiredObjectsGoldenTest {
                         ConnectionState.Suspended,
                         List.of(443),
                         Map.of(443, 10000),
-                        PODS)));
+                        PODS,
+                        Set.of())));
     }
 
     @Test

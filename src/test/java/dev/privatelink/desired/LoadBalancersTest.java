@@ -51,7 +51,7 @@ class LoadBalancersTest {
 
     static LoadBalancers.Resolution resolve(EndpointService es, Map<String, Service> services) {
         return LoadBalancers.resolve(
-                es, n -> Optional.ofNullable(services.get(n)), n -> Optional.empty(), "cluster.local");
+                es, n -> Optional.ofNullable(services.get(n)), n -> Optional.empty(), "cluster.local", false);
     }
 
     @Test
@@ -109,7 +109,8 @@ class LoadBalancersTest {
                 es(null, new LoadBalancerRef("api", 1)),
                 n -> Optional.of(service("api", "10.0.0.1", 80)),
                 n -> Optional.of("older"),
-                "cluster.local");
+                "cluster.local",
+                false);
         assertThat(r.reason()).isEqualTo("LoadBalancerInUse");
         assertThat(r.message()).contains("older");
     }

@@ -109,7 +109,8 @@ class NetworkPolicyPlansTest {
                 es(new LoadBalancerRef("api", 1)),
                 n -> Optional.of(service(n, Map.of("app", "api"), new IntOrString("https"))),
                 n -> Optional.empty(),
-                "cluster.local");
+                "cluster.local",
+                false);
 
         assertThat(r.upstreams()).singleElement().satisfies(lb -> {
             assertThat(lb.getPodSelector()).isEqualTo(Map.of("app", "api"));
