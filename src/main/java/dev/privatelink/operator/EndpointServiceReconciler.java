@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -160,5 +161,11 @@ public class EndpointServiceReconciler implements Reconciler<EndpointService> {
                 ctx);
         policyApplier = new Applier<>(ctx.getClient(), policies);
         return List.of(services, endpoints, rivals, policies);
+    }
+
+    @Override
+    public ErrorStatusUpdateControl<EndpointService> updateErrorStatus(
+            EndpointService resource, Context<EndpointService> ctx, Exception e) {
+        return StatusUpdates.onFailure(e);
     }
 }

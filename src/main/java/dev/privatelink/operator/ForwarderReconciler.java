@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -227,5 +228,11 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
     private static Set<ResourceID> consumerNamespace(HasMetadata forwarderObject) {
         String consumer = Labels.consumerNamespace(forwarderObject);
         return consumer == null ? Set.of() : Set.of(new ResourceID(consumer));
+    }
+
+    @Override
+    public ErrorStatusUpdateControl<Namespace> updateErrorStatus(
+            Namespace resource, Context<Namespace> ctx, Exception e) {
+        return StatusUpdates.onFailure(e);
     }
 }

@@ -30,6 +30,7 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -304,5 +305,11 @@ public class InterfaceEndpointReconciler implements Reconciler<InterfaceEndpoint
         return consumer == null
                 ? Set.of()
                 : Indexes.ids(endpoints.list(consumer, ep -> true).toList());
+    }
+
+    @Override
+    public ErrorStatusUpdateControl<InterfaceEndpoint> updateErrorStatus(
+            InterfaceEndpoint resource, Context<InterfaceEndpoint> ctx, Exception e) {
+        return StatusUpdates.onFailure(e);
     }
 }

@@ -8,6 +8,7 @@ import dev.privatelink.events.EventRecorder;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -70,5 +71,11 @@ public class ServicePermissionReconciler implements Reconciler<ServicePermission
                         .build(),
                 ctx);
         return List.of(endpointServices);
+    }
+
+    @Override
+    public ErrorStatusUpdateControl<ServicePermission> updateErrorStatus(
+            ServicePermission resource, Context<ServicePermission> ctx, Exception e) {
+        return StatusUpdates.onFailure(e);
     }
 }
