@@ -70,13 +70,16 @@ public interface OperatorSettings {
         @WithDefault("2")
         int replicas();
 
-        @WithDefault("kube-privatelink-forwarder")
-        String serviceAccount();
+        /**
+         * Image pull secrets (names, in the operator's namespace) that every forwarder's own
+         * ServiceAccount carries, so that its pods can pull a private image.
+         */
+        Optional<List<String>> imagePullSecrets();
 
         /**
-         * The ClusterRole (pods get/list/watch, shipped by the chart) the operator binds the
-         * forwarders' ServiceAccount to in each consumer namespace, so that a forwarder can check
-         * that a connection comes from a pod of its namespace.
+         * The ClusterRole (pods get/list/watch, shipped by the chart) the operator binds each
+         * forwarder's own ServiceAccount to in its consumer namespace, so that a forwarder can
+         * check that a connection comes from a pod of its namespace.
          */
         @WithDefault("kube-privatelink-forwarder-pods")
         String podReaderRole();

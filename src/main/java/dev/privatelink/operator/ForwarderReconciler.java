@@ -14,8 +14,10 @@ import dev.privatelink.forwarder.config.ForwarderConfig;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -41,7 +43,8 @@ import java.util.stream.Collectors;
 
 /**
  * One forwarder per consumer namespace that has endpoints: its routes (from the endpoints' states
- * and the upstreams their services' status publishes), its Deployment and its NetworkPolicy.
+ * and the upstreams their services' status publishes), its Deployment, its NetworkPolicy and its
+ * own identity (ServiceAccount, Role, RoleBindings).
  * Keyed by namespace so that the routes of one namespace are only ever written by one reconcile
  * at a time.
  */
@@ -58,10 +61,16 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
     private InformerEventSource<Deployment, Namespace> deployments;
     private InformerEventSource<NetworkPolicy, Namespace> policies;
     private InformerEventSource<RoleBinding, Namespace> podReaders;
+    private InformerEventSource<ServiceAccount, Namespace> serviceAccounts;
+    private InformerEventSource<Role, Namespace> configReaders;
+    private InformerEventSource<RoleBinding, Namespace> configReaderBindings;
     private Applier<ConfigMap> configMapApplier;
     private Applier<Deployment> deploymentApplier;
     private Applier<NetworkPolicy> policyApplier;
     private Applier<RoleBinding> podReaderApplier;
+    private Applier<ServiceAccount> serviceAccountApplier;
+    private Applier<Role> configReaderApplier;
+    private Applier<RoleBinding> configReaderBindingApplier;
     private EventRecorder events;
     /** Per consumer namespace, the last config read or written that parsed. */
     private final Map<String, ForwarderConfig> lastGood = new ConcurrentHashMap<>();
@@ -79,6 +88,9 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
                 configMaps.get(id),
                 deployments.get(id),
                 policies.get(id),
+                serviceAccounts.get(id),
+                configReaders.get(id),
+                configReaderBindings.get(id),
                 podReaders.get(new ResourceID(ForwarderResources.POD_READER_BINDING, consumer.name())));
         ForwarderPlan plan = ForwarderPlan.of(resolve(consumer, current.configMap()), settings);
         deleteOthers(consumer, plan.objects().isPresent() ? id.getName() : null);
@@ -92,6 +104,9 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
             Optional<ConfigMap> configMap,
             Optional<Deployment> deployment,
             Optional<NetworkPolicy> policy,
+            Optional<ServiceAccount> serviceAccount,
+            Optional<Role> configReader,
+            Optional<RoleBinding> configReaderBinding,
             Optional<RoleBinding> podReader) {}
 
     private void apply(Namespace namespace, ForwarderPlan.ForwarderObjects objects, Current current) {
@@ -99,7 +114,19 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
         policyApplier
                 .apply(objects.networkPolicy(), current.policy().orElse(null))
                 .ifPresent(c -> conflict(namespace, c));
-        // Before the pods start: they admit no connection until they can read the namespace's pods.
+        // The forwarder's own identity before its pods: they cannot start without their account,
+        // and admit no connection until they can read their config and the namespace's pods.
+        serviceAccountApplier
+                .apply(objects.serviceAccount(), current.serviceAccount().orElse(null))
+                .ifPresent(c -> conflict(namespace, c));
+        configReaderApplier
+                .apply(objects.configReader(), current.configReader().orElse(null))
+                .ifPresent(c -> conflict(namespace, c));
+        configReaderBindingApplier
+                .apply(
+                        objects.configReaderBinding(),
+                        current.configReaderBinding().orElse(null))
+                .ifPresent(c -> conflict(namespace, c));
         podReaderApplier
                 .apply(objects.podReader(), current.podReader().orElse(null))
                 .ifPresent(c -> conflict(namespace, c));
@@ -121,6 +148,9 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
         deployments.list(settings.namespace(), stray::test).forEach(deploymentApplier::delete);
         configMaps.list(settings.namespace(), stray::test).forEach(configMapApplier::delete);
         policies.list(settings.namespace(), stray::test).forEach(policyApplier::delete);
+        configReaderBindings.list(settings.namespace(), stray::test).forEach(configReaderBindingApplier::delete);
+        configReaders.list(settings.namespace(), stray::test).forEach(configReaderApplier::delete);
+        serviceAccounts.list(settings.namespace(), stray::test).forEach(serviceAccountApplier::delete);
         if (keep == null) {
             podReaders.list(consumer.name(), stray::test).forEach(podReaderApplier::delete);
         }
@@ -191,6 +221,12 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
         configMapApplier = new Applier<>(ctx.getClient(), configMaps);
         deploymentApplier = new Applier<>(ctx.getClient(), deployments);
         policyApplier = new Applier<>(ctx.getClient(), policies);
+        serviceAccounts = forwarderSource(ctx, ServiceAccount.class, Labels.COMPONENT_FORWARDER_IDENTITY);
+        configReaders = forwarderSource(ctx, Role.class, Labels.COMPONENT_FORWARDER_IDENTITY);
+        configReaderBindings = forwarderSource(ctx, RoleBinding.class, Labels.COMPONENT_FORWARDER_IDENTITY);
+        serviceAccountApplier = new Applier<>(ctx.getClient(), serviceAccounts);
+        configReaderApplier = new Applier<>(ctx.getClient(), configReaders);
+        configReaderBindingApplier = new Applier<>(ctx.getClient(), configReaderBindings);
         // In the consumer namespaces, so in every namespace; only the operator's, by label.
         podReaders = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(RoleBinding.class, Namespace.class)
@@ -200,7 +236,16 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
                         .build(),
                 ctx);
         podReaderApplier = new Applier<>(ctx.getClient(), podReaders);
-        return List.of(endpoints, endpointServices, configMaps, deployments, policies, podReaders);
+        return List.of(
+                endpoints,
+                endpointServices,
+                configMaps,
+                deployments,
+                policies,
+                podReaders,
+                serviceAccounts,
+                configReaders,
+                configReaderBindings);
     }
 
     private <R extends HasMetadata> InformerEventSource<R, Namespace> forwarderSource(

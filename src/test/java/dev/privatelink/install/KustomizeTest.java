@@ -51,13 +51,13 @@ class KustomizeTest {
         assertThat(defaults.get(Deployment.class, OPERATOR).getSpec().getReplicas())
                 .isEqualTo(2);
         assertThat(defaults.get(ServiceAccount.class, OPERATOR)).isNotNull();
-        assertThat(defaults.get(ServiceAccount.class, FORWARDER)).isNotNull();
+        assertThat(defaults.kindsAndNames())
+                .as("each forwarder gets its own identity from the operator (SEC-13)")
+                .doesNotContain("ServiceAccount/" + FORWARDER, "Role/" + FORWARDER);
         assertThat(permissions(defaults.get(ClusterRole.class, OPERATOR).getRules()))
                 .isEqualTo(permissions(LeastPrivilege.OPERATOR_CLUSTER));
         assertThat(permissions(defaults.get(Role.class, OPERATOR).getRules()))
                 .isEqualTo(permissions(LeastPrivilege.OPERATOR_NAMESPACE));
-        assertThat(permissions(defaults.get(Role.class, FORWARDER).getRules()))
-                .isEqualTo(permissions(LeastPrivilege.FORWARDER_NAMESPACE));
     }
 
     @Test
