@@ -99,5 +99,23 @@ public interface OperatorSettings {
 
         @WithDefault("256Mi")
         String memoryLimit();
+
+        /** The forwarder pods' PriorityClass: they carry tenants' traffic, so platforms rank them high. */
+        Optional<String> priorityClassName();
+
+        /**
+         * Where forwarder pods may run, as node labels {@code key=value,key=value}: a forwarder
+         * carries plaintext traffic of its tenant, so keep it off nodes dedicated to others.
+         */
+        Optional<String> nodeSelector();
+
+        /** The forwarder pods' tolerations, as a JSON list of Kubernetes tolerations. */
+        Optional<String> tolerations();
+
+        /**
+         * The forwarder pods' affinity, as a JSON Kubernetes affinity object. Their replicas
+         * spread across zones and nodes in any case (topology spread constraints).
+         */
+        Optional<String> affinity();
     }
 }

@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import java.util.ArrayList;
@@ -41,6 +42,7 @@ public record ForwarderPlan(Optional<ForwarderObjects> objects, Set<String> unpl
      * @param configReader the Role that lets it read its ConfigMap, and no other
      * @param configReaderBinding binds that Role to that account
      * @param podReader in the consumer namespace: lets that account see which pods may connect
+     * @param disruptionBudget keeps all but one pod through drains; none for a single replica
      */
     public record ForwarderObjects(
             ConfigMap configMap,
@@ -49,7 +51,8 @@ public record ForwarderPlan(Optional<ForwarderObjects> objects, Set<String> unpl
             ServiceAccount serviceAccount,
             Role configReader,
             RoleBinding configReaderBinding,
-            RoleBinding podReader) {}
+            RoleBinding podReader,
+            Optional<PodDisruptionBudget> disruptionBudget) {}
 
     public static ForwarderPlan of(ForwarderWorld world, OperatorSettings settings) {
         // Pods cost the namespace's tenant nothing (they run in the operator's namespace): only
@@ -73,7 +76,8 @@ public record ForwarderPlan(Optional<ForwarderObjects> objects, Set<String> unpl
                         ForwarderResources.serviceAccount(consumer, settings),
                         ForwarderResources.configReaderRole(consumer, settings),
                         ForwarderResources.configReaderBinding(consumer, settings),
-                        ForwarderResources.podReaderBinding(consumer, settings))),
+                        ForwarderResources.podReaderBinding(consumer, settings),
+                        ForwarderResources.disruptionBudget(consumer, settings))),
                 unplaced);
     }
 

@@ -1,7 +1,11 @@
 package dev.privatelink.desired;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.privatelink.config.OperatorSettings;
 import dev.privatelink.forwarder.config.ForwarderConfig;
+import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -11,8 +15,11 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
@@ -21,6 +28,7 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -185,6 +193,72 @@ public final class ForwarderResources {
         }
     }
 
+    /**
+     * Keeps all but one of a forwarder's pods through voluntary disruptions (node drains,
+     * upgrades), whatever the replica count: {@code maxUnavailable: 1} rather than
+     * {@code minAvailable: 1}, which would let every pod but one go at once when replicas are
+     * raised. None for a single replica: its budget would block every drain of its node.
+     */
+    public static Optional<PodDisruptionBudget> disruptionBudget(
+            ConsumerNamespace consumer, OperatorSettings settings) {
+        if (settings.forwarder().replicas() <= 1) {
+            return Optional.empty();
+        }
+        Map<String, String> labels = new LinkedHashMap<>(selectorLabels(consumer.name()));
+        labels.put(Labels.NAME, APP_NAME);
+        return Optional.of(new PodDisruptionBudgetBuilder()
+                .withNewMetadata()
+                .withName(consumer.forwarderName())
+                .withNamespace(settings.namespace())
+                .withLabels(labels)
+                .withOwnerReferences(consumer.ownerReference())
+                .endMetadata()
+                .withNewSpec()
+                .withMaxUnavailable(new IntOrString(1))
+                .withNewSelector()
+                .withMatchLabels(selectorLabels(consumer.name()))
+                .endSelector()
+                .endSpec()
+                .build());
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static Map<String, String> nodeSelector(OperatorSettings.Forwarder fwd) {
+        Map<String, String> labels = ForwarderPolicies.labels(fwd.nodeSelector().orElse(""));
+        return labels.isEmpty() ? null : labels;
+    }
+
+    private static List<Toleration> tolerations(OperatorSettings.Forwarder fwd) {
+        List<Toleration> tolerations = fwd.tolerations()
+                .map(json -> parse(json, new TypeReference<List<Toleration>>() {}, "tolerations"))
+                .orElse(List.of());
+        return tolerations.isEmpty() ? null : tolerations;
+    }
+
+    private static Affinity affinity(OperatorSettings.Forwarder fwd) {
+        Affinity affinity = fwd.affinity()
+                .map(json -> parse(json, new TypeReference<Affinity>() {}, "affinity"))
+                .orElse(null);
+        return affinity == null
+                        || affinity.getNodeAffinity() == null
+                                && affinity.getPodAffinity() == null
+                                && affinity.getPodAntiAffinity() == null
+                ? null
+                : affinity;
+    }
+
+    private static <T> T parse(String json, TypeReference<T> type, String setting) {
+        try {
+            return JSON.readValue(json, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(
+                    "privatelink.forwarder." + setting + " is not Kubernetes " + setting + " as JSON: "
+                            + e.getOriginalMessage(),
+                    e);
+        }
+    }
+
     public static Deployment deployment(ConsumerNamespace consumer, OperatorSettings settings) {
         String consumerNamespace = consumer.name();
         String name = consumer.forwarderName();
@@ -214,6 +288,11 @@ public final class ForwarderResources {
                 // many Services would fill its environment (and hand it every address).
                 .withEnableServiceLinks(false)
                 .withTerminationGracePeriodSeconds(30L)
+                // placement the platform chooses (SEC-18): priority, dedicated nodes, taints
+                .withPriorityClassName(fwd.priorityClassName().orElse(null))
+                .withNodeSelector(nodeSelector(fwd))
+                .withTolerations(tolerations(fwd))
+                .withAffinity(affinity(fwd))
                 .withNewSecurityContext()
                 .withRunAsNonRoot(true)
                 .withNewSeccompProfile()

@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -64,6 +65,7 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
     private InformerEventSource<ServiceAccount, Namespace> serviceAccounts;
     private InformerEventSource<Role, Namespace> configReaders;
     private InformerEventSource<RoleBinding, Namespace> configReaderBindings;
+    private InformerEventSource<PodDisruptionBudget, Namespace> budgets;
     private Applier<ConfigMap> configMapApplier;
     private Applier<Deployment> deploymentApplier;
     private Applier<NetworkPolicy> policyApplier;
@@ -71,6 +73,7 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
     private Applier<ServiceAccount> serviceAccountApplier;
     private Applier<Role> configReaderApplier;
     private Applier<RoleBinding> configReaderBindingApplier;
+    private Applier<PodDisruptionBudget> budgetApplier;
     private EventRecorder events;
     /** Per consumer namespace, the last config read or written that parsed. */
     private final Map<String, ForwarderConfig> lastGood = new ConcurrentHashMap<>();
@@ -91,9 +94,13 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
                 serviceAccounts.get(id),
                 configReaders.get(id),
                 configReaderBindings.get(id),
+                budgets.get(id),
                 podReaders.get(new ResourceID(ForwarderResources.POD_READER_BINDING, consumer.name())));
         ForwarderPlan plan = ForwarderPlan.of(resolve(consumer, current.configMap()), settings);
-        deleteOthers(consumer, plan.objects().isPresent() ? id.getName() : null);
+        deleteOthers(
+                consumer,
+                plan.objects().isPresent() ? id.getName() : null,
+                plan.objects().flatMap(o -> o.disruptionBudget()).isPresent() ? id.getName() : null);
         plan.objects()
                 .ifPresentOrElse(objects -> apply(namespace, objects, current), () -> lastGood.remove(consumer.name()));
         return UpdateControl.noUpdate();
@@ -107,6 +114,7 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
             Optional<ServiceAccount> serviceAccount,
             Optional<Role> configReader,
             Optional<RoleBinding> configReaderBinding,
+            Optional<PodDisruptionBudget> budget,
             Optional<RoleBinding> podReader) {}
 
     private void apply(Namespace namespace, ForwarderPlan.ForwarderObjects objects, Current current) {
@@ -136,16 +144,25 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
         deploymentApplier
                 .apply(objects.deployment(), current.deployment().orElse(null))
                 .ifPresent(c -> conflict(namespace, c));
+        objects.disruptionBudget()
+                .flatMap(budget -> budgetApplier.apply(budget, current.budget().orElse(null)))
+                .ifPresent(c -> conflict(namespace, c));
     }
 
     /**
      * Deletes this namespace's forwarder objects but the ones named {@code keep} (all of them when
-     * it needs no forwarder; else those of older names or of a namespace deleted and created again).
+     * it needs no forwarder; else those of older names or of a namespace deleted and created again),
+     * and its disruption budgets but the one named {@code keepBudget} (none for a single replica).
      */
-    private void deleteOthers(ConsumerNamespace consumer, String keep) {
+    private void deleteOthers(ConsumerNamespace consumer, String keep, String keepBudget) {
         Predicate<HasMetadata> stray = o -> consumer.name().equals(Labels.consumerNamespace(o))
                 && !o.getMetadata().getName().equals(keep);
         deployments.list(settings.namespace(), stray::test).forEach(deploymentApplier::delete);
+        budgets.list(
+                        settings.namespace(),
+                        o -> consumer.name().equals(Labels.consumerNamespace(o))
+                                && !o.getMetadata().getName().equals(keepBudget))
+                .forEach(budgetApplier::delete);
         configMaps.list(settings.namespace(), stray::test).forEach(configMapApplier::delete);
         policies.list(settings.namespace(), stray::test).forEach(policyApplier::delete);
         configReaderBindings.list(settings.namespace(), stray::test).forEach(configReaderBindingApplier::delete);
@@ -227,6 +244,8 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
         serviceAccountApplier = new Applier<>(ctx.getClient(), serviceAccounts);
         configReaderApplier = new Applier<>(ctx.getClient(), configReaders);
         configReaderBindingApplier = new Applier<>(ctx.getClient(), configReaderBindings);
+        budgets = forwarderSource(ctx, PodDisruptionBudget.class, Labels.COMPONENT_FORWARDER);
+        budgetApplier = new Applier<>(ctx.getClient(), budgets);
         // In the consumer namespaces, so in every namespace; only the operator's, by label.
         podReaders = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(RoleBinding.class, Namespace.class)
@@ -245,7 +264,8 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
                 podReaders,
                 serviceAccounts,
                 configReaders,
-                configReaderBindings);
+                configReaderBindings,
+                budgets);
     }
 
     private <R extends HasMetadata> InformerEventSource<R, Namespace> forwarderSource(

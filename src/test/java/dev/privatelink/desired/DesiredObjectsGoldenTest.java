@@ -96,6 +96,7 @@ class DesiredObjectsGoldenTest {
                         ForwarderResources.serviceAccount(SHOP, settings),
                         ForwarderResources.configReaderRole(SHOP, settings),
                         ForwarderResources.configReaderBinding(SHOP, settings),
-                        ForwarderResources.podReaderBinding(SHOP, settings)));
+                        ForwarderResources.podReaderBinding(SHOP, settings),
+                        ForwarderResources.disruptionBudget(SHOP, settings).orElseThrow()));
     }
 }

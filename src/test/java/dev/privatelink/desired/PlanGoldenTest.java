@@ -310,7 +310,8 @@ class PlanGoldenTest {
                         objects.serviceAccount(),
                         objects.configReader(),
                         objects.configReaderBinding(),
-                        objects.podReader()));
+                        objects.podReader(),
+                        objects.disruptionBudget().orElseThrow()));
     }
 
     /** A load balancer as owners write them: pods behind a selector, a named target port. */

@@ -496,6 +496,8 @@ class HelmChartTest {
                         entry("PRIVATELINK_FORWARDER_IMAGE", "registry.example.com/platform/kube-privatelink:1.2.3"),
                         entry("PRIVATELINK_FORWARDER_REPLICAS", "4"),
                         entry("PRIVATELINK_FORWARDER_IMAGE_PULL_SECRETS", "registry-credentials"),
+                        entry("PRIVATELINK_FORWARDER_PRIORITY_CLASS_NAME", "privatelink-data-plane"),
+                        entry("PRIVATELINK_FORWARDER_NODE_SELECTOR", "node-role.example.com/edge=true"),
                         entry("PRIVATELINK_FORWARDER_CPU_REQUEST", "500m"),
                         entry("PRIVATELINK_FORWARDER_MEMORY_REQUEST", "256Mi"),
                         entry("PRIVATELINK_FORWARDER_MEMORY_LIMIT", "1Gi"),
@@ -508,6 +510,44 @@ class HelmChartTest {
                                 "PRIVATELINK_NETWORK_POLICY_DNS_POD_LABELS",
                                 "dns.operator.openshift.io/daemonset-dns=default"),
                         entry("PRIVATELINK_NETWORK_POLICY_DNS_PORT", "5353"));
+    }
+
+    /** SEC-18: the chart's forwarder placement values reach the forwarder pods the operator renders. */
+    @Test
+    void forwarderPlacementValuesReachTheForwarderPods() {
+        OperatorSettings settings =
+                NetworkIsolationTest.settingsFromTheChart(custom.get(Deployment.class, CUSTOM_OPERATOR));
+        var pod = ForwarderResources.deployment(new ConsumerNamespace("shop", "uid-shop"), settings)
+                .getSpec()
+                .getTemplate()
+                .getSpec();
+
+        assertThat(pod.getPriorityClassName()).isEqualTo("privatelink-data-plane");
+        assertThat(pod.getNodeSelector()).containsExactly(entry("node-role.example.com/edge", "true"));
+        assertThat(pod.getTolerations()).singleElement().satisfies(toleration -> {
+            assertThat(toleration.getKey()).isEqualTo("dedicated");
+            assertThat(toleration.getOperator()).isEqualTo("Equal");
+            assertThat(toleration.getValue()).isEqualTo("edge");
+            assertThat(toleration.getEffect()).isEqualTo("NoSchedule");
+        });
+        assertThat(pod.getAffinity()
+                        .getNodeAffinity()
+                        .getRequiredDuringSchedulingIgnoredDuringExecution()
+                        .getNodeSelectorTerms())
+                .singleElement()
+                .satisfies(term -> assertThat(term.getMatchExpressions().get(0).getValues())
+                        .containsExactly("amd64"));
+
+        var byDefault = ForwarderResources.deployment(
+                        new ConsumerNamespace("shop", "uid-shop"),
+                        NetworkIsolationTest.settingsFromTheChart(defaults.get(Deployment.class, OPERATOR)))
+                .getSpec()
+                .getTemplate()
+                .getSpec();
+        assertThat(byDefault.getPriorityClassName()).isNull();
+        assertThat(byDefault.getNodeSelector()).isNullOrEmpty();
+        assertThat(byDefault.getTolerations()).isNullOrEmpty();
+        assertThat(byDefault.getAffinity()).isNull();
     }
 
     @Test
@@ -586,6 +626,8 @@ class HelmChartTest {
                 "forwarder.resources.requests.cpu=lots        | cpu",
                 "forwarder.resources.limits.cpu=1             | cpu",
                 "forwarder.listenPorts.first=80               | first",
+                "forwarder.nodeSelector.zone=a\\,b           | nodeSelector",
+                "forwarder.tolerations=none                   | tolerations",
                 "metrics.serviceMonitor.enabled=yes           | enabled",
                 "metrics.serviceMonitor.interval=soon         | interval",
                 "operator.podDisruptionBudget.minAvailable=0  | minAvailable",

@@ -86,6 +86,8 @@ final class LeastPrivilege {
             rule("", List.of("pods"), "get", "list", "watch"),
             rule("", List.of("configmaps"), "get", "list", "watch", "create", "update", "delete"),
             rule("apps", List.of("deployments"), "get", "list", "watch", "create", "update", "delete"),
+            // each forwarder's disruption budget (SEC-18)
+            rule("policy", List.of("poddisruptionbudgets"), "get", "list", "watch", "create", "update", "delete"),
             // each forwarder's own ServiceAccount and the Role that reads its one ConfigMap (SEC-13)
             rule("", List.of("serviceaccounts"), "get", "list", "watch", "create", "update", "delete"),
             rule("rbac.authorization.k8s.io", List.of("roles"), "get", "list", "watch", "create", "update", "delete"),

@@ -12,6 +12,7 @@ import dev.privatelink.desired.ForwarderResources;
 import dev.privatelink.desired.Labels;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -275,5 +276,22 @@ class ForwarderObjectsTest extends OperatorTestBase {
                                 .withName("plfwd-" + CONSUMER)
                                 .get()
                         == null);
+    }
+
+    /** SEC-18: a replicated forwarder keeps all but one pod through drains; the budget goes with it. */
+    @Test
+    void aReplicatedForwarderHasADisruptionBudgetThatGoesWithIt() {
+        connect();
+        String name = world.forwarderName(CONSUMER);
+        var budgets = client.policy().v1().podDisruptionBudget().inNamespace(TestSettings.OPERATOR_NAMESPACE);
+
+        eventually().until(() -> budgets.withName(name).get() != null);
+        assertThat(budgets.withName(name).get().getSpec().getMaxUnavailable()).isEqualTo(new IntOrString(1));
+
+        client.resources(InterfaceEndpoint.class)
+                .inNamespace(CONSUMER)
+                .withName("api")
+                .delete();
+        eventually().until(() -> budgets.withName(name).get() == null);
     }
 }

@@ -109,6 +109,8 @@ class OperatorPermissionsTest extends OperatorTestBase {
                         "create apps/deployments in " + TestSettings.OPERATOR_NAMESPACE,
                         "create core/configmaps in " + TestSettings.OPERATOR_NAMESPACE,
                         "create core/serviceaccounts in " + TestSettings.OPERATOR_NAMESPACE,
+                        "create policy/poddisruptionbudgets in " + TestSettings.OPERATOR_NAMESPACE,
+                        "delete policy/poddisruptionbudgets in " + TestSettings.OPERATOR_NAMESPACE,
                         "create rbac.authorization.k8s.io/roles in " + TestSettings.OPERATOR_NAMESPACE,
                         "create rbac.authorization.k8s.io/rolebindings in " + TestSettings.OPERATOR_NAMESPACE,
                         "delete core/serviceaccounts in " + TestSettings.OPERATOR_NAMESPACE,
