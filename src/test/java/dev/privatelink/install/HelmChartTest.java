@@ -306,8 +306,10 @@ class HelmChartTest {
 
             assertThat(admin.getMetadata().getLabels())
                     .containsEntry("rbac.authorization.k8s.io/aggregate-to-admin", "true");
-            assertThat(editor.getMetadata().getLabels())
-                    .containsEntry("rbac.authorization.k8s.io/aggregate-to-edit", "true");
+            if (!kind.equals("servicepermission")) {
+                assertThat(editor.getMetadata().getLabels())
+                        .containsEntry("rbac.authorization.k8s.io/aggregate-to-edit", "true");
+            }
             assertThat(viewer.getMetadata().getLabels())
                     .containsEntry("rbac.authorization.k8s.io/aggregate-to-view", "true");
             assertThat(permissions(admin.getRules()))
@@ -324,6 +326,40 @@ class HelmChartTest {
                             "get " + KINDS_GROUP + "/" + resource, "get " + KINDS_GROUP + "/" + resource + "/status",
                             "list " + KINDS_GROUP + "/" + resource, "watch " + KINDS_GROUP + "/" + resource);
         }
+    }
+
+    /**
+     * SEC-17: whom a service is published to (a ServicePermission) is admin's to say; edit keeps
+     * endpoint services and their connection decisions. A value gives edit the permissions back.
+     */
+    @Test
+    void onlyAdminWritesServicePermissionsUnlessTheValueSaysEditMayToo() {
+        ClusterRole editor = defaults.get(ClusterRole.class, RELEASE + "-servicepermission-editor");
+        assertThat(editor.getMetadata().getLabels())
+                .as("bindable, but not part of edit")
+                .doesNotContainKey("rbac.authorization.k8s.io/aggregate-to-edit");
+        assertThat(defaults.all(ClusterRole.class)
+                        .filter(r -> "true"
+                                .equals(r.getMetadata().getLabels().get("rbac.authorization.k8s.io/aggregate-to-edit")))
+                        .flatMap(r -> permissions(r.getRules()).stream()))
+                .as("what edit gets")
+                .contains(
+                        "update " + KINDS_GROUP + "/endpointservices", "create " + KINDS_GROUP + "/interfaceendpoints")
+                .doesNotContain(
+                        "create " + KINDS_GROUP + "/servicepermissions",
+                        "update " + KINDS_GROUP + "/servicepermissions",
+                        "patch " + KINDS_GROUP + "/servicepermissions",
+                        "delete " + KINDS_GROUP + "/servicepermissions");
+        assertThat(defaults.get(ClusterRole.class, RELEASE + "-servicepermission-admin")
+                        .getMetadata()
+                        .getLabels())
+                .containsEntry("rbac.authorization.k8s.io/aggregate-to-admin", "true");
+
+        Manifests optedIn = template(RELEASE, NAMESPACE, "--set", "rbac.servicePermissionsForEditors=true");
+        assertThat(optedIn.get(ClusterRole.class, RELEASE + "-servicepermission-editor")
+                        .getMetadata()
+                        .getLabels())
+                .containsEntry("rbac.authorization.k8s.io/aggregate-to-edit", "true");
     }
 
     // --- NetworkPolicies ---

@@ -60,6 +60,19 @@ class KustomizeTest {
                 .isEqualTo(permissions(LeastPrivilege.OPERATOR_NAMESPACE));
     }
 
+    /** SEC-17: as in the chart, ServicePermission write is admin's, not edit's. */
+    @Test
+    void servicePermissionWriteJoinsAdminOnly() {
+        assertThat(defaults.get(ClusterRole.class, "kube-privatelink-servicepermission-editor")
+                        .getMetadata()
+                        .getLabels())
+                .doesNotContainKey("rbac.authorization.k8s.io/aggregate-to-edit");
+        assertThat(defaults.get(ClusterRole.class, "kube-privatelink-endpointservice-editor")
+                        .getMetadata()
+                        .getLabels())
+                .containsEntry("rbac.authorization.k8s.io/aggregate-to-edit", "true");
+    }
+
     @Test
     void everyNamespacedObjectIsInTheOperatorsNamespace() {
         assertThat(defaults.namespaced())
