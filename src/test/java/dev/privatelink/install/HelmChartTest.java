@@ -664,6 +664,7 @@ class HelmChartTest {
                 "forwarder.listenPorts.first=80               | first",
                 "forwarder.nodeSelector.zone=a\\,b           | nodeSelector",
                 "forwarder.tolerations=none                   | tolerations",
+                "admissionPolicy.enabled=maybe                | enabled",
                 "metrics.serviceMonitor.enabled=yes           | enabled",
                 "metrics.serviceMonitor.interval=soon         | interval",
                 "operator.podDisruptionBudget.minAvailable=0  | minAvailable",
