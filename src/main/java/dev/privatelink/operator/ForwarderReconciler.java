@@ -2,6 +2,7 @@ package dev.privatelink.operator;
 
 import dev.privatelink.api.EndpointService;
 import dev.privatelink.api.InterfaceEndpoint;
+import dev.privatelink.cache.LeanItemStore;
 import dev.privatelink.config.OperatorSettings;
 import dev.privatelink.desired.ConsumerNamespace;
 import dev.privatelink.desired.ForwarderPlan;
@@ -20,6 +21,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -50,6 +52,7 @@ import java.util.stream.Collectors;
  * at a time.
  */
 @ControllerConfiguration(
+        informer = @Informer(itemStore = LeanItemStore.class),
         name = "forwarder",
         maxReconciliationInterval =
                 @MaxReconciliationInterval(interval = Resync.INTERVAL_MINUTES, timeUnit = TimeUnit.MINUTES))
@@ -217,6 +220,7 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
         events = new EventRecorder(ctx.getClient(), Clock.systemUTC());
         endpoints = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(InterfaceEndpoint.class, Namespace.class)
+                        .withItemStore(new LeanItemStore<>())
                         .withOnUpdateFilter(EventFilters::endpointStateChanged)
                         .withSecondaryToPrimaryMapper(
                                 ep -> Set.of(new ResourceID(ep.getMetadata().getNamespace())))
@@ -226,6 +230,7 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
 
         endpointServices = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(EndpointService.class, Namespace.class)
+                        .withItemStore(new LeanItemStore<>())
                         .withOnUpdateFilter(EventFilters::endpointServiceOfferChanged)
                         .withSecondaryToPrimaryMapper(this::consumersOf)
                         .build(),
@@ -249,6 +254,7 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
         // In the consumer namespaces, so in every namespace; only the operator's, by label.
         podReaders = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(RoleBinding.class, Namespace.class)
+                        .withItemStore(new LeanItemStore<>())
                         .withLabelSelector(Labels.MANAGED_SELECTOR + "," + Labels.COMPONENT + "="
                                 + Labels.COMPONENT_FORWARDER_POD_READER)
                         .withSecondaryToPrimaryMapper(ForwarderReconciler::consumerNamespace)
@@ -272,6 +278,7 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
             EventSourceContext<Namespace> ctx, Class<R> kind, String component) {
         return new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(kind, Namespace.class)
+                        .withItemStore(new LeanItemStore<>())
                         .withNamespaces(settings.namespace())
                         .withLabelSelector(Labels.MANAGED_SELECTOR + "," + Labels.COMPONENT + "=" + component)
                         .withSecondaryToPrimaryMapper(ForwarderReconciler::consumerNamespace)
