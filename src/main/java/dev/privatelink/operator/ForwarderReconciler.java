@@ -103,7 +103,11 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
         deleteOthers(
                 consumer,
                 plan.objects().isPresent() ? id.getName() : null,
-                plan.objects().flatMap(o -> o.disruptionBudget()).isPresent() ? id.getName() : null);
+                plan.objects()
+                                .flatMap(ForwarderPlan.ForwarderObjects::disruptionBudget)
+                                .isPresent()
+                        ? id.getName()
+                        : null);
         plan.objects()
                 .ifPresentOrElse(objects -> apply(namespace, objects, current), () -> lastGood.remove(consumer.name()));
         return UpdateControl.noUpdate();
@@ -158,14 +162,9 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
      * and its disruption budgets but the one named {@code keepBudget} (none for a single replica).
      */
     private void deleteOthers(ConsumerNamespace consumer, String keep, String keepBudget) {
-        Predicate<HasMetadata> stray = o -> consumer.name().equals(Labels.consumerNamespace(o))
-                && !o.getMetadata().getName().equals(keep);
+        Predicate<HasMetadata> stray = strayBut(consumer, keep);
         deployments.list(settings.namespace(), stray::test).forEach(deploymentApplier::delete);
-        budgets.list(
-                        settings.namespace(),
-                        o -> consumer.name().equals(Labels.consumerNamespace(o))
-                                && !o.getMetadata().getName().equals(keepBudget))
-                .forEach(budgetApplier::delete);
+        budgets.list(settings.namespace(), strayBut(consumer, keepBudget)::test).forEach(budgetApplier::delete);
         configMaps.list(settings.namespace(), stray::test).forEach(configMapApplier::delete);
         policies.list(settings.namespace(), stray::test).forEach(policyApplier::delete);
         configReaderBindings.list(settings.namespace(), stray::test).forEach(configReaderBindingApplier::delete);
@@ -174,6 +173,12 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
         if (keep == null) {
             podReaders.list(consumer.name(), stray::test).forEach(podReaderApplier::delete);
         }
+    }
+
+    /** The namespace's forwarder objects not named {@code keep}. */
+    private static Predicate<HasMetadata> strayBut(ConsumerNamespace consumer, String keep) {
+        return o -> consumer.name().equals(Labels.consumerNamespace(o))
+                && !o.getMetadata().getName().equals(keep);
     }
 
     private ForwarderWorld resolve(ConsumerNamespace consumer, Optional<ConfigMap> configMap) {
