@@ -90,8 +90,14 @@ app.kubernetes.io/component: forwarder
 {{- printf "%s-pods" (include "kube-privatelink.forwarder.name" .) }}
 {{- end }}
 
-{{- define "kube-privatelink.forwarder.serviceAccountName" -}}
-{{- default (include "kube-privatelink.forwarder.name" .) .Values.forwarder.serviceAccount.name }}
+
+{{/* Pull secrets by name, comma-separated: the operator puts them on each forwarder's own ServiceAccount. */}}
+{{- define "kube-privatelink.imagePullSecretNames" -}}
+{{- $names := list }}
+{{- range .Values.imagePullSecrets }}
+{{- $names = append $names .name }}
+{{- end }}
+{{- join "," $names }}
 {{- end }}
 
 {{/* The Lease the operator replicas elect a leader with: fixed in the operator (LeaderElection.LEASE). */}}
@@ -120,7 +126,7 @@ kube-privatelink-operator
 {{- include "kube-privatelink.imageRef" (list $repository $tag) }}
 {{- end }}
 
-{{/* Pull secrets, for the ServiceAccounts (the forwarder pods are not the chart's: their SA carries them). */}}
+{{/* Pull secrets, for the operator's ServiceAccount. */}}
 {{- define "kube-privatelink.imagePullSecrets" -}}
 {{- with .Values.imagePullSecrets }}
 imagePullSecrets:

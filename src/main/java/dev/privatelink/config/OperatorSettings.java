@@ -70,13 +70,16 @@ public interface OperatorSettings {
         @WithDefault("2")
         int replicas();
 
-        @WithDefault("kube-privatelink-forwarder")
-        String serviceAccount();
+        /**
+         * Image pull secrets (names, in the operator's namespace) that every forwarder's own
+         * ServiceAccount carries, so that its pods can pull a private image.
+         */
+        Optional<List<String>> imagePullSecrets();
 
         /**
-         * The ClusterRole (pods get/list/watch, shipped by the chart) the operator binds the
-         * forwarders' ServiceAccount to in each consumer namespace, so that a forwarder can check
-         * that a connection comes from a pod of its namespace.
+         * The ClusterRole (pods get/list/watch, shipped by the chart) the operator binds each
+         * forwarder's own ServiceAccount to in its consumer namespace, so that a forwarder can
+         * check that a connection comes from a pod of its namespace.
          */
         @WithDefault("kube-privatelink-forwarder-pods")
         String podReaderRole();
@@ -96,5 +99,23 @@ public interface OperatorSettings {
 
         @WithDefault("256Mi")
         String memoryLimit();
+
+        /** The forwarder pods' PriorityClass: they carry tenants' traffic, so platforms rank them high. */
+        Optional<String> priorityClassName();
+
+        /**
+         * Where forwarder pods may run, as node labels {@code key=value,key=value}: a forwarder
+         * carries plaintext traffic of its tenant, so keep it off nodes dedicated to others.
+         */
+        Optional<String> nodeSelector();
+
+        /** The forwarder pods' tolerations, as a JSON list of Kubernetes tolerations. */
+        Optional<String> tolerations();
+
+        /**
+         * The forwarder pods' affinity, as a JSON Kubernetes affinity object. Their replicas
+         * spread across zones and nodes in any case (topology spread constraints).
+         */
+        Optional<String> affinity();
     }
 }

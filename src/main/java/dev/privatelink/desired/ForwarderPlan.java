@@ -14,8 +14,11 @@ import dev.privatelink.forwarder.config.ForwarderConfig.ProxyProtocol;
 import dev.privatelink.forwarder.config.ForwarderConfig.RouteState;
 import dev.privatelink.forwarder.config.ForwarderConfig.Upstream;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +29,8 @@ import java.util.stream.Collectors;
 /**
  * The forwarder a consumer namespace should have: none without endpoints that need routes;
  * otherwise its ConfigMap (a route per port of every endpoint that carries or may resume
- * traffic), its Deployment and the NetworkPolicy that fences its pods.
+ * traffic), its Deployment, the NetworkPolicy that fences its pods and its own identity (a
+ * ServiceAccount that may read that ConfigMap and the consumer namespace's pods, nothing else).
  *
  * @param objects  the forwarder's objects, or empty when the namespace needs no forwarder
  * @param unplaced the endpoint IDs left without a listener port (the port range is used up)
@@ -34,10 +38,21 @@ import java.util.stream.Collectors;
 public record ForwarderPlan(Optional<ForwarderObjects> objects, Set<String> unplaced) {
 
     /**
-     * @param podReader in the consumer namespace: lets the forwarders see which pods may connect
+     * @param serviceAccount the forwarder pods' own account, in the operator's namespace
+     * @param configReader the Role that lets it read its ConfigMap, and no other
+     * @param configReaderBinding binds that Role to that account
+     * @param podReader in the consumer namespace: lets that account see which pods may connect
+     * @param disruptionBudget keeps all but one pod through drains; none for a single replica
      */
     public record ForwarderObjects(
-            ConfigMap configMap, Deployment deployment, NetworkPolicy networkPolicy, RoleBinding podReader) {}
+            ConfigMap configMap,
+            Deployment deployment,
+            NetworkPolicy networkPolicy,
+            ServiceAccount serviceAccount,
+            Role configReader,
+            RoleBinding configReaderBinding,
+            RoleBinding podReader,
+            Optional<PodDisruptionBudget> disruptionBudget) {}
 
     public static ForwarderPlan of(ForwarderWorld world, OperatorSettings settings) {
         // Pods cost the namespace's tenant nothing (they run in the operator's namespace): only
@@ -58,7 +73,11 @@ public record ForwarderPlan(Optional<ForwarderObjects> objects, Set<String> unpl
                         ForwarderResources.configMap(consumer, routes.config(), unplaced, settings),
                         ForwarderResources.deployment(consumer, settings),
                         ForwarderPolicies.of(world, settings),
-                        ForwarderResources.podReaderBinding(consumer, settings))),
+                        ForwarderResources.serviceAccount(consumer, settings),
+                        ForwarderResources.configReaderRole(consumer, settings),
+                        ForwarderResources.configReaderBinding(consumer, settings),
+                        ForwarderResources.podReaderBinding(consumer, settings),
+                        ForwarderResources.disruptionBudget(consumer, settings))),
                 unplaced);
     }
 

@@ -1,24 +1,41 @@
 package dev.privatelink.desired;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.privatelink.config.OperatorSettings;
 import dev.privatelink.forwarder.config.ForwarderConfig;
+import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
+import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
  * The forwarder of one consumer namespace: a Deployment in the operator's namespace (so the
- * consumer cannot alter what it enforces) and the ConfigMap it serves. Neither has an owner
- * reference: owners cannot cross namespaces, so the labels find them for cleanup.
+ * consumer cannot alter what it enforces), the ConfigMap it serves and its own identity. All are
+ * owned by the consumer Namespace (a namespaced dependent may have a cluster-scoped owner).
  */
 public final class ForwarderResources {
     private ForwarderResources() {}
@@ -60,9 +77,12 @@ public final class ForwarderResources {
     /** The RoleBinding's name in every consumer namespace. */
     public static final String POD_READER_BINDING = "kube-privatelink-forwarder-pods";
 
+    private static final String RBAC_GROUP = "rbac.authorization.k8s.io";
+
     /**
-     * Lets the forwarders read the pods of the consumer namespace, in that namespace only: they
-     * admit a connection only from one of them.
+     * Lets the namespace's forwarders (their own ServiceAccount) read the pods of the consumer
+     * namespace, in that namespace only: they admit a connection only from one of them. No other
+     * forwarder may read them.
      */
     public static RoleBinding podReaderBinding(ConsumerNamespace consumer, OperatorSettings settings) {
         Map<String, String> labels = new LinkedHashMap<>(Labels.managed(Labels.COMPONENT_FORWARDER_POD_READER));
@@ -74,15 +94,78 @@ public final class ForwarderResources {
                 .withLabels(labels)
                 .endMetadata()
                 .withNewRoleRef()
-                .withApiGroup("rbac.authorization.k8s.io")
+                .withApiGroup(RBAC_GROUP)
                 .withKind("ClusterRole")
                 .withName(settings.forwarder().podReaderRole())
                 .endRoleRef()
                 .addNewSubject()
                 .withKind("ServiceAccount")
-                .withName(settings.forwarder().serviceAccount())
+                .withName(consumer.forwarderName())
                 .withNamespace(settings.namespace())
                 .endSubject()
+                .build();
+    }
+
+    /**
+     * The forwarder's own identity (SEC-13): a ServiceAccount per consumer namespace, named like
+     * the forwarder, so that a compromised forwarder reads its own routes and its own namespace's
+     * pods and nothing of other tenants. It carries the pull secrets, since the forwarder's pods
+     * are not the chart's.
+     */
+    public static ServiceAccount serviceAccount(ConsumerNamespace consumer, OperatorSettings settings) {
+        List<LocalObjectReference> pullSecrets = settings.forwarder().imagePullSecrets().orElse(List.of()).stream()
+                .filter(name -> !name.isBlank())
+                .map(name -> new LocalObjectReference(name.trim()))
+                .toList();
+        return new ServiceAccountBuilder()
+                .withMetadata(identityMetadata(consumer, settings))
+                .withImagePullSecrets(pullSecrets)
+                .build();
+    }
+
+    /**
+     * Reads the forwarder's ConfigMap and no other. {@code list} and {@code watch} are limited to
+     * the name too: the forwarder's informer asks with a {@code metadata.name} field selector,
+     * which RBAC matches against resourceNames. The operator may create this Role because it
+     * holds these verbs on ConfigMaps of its namespace itself (RBAC's escalation check).
+     */
+    public static Role configReaderRole(ConsumerNamespace consumer, OperatorSettings settings) {
+        return new RoleBuilder()
+                .withMetadata(identityMetadata(consumer, settings))
+                .withRules(new PolicyRuleBuilder()
+                        .withApiGroups("")
+                        .withResources("configmaps")
+                        .withResourceNames(consumer.forwarderName())
+                        .withVerbs("get", "list", "watch")
+                        .build())
+                .build();
+    }
+
+    /** Binds {@link #configReaderRole} to the forwarder's own ServiceAccount. */
+    public static RoleBinding configReaderBinding(ConsumerNamespace consumer, OperatorSettings settings) {
+        return new RoleBindingBuilder()
+                .withMetadata(identityMetadata(consumer, settings))
+                .withNewRoleRef()
+                .withApiGroup(RBAC_GROUP)
+                .withKind("Role")
+                .withName(consumer.forwarderName())
+                .endRoleRef()
+                .addNewSubject()
+                .withKind("ServiceAccount")
+                .withName(consumer.forwarderName())
+                .withNamespace(settings.namespace())
+                .endSubject()
+                .build();
+    }
+
+    private static ObjectMeta identityMetadata(ConsumerNamespace consumer, OperatorSettings settings) {
+        Map<String, String> labels = new LinkedHashMap<>(Labels.managed(Labels.COMPONENT_FORWARDER_IDENTITY));
+        labels.put(Labels.CONSUMER_NAMESPACE, consumer.name());
+        return new ObjectMetaBuilder()
+                .withName(consumer.forwarderName())
+                .withNamespace(settings.namespace())
+                .withLabels(labels)
+                .withOwnerReferences(consumer.ownerReference())
                 .build();
     }
 
@@ -110,6 +193,72 @@ public final class ForwarderResources {
         }
     }
 
+    /**
+     * Keeps all but one of a forwarder's pods through voluntary disruptions (node drains,
+     * upgrades), whatever the replica count: {@code maxUnavailable: 1} rather than
+     * {@code minAvailable: 1}, which would let every pod but one go at once when replicas are
+     * raised. None for a single replica: its budget would block every drain of its node.
+     */
+    public static Optional<PodDisruptionBudget> disruptionBudget(
+            ConsumerNamespace consumer, OperatorSettings settings) {
+        if (settings.forwarder().replicas() <= 1) {
+            return Optional.empty();
+        }
+        Map<String, String> labels = new LinkedHashMap<>(selectorLabels(consumer.name()));
+        labels.put(Labels.NAME, APP_NAME);
+        return Optional.of(new PodDisruptionBudgetBuilder()
+                .withNewMetadata()
+                .withName(consumer.forwarderName())
+                .withNamespace(settings.namespace())
+                .withLabels(labels)
+                .withOwnerReferences(consumer.ownerReference())
+                .endMetadata()
+                .withNewSpec()
+                .withMaxUnavailable(new IntOrString(1))
+                .withNewSelector()
+                .withMatchLabels(selectorLabels(consumer.name()))
+                .endSelector()
+                .endSpec()
+                .build());
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static Map<String, String> nodeSelector(OperatorSettings.Forwarder fwd) {
+        Map<String, String> labels = ForwarderPolicies.labels(fwd.nodeSelector().orElse(""));
+        return labels.isEmpty() ? null : labels;
+    }
+
+    private static List<Toleration> tolerations(OperatorSettings.Forwarder fwd) {
+        List<Toleration> tolerations = fwd.tolerations()
+                .map(json -> parse(json, new TypeReference<List<Toleration>>() {}, "tolerations"))
+                .orElse(List.of());
+        return tolerations.isEmpty() ? null : tolerations;
+    }
+
+    private static Affinity affinity(OperatorSettings.Forwarder fwd) {
+        Affinity affinity = fwd.affinity()
+                .map(json -> parse(json, new TypeReference<Affinity>() {}, "affinity"))
+                .orElse(null);
+        return affinity == null
+                        || affinity.getNodeAffinity() == null
+                                && affinity.getPodAffinity() == null
+                                && affinity.getPodAntiAffinity() == null
+                ? null
+                : affinity;
+    }
+
+    private static <T> T parse(String json, TypeReference<T> type, String setting) {
+        try {
+            return JSON.readValue(json, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(
+                    "privatelink.forwarder." + setting + " is not Kubernetes " + setting + " as JSON: "
+                            + e.getOriginalMessage(),
+                    e);
+        }
+    }
+
     public static Deployment deployment(ConsumerNamespace consumer, OperatorSettings settings) {
         String consumerNamespace = consumer.name();
         String name = consumer.forwarderName();
@@ -133,11 +282,17 @@ public final class ForwarderResources {
                 .withLabels(labels)
                 .endMetadata()
                 .withNewSpec()
-                .withServiceAccountName(fwd.serviceAccount())
+                // its own account, which reads only its own ConfigMap and its namespace's pods
+                .withServiceAccountName(name)
                 // No Service environment variables: the forwarder needs none, and a namespace with
                 // many Services would fill its environment (and hand it every address).
                 .withEnableServiceLinks(false)
                 .withTerminationGracePeriodSeconds(30L)
+                // placement the platform chooses (SEC-18): priority, dedicated nodes, taints
+                .withPriorityClassName(fwd.priorityClassName().orElse(null))
+                .withNodeSelector(nodeSelector(fwd))
+                .withTolerations(tolerations(fwd))
+                .withAffinity(affinity(fwd))
                 .withNewSecurityContext()
                 .withRunAsNonRoot(true)
                 .withNewSeccompProfile()

@@ -16,6 +16,8 @@ public final class Labels {
     public static final String COMPONENT_FORWARDER = "forwarder";
     public static final String COMPONENT_FORWARDER_CONFIG = "forwarder-config";
     public static final String COMPONENT_FORWARDER_POD_READER = "forwarder-pod-reader";
+    /** A forwarder's own ServiceAccount, and the Role and RoleBinding that let it read its ConfigMap. */
+    public static final String COMPONENT_FORWARDER_IDENTITY = "forwarder-identity";
     /** The NetworkPolicy of a consumer namespace's forwarder pods, in the operator's namespace. */
     public static final String COMPONENT_FORWARDER_POLICY = "forwarder-policy";
     /** A NetworkPolicy in an owner's namespace that admits forwarders to a load balancer's pods. */

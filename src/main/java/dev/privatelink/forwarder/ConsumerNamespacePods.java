@@ -1,5 +1,6 @@
 package dev.privatelink.forwarder;
 
+import dev.privatelink.cache.LeanItemStore;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodIP;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -73,6 +74,8 @@ final class ConsumerNamespacePods implements SourcePolicy, AutoCloseable {
                 });
         lookupPool.allowCoreThreadTimeOut(true);
         this.informer = client.pods().inNamespace(namespace).runnableInformer(0);
+        // pods carry large managedFields the check never reads (SEC-10)
+        informer.itemStore(new LeanItemStore<>());
         informer.addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Pod pod) {

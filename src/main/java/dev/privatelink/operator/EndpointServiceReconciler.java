@@ -4,6 +4,7 @@ import dev.privatelink.api.ConditionTypes.Reasons;
 import dev.privatelink.api.EndpointService;
 import dev.privatelink.api.InterfaceEndpoint;
 import dev.privatelink.api.LoadBalancerRef;
+import dev.privatelink.cache.LeanItemStore;
 import dev.privatelink.config.OperatorSettings;
 import dev.privatelink.desired.EndpointServicePlan;
 import dev.privatelink.desired.EndpointServiceWorld;
@@ -12,6 +13,7 @@ import dev.privatelink.events.EventRecorder;
 import dev.privatelink.ids.Ids;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -41,6 +43,7 @@ import java.util.concurrent.TimeUnit;
  * cache.
  */
 @ControllerConfiguration(
+        informer = @Informer(itemStore = LeanItemStore.class),
         name = "endpointservice",
         maxReconciliationInterval =
                 @MaxReconciliationInterval(interval = Resync.INTERVAL_MINUTES, timeUnit = TimeUnit.MINUTES))
@@ -120,6 +123,7 @@ public class EndpointServiceReconciler implements Reconciler<EndpointService> {
 
         services = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(Service.class, EndpointService.class)
+                        .withItemStore(new LeanItemStore<>())
                         .withSecondaryToPrimaryMapper(
                                 svc -> Indexes.ids(endpointServices.byIndex(Indexes.LOAD_BALANCER, Indexes.key(svc))))
                         .build(),
@@ -127,6 +131,7 @@ public class EndpointServiceReconciler implements Reconciler<EndpointService> {
 
         endpoints = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(InterfaceEndpoint.class, EndpointService.class)
+                        .withItemStore(new LeanItemStore<>())
                         .withOnUpdateFilter(EventFilters::endpointStateChanged)
                         .withSecondaryToPrimaryMapper(ep -> Indexes.ids(endpointServices.byIndex(
                                 Indexes.SERVICE_NAME, ep.getSpec().getServiceName())))
@@ -137,6 +142,7 @@ public class EndpointServiceReconciler implements Reconciler<EndpointService> {
         // A claim on a load balancer frees up when its holder goes or lets go: the others get another look.
         rivals = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(EndpointService.class, EndpointService.class)
+                        .withItemStore(new LeanItemStore<>())
                         .withName("rivals")
                         .withSecondaryToPrimaryMapper(es -> {
                             Set<ResourceID> ids = new HashSet<>();
@@ -155,6 +161,7 @@ public class EndpointServiceReconciler implements Reconciler<EndpointService> {
         // one edited or deleted by someone else is put back.
         InformerEventSource<NetworkPolicy, EndpointService> policies = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(NetworkPolicy.class, EndpointService.class)
+                        .withItemStore(new LeanItemStore<>())
                         .withLabelSelector(Labels.MANAGED_SELECTOR + "," + Labels.COMPONENT + "="
                                 + Labels.COMPONENT_LOAD_BALANCER_POLICY)
                         .build(),

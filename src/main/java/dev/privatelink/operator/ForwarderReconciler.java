@@ -2,6 +2,7 @@ package dev.privatelink.operator;
 
 import dev.privatelink.api.EndpointService;
 import dev.privatelink.api.InterfaceEndpoint;
+import dev.privatelink.cache.LeanItemStore;
 import dev.privatelink.config.OperatorSettings;
 import dev.privatelink.desired.ConsumerNamespace;
 import dev.privatelink.desired.ForwarderPlan;
@@ -14,9 +15,13 @@ import dev.privatelink.forwarder.config.ForwarderConfig;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -42,11 +47,13 @@ import java.util.stream.Collectors;
 
 /**
  * One forwarder per consumer namespace that has endpoints: its routes (from the endpoints' states
- * and the upstreams their services' status publishes), its Deployment and its NetworkPolicy.
+ * and the upstreams their services' status publishes), its Deployment, its NetworkPolicy and its
+ * own identity (ServiceAccount, Role, RoleBindings).
  * Keyed by namespace so that the routes of one namespace are only ever written by one reconcile
  * at a time.
  */
 @ControllerConfiguration(
+        informer = @Informer(itemStore = LeanItemStore.class),
         name = "forwarder",
         maxReconciliationInterval =
                 @MaxReconciliationInterval(interval = Resync.INTERVAL_MINUTES, timeUnit = TimeUnit.MINUTES))
@@ -59,10 +66,18 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
     private InformerEventSource<Deployment, Namespace> deployments;
     private InformerEventSource<NetworkPolicy, Namespace> policies;
     private InformerEventSource<RoleBinding, Namespace> podReaders;
+    private InformerEventSource<ServiceAccount, Namespace> serviceAccounts;
+    private InformerEventSource<Role, Namespace> configReaders;
+    private InformerEventSource<RoleBinding, Namespace> configReaderBindings;
+    private InformerEventSource<PodDisruptionBudget, Namespace> budgets;
     private Applier<ConfigMap> configMapApplier;
     private Applier<Deployment> deploymentApplier;
     private Applier<NetworkPolicy> policyApplier;
     private Applier<RoleBinding> podReaderApplier;
+    private Applier<ServiceAccount> serviceAccountApplier;
+    private Applier<Role> configReaderApplier;
+    private Applier<RoleBinding> configReaderBindingApplier;
+    private Applier<PodDisruptionBudget> budgetApplier;
     private EventRecorder events;
     /** Per consumer namespace, the last config read or written that parsed. */
     private final Map<String, ForwarderConfig> lastGood = new ConcurrentHashMap<>();
@@ -80,9 +95,20 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
                 configMaps.get(id),
                 deployments.get(id),
                 policies.get(id),
+                serviceAccounts.get(id),
+                configReaders.get(id),
+                configReaderBindings.get(id),
+                budgets.get(id),
                 podReaders.get(new ResourceID(ForwarderResources.POD_READER_BINDING, consumer.name())));
         ForwarderPlan plan = ForwarderPlan.of(resolve(consumer, current.configMap()), settings);
-        deleteOthers(consumer, plan.objects().isPresent() ? id.getName() : null);
+        deleteOthers(
+                consumer,
+                plan.objects().isPresent() ? id.getName() : null,
+                plan.objects()
+                                .flatMap(ForwarderPlan.ForwarderObjects::disruptionBudget)
+                                .isPresent()
+                        ? id.getName()
+                        : null);
         plan.objects()
                 .ifPresentOrElse(objects -> apply(namespace, objects, current), () -> lastGood.remove(consumer.name()));
         return UpdateControl.noUpdate();
@@ -93,6 +119,10 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
             Optional<ConfigMap> configMap,
             Optional<Deployment> deployment,
             Optional<NetworkPolicy> policy,
+            Optional<ServiceAccount> serviceAccount,
+            Optional<Role> configReader,
+            Optional<RoleBinding> configReaderBinding,
+            Optional<PodDisruptionBudget> budget,
             Optional<RoleBinding> podReader) {}
 
     private void apply(Namespace namespace, ForwarderPlan.ForwarderObjects objects, Current current) {
@@ -100,7 +130,19 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
         policyApplier
                 .apply(objects.networkPolicy(), current.policy().orElse(null))
                 .ifPresent(c -> conflict(namespace, c));
-        // Before the pods start: they admit no connection until they can read the namespace's pods.
+        // The forwarder's own identity before its pods: they cannot start without their account,
+        // and admit no connection until they can read their config and the namespace's pods.
+        serviceAccountApplier
+                .apply(objects.serviceAccount(), current.serviceAccount().orElse(null))
+                .ifPresent(c -> conflict(namespace, c));
+        configReaderApplier
+                .apply(objects.configReader(), current.configReader().orElse(null))
+                .ifPresent(c -> conflict(namespace, c));
+        configReaderBindingApplier
+                .apply(
+                        objects.configReaderBinding(),
+                        current.configReaderBinding().orElse(null))
+                .ifPresent(c -> conflict(namespace, c));
         podReaderApplier
                 .apply(objects.podReader(), current.podReader().orElse(null))
                 .ifPresent(c -> conflict(namespace, c));
@@ -110,21 +152,34 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
         deploymentApplier
                 .apply(objects.deployment(), current.deployment().orElse(null))
                 .ifPresent(c -> conflict(namespace, c));
+        objects.disruptionBudget()
+                .flatMap(budget -> budgetApplier.apply(budget, current.budget().orElse(null)))
+                .ifPresent(c -> conflict(namespace, c));
     }
 
     /**
      * Deletes this namespace's forwarder objects but the ones named {@code keep} (all of them when
-     * it needs no forwarder; else those of older names or of a namespace deleted and created again).
+     * it needs no forwarder; else those of older names or of a namespace deleted and created again),
+     * and its disruption budgets but the one named {@code keepBudget} (none for a single replica).
      */
-    private void deleteOthers(ConsumerNamespace consumer, String keep) {
-        Predicate<HasMetadata> stray = o -> consumer.name().equals(Labels.consumerNamespace(o))
-                && !o.getMetadata().getName().equals(keep);
+    private void deleteOthers(ConsumerNamespace consumer, String keep, String keepBudget) {
+        Predicate<HasMetadata> stray = strayBut(consumer, keep);
         deployments.list(settings.namespace(), stray::test).forEach(deploymentApplier::delete);
+        budgets.list(settings.namespace(), strayBut(consumer, keepBudget)::test).forEach(budgetApplier::delete);
         configMaps.list(settings.namespace(), stray::test).forEach(configMapApplier::delete);
         policies.list(settings.namespace(), stray::test).forEach(policyApplier::delete);
+        configReaderBindings.list(settings.namespace(), stray::test).forEach(configReaderBindingApplier::delete);
+        configReaders.list(settings.namespace(), stray::test).forEach(configReaderApplier::delete);
+        serviceAccounts.list(settings.namespace(), stray::test).forEach(serviceAccountApplier::delete);
         if (keep == null) {
             podReaders.list(consumer.name(), stray::test).forEach(podReaderApplier::delete);
         }
+    }
+
+    /** The namespace's forwarder objects not named {@code keep}. */
+    private static Predicate<HasMetadata> strayBut(ConsumerNamespace consumer, String keep) {
+        return o -> consumer.name().equals(Labels.consumerNamespace(o))
+                && !o.getMetadata().getName().equals(keep);
     }
 
     private ForwarderWorld resolve(ConsumerNamespace consumer, Optional<ConfigMap> configMap) {
@@ -171,6 +226,7 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
         events = new EventRecorder(ctx.getClient(), Clock.systemUTC());
         endpoints = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(InterfaceEndpoint.class, Namespace.class)
+                        .withItemStore(new LeanItemStore<>())
                         .withOnUpdateFilter(EventFilters::endpointStateChanged)
                         .withSecondaryToPrimaryMapper(
                                 ep -> Set.of(new ResourceID(ep.getMetadata().getNamespace())))
@@ -180,6 +236,7 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
 
         endpointServices = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(EndpointService.class, Namespace.class)
+                        .withItemStore(new LeanItemStore<>())
                         .withOnUpdateFilter(EventFilters::endpointServiceOfferChanged)
                         .withSecondaryToPrimaryMapper(this::consumersOf)
                         .build(),
@@ -192,22 +249,42 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
         configMapApplier = new Applier<>(ctx.getClient(), configMaps);
         deploymentApplier = new Applier<>(ctx.getClient(), deployments);
         policyApplier = new Applier<>(ctx.getClient(), policies);
+        serviceAccounts = forwarderSource(ctx, ServiceAccount.class, Labels.COMPONENT_FORWARDER_IDENTITY);
+        configReaders = forwarderSource(ctx, Role.class, Labels.COMPONENT_FORWARDER_IDENTITY);
+        configReaderBindings = forwarderSource(ctx, RoleBinding.class, Labels.COMPONENT_FORWARDER_IDENTITY);
+        serviceAccountApplier = new Applier<>(ctx.getClient(), serviceAccounts);
+        configReaderApplier = new Applier<>(ctx.getClient(), configReaders);
+        configReaderBindingApplier = new Applier<>(ctx.getClient(), configReaderBindings);
+        budgets = forwarderSource(ctx, PodDisruptionBudget.class, Labels.COMPONENT_FORWARDER);
+        budgetApplier = new Applier<>(ctx.getClient(), budgets);
         // In the consumer namespaces, so in every namespace; only the operator's, by label.
         podReaders = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(RoleBinding.class, Namespace.class)
+                        .withItemStore(new LeanItemStore<>())
                         .withLabelSelector(Labels.MANAGED_SELECTOR + "," + Labels.COMPONENT + "="
                                 + Labels.COMPONENT_FORWARDER_POD_READER)
                         .withSecondaryToPrimaryMapper(ForwarderReconciler::consumerNamespace)
                         .build(),
                 ctx);
         podReaderApplier = new Applier<>(ctx.getClient(), podReaders);
-        return List.of(endpoints, endpointServices, configMaps, deployments, policies, podReaders);
+        return List.of(
+                endpoints,
+                endpointServices,
+                configMaps,
+                deployments,
+                policies,
+                podReaders,
+                serviceAccounts,
+                configReaders,
+                configReaderBindings,
+                budgets);
     }
 
     private <R extends HasMetadata> InformerEventSource<R, Namespace> forwarderSource(
             EventSourceContext<Namespace> ctx, Class<R> kind, String component) {
         return new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(kind, Namespace.class)
+                        .withItemStore(new LeanItemStore<>())
                         .withNamespaces(settings.namespace())
                         .withLabelSelector(Labels.MANAGED_SELECTOR + "," + Labels.COMPONENT + "=" + component)
                         .withSecondaryToPrimaryMapper(ForwarderReconciler::consumerNamespace)

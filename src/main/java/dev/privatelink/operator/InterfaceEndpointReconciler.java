@@ -6,6 +6,7 @@ import dev.privatelink.api.ConditionTypes.Reasons;
 import dev.privatelink.api.EndpointService;
 import dev.privatelink.api.InterfaceEndpoint;
 import dev.privatelink.api.ServicePermission;
+import dev.privatelink.cache.LeanItemStore;
 import dev.privatelink.config.OperatorSettings;
 import dev.privatelink.desired.ConsumerNamespace;
 import dev.privatelink.desired.EndpointPlan;
@@ -27,6 +28,7 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -51,6 +53,7 @@ import java.util.function.Function;
 
 /** Consumer side: decides each endpoint's connection state and makes its Services and EndpointSlices. */
 @ControllerConfiguration(
+        informer = @Informer(itemStore = LeanItemStore.class),
         name = "interfaceendpoint",
         maxReconciliationInterval =
                 @MaxReconciliationInterval(interval = Resync.INTERVAL_MINUTES, timeUnit = TimeUnit.MINUTES))
@@ -172,6 +175,7 @@ public class InterfaceEndpointReconciler implements Reconciler<InterfaceEndpoint
         // A namespace's labels decide whether selector principals grant it.
         namespaces = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(Namespace.class, InterfaceEndpoint.class)
+                        .withItemStore(new LeanItemStore<>())
                         .withSecondaryToPrimaryMapper(ns -> Indexes.ids(endpoints
                                 .list(ns.getMetadata().getName(), ep -> true)
                                 .toList()))
@@ -183,6 +187,7 @@ public class InterfaceEndpointReconciler implements Reconciler<InterfaceEndpoint
         // Only read for the zone of a forwarder pod's node; a node's change is seen with the pod's next one.
         nodes = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(Node.class, InterfaceEndpoint.class)
+                        .withItemStore(new LeanItemStore<>())
                         .withSecondaryToPrimaryMapper(n -> Set.of())
                         .build(),
                 ctx);
@@ -207,6 +212,7 @@ public class InterfaceEndpointReconciler implements Reconciler<InterfaceEndpoint
             EventSourceContext<InterfaceEndpoint> ctx) {
         var source = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(EndpointService.class, InterfaceEndpoint.class)
+                        .withItemStore(new LeanItemStore<>())
                         .withOnUpdateFilter(EventFilters::endpointServiceOfferChanged)
                         .withSecondaryToPrimaryMapper(es -> Indexes.ids(endpointsAsking(es)))
                         .build(),
@@ -219,6 +225,7 @@ public class InterfaceEndpointReconciler implements Reconciler<InterfaceEndpoint
             EventSourceContext<InterfaceEndpoint> ctx) {
         var source = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(ServicePermission.class, InterfaceEndpoint.class)
+                        .withItemStore(new LeanItemStore<>())
                         .withSecondaryToPrimaryMapper(
                                 p -> p.getSpec() == null || p.getSpec().getEndpointService() == null
                                         ? Set.of()
@@ -242,6 +249,7 @@ public class InterfaceEndpointReconciler implements Reconciler<InterfaceEndpoint
             Function<R, Set<ResourceID>> toEndpoints) {
         return new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(kind, InterfaceEndpoint.class)
+                        .withItemStore(new LeanItemStore<>())
                         .withNamespaces(settings.namespace())
                         .withLabelSelector(Labels.COMPONENT + "=" + component)
                         .withSecondaryToPrimaryMapper(toEndpoints::apply)
@@ -254,6 +262,7 @@ public class InterfaceEndpointReconciler implements Reconciler<InterfaceEndpoint
             EventSourceContext<InterfaceEndpoint> ctx, Class<R> kind) {
         return new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(kind, InterfaceEndpoint.class)
+                        .withItemStore(new LeanItemStore<>())
                         .withLabelSelector(Labels.COMPONENT + "=" + Labels.COMPONENT_ENDPOINT)
                         .build(),
                 ctx);
@@ -264,6 +273,7 @@ public class InterfaceEndpointReconciler implements Reconciler<InterfaceEndpoint
             EventSourceContext<InterfaceEndpoint> ctx) {
         return new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(InterfaceEndpoint.class, InterfaceEndpoint.class)
+                        .withItemStore(new LeanItemStore<>())
                         .withName("siblings")
                         .withOnAddFilter(ep -> false)
                         .withOnUpdateFilter((a, b) -> false)

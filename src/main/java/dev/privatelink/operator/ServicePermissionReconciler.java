@@ -2,9 +2,11 @@ package dev.privatelink.operator;
 
 import dev.privatelink.api.EndpointService;
 import dev.privatelink.api.ServicePermission;
+import dev.privatelink.cache.LeanItemStore;
 import dev.privatelink.desired.Resources;
 import dev.privatelink.desired.ServicePermissionPlan;
 import dev.privatelink.events.EventRecorder;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -27,6 +29,7 @@ import java.util.concurrent.TimeUnit;
  * happens on the consumer side.
  */
 @ControllerConfiguration(
+        informer = @Informer(itemStore = LeanItemStore.class),
         name = "servicepermission",
         maxReconciliationInterval =
                 @MaxReconciliationInterval(interval = Resync.INTERVAL_MINUTES, timeUnit = TimeUnit.MINUTES))
@@ -65,6 +68,7 @@ public class ServicePermissionReconciler implements Reconciler<ServicePermission
         permissions.addIndexer(Indexes.PERMISSION_TARGET, Indexes.PERMISSION_BY_TARGET);
         endpointServices = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(EndpointService.class, ServicePermission.class)
+                        .withItemStore(new LeanItemStore<>())
                         .withOnUpdateFilter(EventFilters::specChanged)
                         .withSecondaryToPrimaryMapper(
                                 es -> Indexes.ids(permissions.byIndex(Indexes.PERMISSION_TARGET, Indexes.key(es))))

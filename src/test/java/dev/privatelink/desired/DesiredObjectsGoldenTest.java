@@ -92,6 +92,11 @@ class DesiredObjectsGoldenTest {
                 "forwarder-shop.yaml",
                 List.of(
                         ForwarderResources.configMap(SHOP, config, Set.of(), settings),
-                        ForwarderResources.deployment(SHOP, settings)));
+                        ForwarderResources.deployment(SHOP, settings),
+                        ForwarderResources.serviceAccount(SHOP, settings),
+                        ForwarderResources.configReaderRole(SHOP, settings),
+                        ForwarderResources.configReaderBinding(SHOP, settings),
+                        ForwarderResources.podReaderBinding(SHOP, settings),
+                        ForwarderResources.disruptionBudget(SHOP, settings).orElseThrow()));
     }
 }

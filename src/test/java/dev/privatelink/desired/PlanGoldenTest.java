@@ -303,7 +303,15 @@ class PlanGoldenTest {
                 mapper.writerWithDefaultPrettyPrinter().writeValueAsString(mapper.readTree(json)) + "\n");
         objects.configMap().getData().put(ForwarderConfig.DATA_KEY, "(pretty-printed in forwarder-shop.config.json)");
         GoldenFiles.assertMatches(
-                "plans/forwarder-shop.yaml", List.of(objects.configMap(), objects.deployment(), objects.podReader()));
+                "plans/forwarder-shop.yaml",
+                List.of(
+                        objects.configMap(),
+                        objects.deployment(),
+                        objects.serviceAccount(),
+                        objects.configReader(),
+                        objects.configReaderBinding(),
+                        objects.podReader(),
+                        objects.disruptionBudget().orElseThrow()));
     }
 
     /** A load balancer as owners write them: pods behind a selector, a named target port. */

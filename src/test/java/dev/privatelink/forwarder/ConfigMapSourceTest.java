@@ -16,11 +16,16 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -72,6 +77,30 @@ class ConfigMapSourceTest {
         try (Socket client = connect(route.listenPort())) {
             assertThat(roundTrip(client, "hello")).isEqualTo("hello");
         }
+    }
+
+    /**
+     * SEC-13: a forwarder's Role names its one ConfigMap (resourceNames). RBAC grants a list or a
+     * watch under resourceNames only when the request selects that name by field selector.
+     */
+    @Test
+    void itListsAndWatchesItsConfigMapByNameOnly() throws Exception {
+        Route route = route("vpce-a", freePort(), echo.port());
+        serving(config(route));
+
+        List<String> reads = new ArrayList<>();
+        RecordedRequest request;
+        while ((request = server.takeRequest(1, TimeUnit.MILLISECONDS)) != null) {
+            if (request.getMethod().equals("GET") && request.getPath().contains("/configmaps")) {
+                reads.add(URLDecoder.decode(request.getPath(), StandardCharsets.UTF_8));
+            }
+        }
+        assertThat(reads)
+                .isNotEmpty()
+                .allSatisfy(path -> assertThat(path)
+                        .satisfiesAnyOf(
+                                p -> assertThat(p).endsWith("/configmaps/" + NAME),
+                                p -> assertThat(p).contains("fieldSelector=metadata.name=" + NAME)));
     }
 
     @Test

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
 import dev.privatelink.config.OperatorSettings;
+import dev.privatelink.desired.ConsumerNamespace;
+import dev.privatelink.desired.ForwarderResources;
 import dev.privatelink.desired.Labels;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -199,7 +201,7 @@ class HelmChartTest {
                         entry("PRIVATELINK_CLUSTER_DOMAIN", "cluster.local"),
                         entry("PRIVATELINK_FORWARDER_IMAGE", operator.getImage()),
                         entry("PRIVATELINK_FORWARDER_REPLICAS", "2"),
-                        entry("PRIVATELINK_FORWARDER_SERVICE_ACCOUNT", FORWARDER),
+                        entry("PRIVATELINK_FORWARDER_IMAGE_PULL_SECRETS", ""),
                         entry("PRIVATELINK_FORWARDER_CPU_REQUEST", "100m"),
                         entry("PRIVATELINK_FORWARDER_MEMORY_REQUEST", "128Mi"),
                         entry("PRIVATELINK_FORWARDER_MEMORY_LIMIT", "256Mi"),
@@ -253,20 +255,45 @@ class HelmChartTest {
                 .satisfies(subject -> assertServiceAccount(subject, OPERATOR, NAMESPACE));
     }
 
+    /**
+     * SEC-13: no shared forwarder identity that reads every ConfigMap of the namespace; the
+     * operator gives each forwarder its own (ForwarderObjectsTest).
+     */
     @Test
-    void forwarderRunsAsItsOwnServiceAccountThatOnlyReadsConfigMaps() {
-        Role role = defaults.get(Role.class, FORWARDER);
-        RoleBinding binding = defaults.get(RoleBinding.class, FORWARDER);
-
-        assertThat(defaults.get(ServiceAccount.class, FORWARDER).getMetadata().getNamespace())
-                .isEqualTo(NAMESPACE);
-        assertThat(permissions(role.getRules())).isEqualTo(permissions(LeastPrivilege.FORWARDER_NAMESPACE));
-        assertThat(binding.getRoleRef().getName()).isEqualTo(FORWARDER);
-        assertThat(binding.getSubjects())
-                .singleElement()
-                .satisfies(subject -> assertServiceAccount(subject, FORWARDER, NAMESPACE));
+    void theChartShipsNoSharedForwarderIdentity() {
+        assertThat(defaults.kindsAndNames())
+                .doesNotContain("ServiceAccount/" + FORWARDER, "Role/" + FORWARDER, "RoleBinding/" + FORWARDER);
+        assertThat(defaults.all(Role.class))
+                .extracting(r -> r.getMetadata().getName())
+                .containsExactly(OPERATOR);
         assertThat(defaults.all(ClusterRoleBinding.class))
                 .noneMatch(b -> b.getSubjects().stream().anyMatch(s -> FORWARDER.equals(s.getName())));
+    }
+
+    /**
+     * RBAC's escalation check: the operator may create a Role, or bind one, only with permissions
+     * it holds itself. The Role it creates for each forwarder (SEC-13) must stay within its own
+     * Role in the release namespace, and the ClusterRole it binds in consumer namespaces within its
+     * {@code bind} grant.
+     */
+    @Test
+    void theOperatorHoldsEveryPermissionOfTheRolesItGrantsForwarders() {
+        OperatorSettings settings = NetworkIsolationTest.settingsFromTheChart(defaults.get(Deployment.class, OPERATOR));
+        ConsumerNamespace consumer = new ConsumerNamespace("shop", "6f1c2d3e-0000-4000-8000-00000000c0de");
+        Set<String> held = permissions(defaults.get(Role.class, OPERATOR).getRules());
+
+        Role forwarderRole = ForwarderResources.configReaderRole(consumer, settings);
+        assertThat(permissions(forwarderRole.getRules()))
+                .isNotEmpty()
+                .allSatisfy(permission -> assertThat(
+                                held.contains(permission) || held.contains(permission.replaceAll("/[^/]+$", "")))
+                        .as("the operator holds %s", permission)
+                        .isTrue());
+        assertThat(permissions(defaults.get(ClusterRole.class, OPERATOR).getRules()))
+                .contains("bind rbac.authorization.k8s.io/clusterroles/"
+                        + ForwarderResources.podReaderBinding(consumer, settings)
+                                .getRoleRef()
+                                .getName());
     }
 
     @Test
@@ -279,8 +306,10 @@ class HelmChartTest {
 
             assertThat(admin.getMetadata().getLabels())
                     .containsEntry("rbac.authorization.k8s.io/aggregate-to-admin", "true");
-            assertThat(editor.getMetadata().getLabels())
-                    .containsEntry("rbac.authorization.k8s.io/aggregate-to-edit", "true");
+            if (!kind.equals("servicepermission")) {
+                assertThat(editor.getMetadata().getLabels())
+                        .containsEntry("rbac.authorization.k8s.io/aggregate-to-edit", "true");
+            }
             assertThat(viewer.getMetadata().getLabels())
                     .containsEntry("rbac.authorization.k8s.io/aggregate-to-view", "true");
             assertThat(permissions(admin.getRules()))
@@ -297,6 +326,40 @@ class HelmChartTest {
                             "get " + KINDS_GROUP + "/" + resource, "get " + KINDS_GROUP + "/" + resource + "/status",
                             "list " + KINDS_GROUP + "/" + resource, "watch " + KINDS_GROUP + "/" + resource);
         }
+    }
+
+    /**
+     * SEC-17: whom a service is published to (a ServicePermission) is admin's to say; edit keeps
+     * endpoint services and their connection decisions. A value gives edit the permissions back.
+     */
+    @Test
+    void onlyAdminWritesServicePermissionsUnlessTheValueSaysEditMayToo() {
+        ClusterRole editor = defaults.get(ClusterRole.class, RELEASE + "-servicepermission-editor");
+        assertThat(editor.getMetadata().getLabels())
+                .as("bindable, but not part of edit")
+                .doesNotContainKey("rbac.authorization.k8s.io/aggregate-to-edit");
+        assertThat(defaults.all(ClusterRole.class)
+                        .filter(r -> "true"
+                                .equals(r.getMetadata().getLabels().get("rbac.authorization.k8s.io/aggregate-to-edit")))
+                        .flatMap(r -> permissions(r.getRules()).stream()))
+                .as("what edit gets")
+                .contains(
+                        "update " + KINDS_GROUP + "/endpointservices", "create " + KINDS_GROUP + "/interfaceendpoints")
+                .doesNotContain(
+                        "create " + KINDS_GROUP + "/servicepermissions",
+                        "update " + KINDS_GROUP + "/servicepermissions",
+                        "patch " + KINDS_GROUP + "/servicepermissions",
+                        "delete " + KINDS_GROUP + "/servicepermissions");
+        assertThat(defaults.get(ClusterRole.class, RELEASE + "-servicepermission-admin")
+                        .getMetadata()
+                        .getLabels())
+                .containsEntry("rbac.authorization.k8s.io/aggregate-to-admin", "true");
+
+        Manifests optedIn = template(RELEASE, NAMESPACE, "--set", "rbac.servicePermissionsForEditors=true");
+        assertThat(optedIn.get(ClusterRole.class, RELEASE + "-servicepermission-editor")
+                        .getMetadata()
+                        .getLabels())
+                .containsEntry("rbac.authorization.k8s.io/aggregate-to-edit", "true");
     }
 
     // --- NetworkPolicies ---
@@ -468,7 +531,9 @@ class HelmChartTest {
                         // the forwarder runs the operator's image unless told otherwise
                         entry("PRIVATELINK_FORWARDER_IMAGE", "registry.example.com/platform/kube-privatelink:1.2.3"),
                         entry("PRIVATELINK_FORWARDER_REPLICAS", "4"),
-                        entry("PRIVATELINK_FORWARDER_SERVICE_ACCOUNT", CUSTOM_FORWARDER),
+                        entry("PRIVATELINK_FORWARDER_IMAGE_PULL_SECRETS", "registry-credentials"),
+                        entry("PRIVATELINK_FORWARDER_PRIORITY_CLASS_NAME", "privatelink-data-plane"),
+                        entry("PRIVATELINK_FORWARDER_NODE_SELECTOR", "node-role.example.com/edge=true"),
                         entry("PRIVATELINK_FORWARDER_CPU_REQUEST", "500m"),
                         entry("PRIVATELINK_FORWARDER_MEMORY_REQUEST", "256Mi"),
                         entry("PRIVATELINK_FORWARDER_MEMORY_LIMIT", "1Gi"),
@@ -481,10 +546,44 @@ class HelmChartTest {
                                 "PRIVATELINK_NETWORK_POLICY_DNS_POD_LABELS",
                                 "dns.operator.openshift.io/daemonset-dns=default"),
                         entry("PRIVATELINK_NETWORK_POLICY_DNS_PORT", "5353"));
-        // the pods the operator creates pull with the forwarder account's secrets
-        assertThat(custom.get(ServiceAccount.class, CUSTOM_FORWARDER).getImagePullSecrets())
+    }
+
+    /** SEC-18: the chart's forwarder placement values reach the forwarder pods the operator renders. */
+    @Test
+    void forwarderPlacementValuesReachTheForwarderPods() {
+        OperatorSettings settings =
+                NetworkIsolationTest.settingsFromTheChart(custom.get(Deployment.class, CUSTOM_OPERATOR));
+        var pod = ForwarderResources.deployment(new ConsumerNamespace("shop", "uid-shop"), settings)
+                .getSpec()
+                .getTemplate()
+                .getSpec();
+
+        assertThat(pod.getPriorityClassName()).isEqualTo("privatelink-data-plane");
+        assertThat(pod.getNodeSelector()).containsExactly(entry("node-role.example.com/edge", "true"));
+        assertThat(pod.getTolerations()).singleElement().satisfies(toleration -> {
+            assertThat(toleration.getKey()).isEqualTo("dedicated");
+            assertThat(toleration.getOperator()).isEqualTo("Equal");
+            assertThat(toleration.getValue()).isEqualTo("edge");
+            assertThat(toleration.getEffect()).isEqualTo("NoSchedule");
+        });
+        assertThat(pod.getAffinity()
+                        .getNodeAffinity()
+                        .getRequiredDuringSchedulingIgnoredDuringExecution()
+                        .getNodeSelectorTerms())
                 .singleElement()
-                .satisfies(secret -> assertThat(secret.getName()).isEqualTo("registry-credentials"));
+                .satisfies(term -> assertThat(term.getMatchExpressions().get(0).getValues())
+                        .containsExactly("amd64"));
+
+        var byDefault = ForwarderResources.deployment(
+                        new ConsumerNamespace("shop", "uid-shop"),
+                        NetworkIsolationTest.settingsFromTheChart(defaults.get(Deployment.class, OPERATOR)))
+                .getSpec()
+                .getTemplate()
+                .getSpec();
+        assertThat(byDefault.getPriorityClassName()).isNull();
+        assertThat(byDefault.getNodeSelector()).isNullOrEmpty();
+        assertThat(byDefault.getTolerations()).isNullOrEmpty();
+        assertThat(byDefault.getAffinity()).isNull();
     }
 
     @Test
@@ -502,9 +601,9 @@ class HelmChartTest {
         assertThat(custom.get(ClusterRoleBinding.class, CUSTOM_OPERATOR).getSubjects())
                 .singleElement()
                 .satisfies(subject -> assertServiceAccount(subject, CUSTOM_OPERATOR, CUSTOM_NAMESPACE));
-        assertThat(custom.get(RoleBinding.class, CUSTOM_FORWARDER).getSubjects())
+        assertThat(custom.get(RoleBinding.class, CUSTOM_OPERATOR).getSubjects())
                 .singleElement()
-                .satisfies(subject -> assertServiceAccount(subject, CUSTOM_FORWARDER, CUSTOM_NAMESPACE));
+                .satisfies(subject -> assertServiceAccount(subject, CUSTOM_OPERATOR, CUSTOM_NAMESPACE));
         assertThat(permissions(custom.get(ClusterRole.class, CUSTOM_OPERATOR).getRules()))
                 .isEqualTo(permissions(LeastPrivilege.operatorCluster(CUSTOM_FORWARDER + "-pods")));
     }
@@ -563,6 +662,9 @@ class HelmChartTest {
                 "forwarder.resources.requests.cpu=lots        | cpu",
                 "forwarder.resources.limits.cpu=1             | cpu",
                 "forwarder.listenPorts.first=80               | first",
+                "forwarder.nodeSelector.zone=a\\,b           | nodeSelector",
+                "forwarder.tolerations=none                   | tolerations",
+                "admissionPolicy.enabled=maybe                | enabled",
                 "metrics.serviceMonitor.enabled=yes           | enabled",
                 "metrics.serviceMonitor.interval=soon         | interval",
                 "operator.podDisruptionBudget.minAvailable=0  | minAvailable",

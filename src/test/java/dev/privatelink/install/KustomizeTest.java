@@ -51,13 +51,26 @@ class KustomizeTest {
         assertThat(defaults.get(Deployment.class, OPERATOR).getSpec().getReplicas())
                 .isEqualTo(2);
         assertThat(defaults.get(ServiceAccount.class, OPERATOR)).isNotNull();
-        assertThat(defaults.get(ServiceAccount.class, FORWARDER)).isNotNull();
+        assertThat(defaults.kindsAndNames())
+                .as("each forwarder gets its own identity from the operator (SEC-13)")
+                .doesNotContain("ServiceAccount/" + FORWARDER, "Role/" + FORWARDER);
         assertThat(permissions(defaults.get(ClusterRole.class, OPERATOR).getRules()))
                 .isEqualTo(permissions(LeastPrivilege.OPERATOR_CLUSTER));
         assertThat(permissions(defaults.get(Role.class, OPERATOR).getRules()))
                 .isEqualTo(permissions(LeastPrivilege.OPERATOR_NAMESPACE));
-        assertThat(permissions(defaults.get(Role.class, FORWARDER).getRules()))
-                .isEqualTo(permissions(LeastPrivilege.FORWARDER_NAMESPACE));
+    }
+
+    /** SEC-17: as in the chart, ServicePermission write is admin's, not edit's. */
+    @Test
+    void servicePermissionWriteJoinsAdminOnly() {
+        assertThat(defaults.get(ClusterRole.class, "kube-privatelink-servicepermission-editor")
+                        .getMetadata()
+                        .getLabels())
+                .doesNotContainKey("rbac.authorization.k8s.io/aggregate-to-edit");
+        assertThat(defaults.get(ClusterRole.class, "kube-privatelink-endpointservice-editor")
+                        .getMetadata()
+                        .getLabels())
+                .containsEntry("rbac.authorization.k8s.io/aggregate-to-edit", "true");
     }
 
     @Test

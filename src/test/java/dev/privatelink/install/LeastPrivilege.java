@@ -81,11 +81,16 @@ final class LeastPrivilege {
                 rule("", List.of("events"), "create", "patch"));
     }
 
-    /** In the operator's own namespace only: forwarders, their routes and pods, the Lease. */
+    /** In the operator's own namespace only: forwarders, their routes, pods and identities, the Lease. */
     static final List<PolicyRule> OPERATOR_NAMESPACE = List.of(
             rule("", List.of("pods"), "get", "list", "watch"),
             rule("", List.of("configmaps"), "get", "list", "watch", "create", "update", "delete"),
             rule("apps", List.of("deployments"), "get", "list", "watch", "create", "update", "delete"),
+            // each forwarder's disruption budget (SEC-18)
+            rule("policy", List.of("poddisruptionbudgets"), "get", "list", "watch", "create", "update", "delete"),
+            // each forwarder's own ServiceAccount and the Role that reads its one ConfigMap (SEC-13)
+            rule("", List.of("serviceaccounts"), "get", "list", "watch", "create", "update", "delete"),
+            rule("rbac.authorization.k8s.io", List.of("roles"), "get", "list", "watch", "create", "update", "delete"),
             rule("coordination.k8s.io", List.of("leases"), "create"),
             new PolicyRuleBuilder()
                     .withApiGroups("coordination.k8s.io")
@@ -97,10 +102,6 @@ final class LeastPrivilege {
     /** Bound in each consumer namespace only: a forwarder admits connections from its pods alone. */
     static final List<PolicyRule> FORWARDER_POD_READER_RULES =
             List.of(rule("", List.of("pods"), "get", "list", "watch"));
-
-    /** A forwarder reads its routes' ConfigMap. */
-    static final List<PolicyRule> FORWARDER_NAMESPACE =
-            List.of(rule("", List.of("configmaps"), "get", "list", "watch"));
 
     private LeastPrivilege() {}
 

@@ -64,8 +64,13 @@ final class Manifests {
     }
 
     /** The kinds of cluster-scoped objects that the chart or config/ holds. */
-    static final Set<String> CLUSTER_SCOPED =
-            Set.of("Namespace", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition");
+    static final Set<String> CLUSTER_SCOPED = Set.of(
+            "Namespace",
+            "ClusterRole",
+            "ClusterRoleBinding",
+            "CustomResourceDefinition",
+            "ValidatingAdmissionPolicy",
+            "ValidatingAdmissionPolicyBinding");
 
     /** The objects that live in a namespace. */
     List<HasMetadata> namespaced() {
