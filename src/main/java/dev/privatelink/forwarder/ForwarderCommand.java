@@ -122,6 +122,13 @@ public class ForwarderCommand implements Callable<Integer> {
     boolean allowLoopbackUpstreams;
 
     @Option(
+            names = "--allow-client-proxy-header",
+            description = "Pass on a client's own PROXY protocol header (v1 or v2) as payload. By default a client whose"
+                    + " first bytes are one is reset (refused, reason client_proxy_header): passed on, it could forge"
+                    + " the endpoint ID and source an owner reads.")
+    boolean allowClientProxyHeader;
+
+    @Option(
             names = "--bind-address",
             paramLabel = "ADDRESS",
             defaultValue = "0.0.0.0",
@@ -251,7 +258,8 @@ public class ForwarderCommand implements Callable<Integer> {
                 .withConnectTimeout(connectTimeout)
                 .withIdleTimeout(idleTimeout)
                 .withMaxConnectionsPerRoute(maxConnectionsPerRoute)
-                .withConnectionLimits(maxConnections, maxConnectionsPerSource);
+                .withConnectionLimits(maxConnections, maxConnectionsPerSource)
+                .withClientProxyHeadersRefused(!allowClientProxyHeader);
     }
 
     /** In a pod, the API server's Service address is known from the environment: never dial it. */

@@ -48,7 +48,9 @@ final class ProxiedConnection implements Relay.Events, UpstreamDialer.Callback {
         this.plan = plan;
         this.idleTimeoutNanos = settings.idleTimeout().toNanos();
         this.onClosed = onClosed;
-        this.clientRelay = new Relay(Side.CLIENT, this, plan.metrics().bytesClientToUpstream);
+        this.clientRelay = settings.refuseClientProxyHeaders()
+                ? Relay.refusingClientProxyHeaders(this, plan.metrics().bytesClientToUpstream)
+                : new Relay(Side.CLIENT, this, plan.metrics().bytesClientToUpstream);
     }
 
     /** The handler for the client's pipeline; it must be there before {@link #start}. */
@@ -188,6 +190,15 @@ final class ProxiedConnection implements Relay.Events, UpstreamDialer.Callback {
             LOG.debugf("endpoint %s: %s side failed: %s", plan.route().endpointId(), side, cause.toString());
         }
         finish(CloseReason.RESET);
+    }
+
+    /** A client's own PROXY header would reach the owner after ours, or alone: reset it, count it refused. */
+    @Override
+    public void clientProxyHeader() {
+        if (!(phase instanceof Closed)) {
+            plan.metrics().refused(RefusalReason.CLIENT_PROXY_HEADER);
+            finish(CloseReason.RESET);
+        }
     }
 
     @Override
