@@ -123,9 +123,10 @@ public class ForwarderCommand implements Callable<Integer> {
 
     @Option(
             names = "--allow-client-proxy-header",
-            description = "Pass on a client's own PROXY protocol header (v1 or v2) as payload. By default a client whose"
-                    + " first bytes are one is reset (refused, reason client_proxy_header): passed on, it could forge"
-                    + " the endpoint ID and source an owner reads.")
+            description =
+                    "Pass on a client's own PROXY protocol header (v1 or v2) as payload. By default a client whose"
+                            + " first bytes are one is reset (refused, reason client_proxy_header): passed on, it could forge"
+                            + " the endpoint ID and source an owner reads.")
     boolean allowClientProxyHeader;
 
     @Option(

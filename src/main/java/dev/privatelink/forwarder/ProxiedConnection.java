@@ -92,9 +92,13 @@ final class ProxiedConnection implements Relay.Events, UpstreamDialer.Callback {
         phase = phase.upstreamConnected();
         if (plan.route().proxyProtocol() == ProxyProtocol.V2) {
             // flushed at once: with a protocol where the server speaks first the client may send nothing
+            // the destination is what the consumer dialled, the endpoint's address, not this pod's (SEC-16)
+            InetSocketAddress destination = plan.proxyDestination() != null
+                    ? plan.proxyDestination()
+                    : (InetSocketAddress) client.localAddress();
             byte[] header = ProxyProtocolV2.header(
                     (InetSocketAddress) client.remoteAddress(),
-                    (InetSocketAddress) client.localAddress(),
+                    destination,
                     plan.route().endpointId());
             upstream.writeAndFlush(Unpooled.wrappedBuffer(header), upstream.voidPromise());
         }
