@@ -86,7 +86,7 @@ public final class Forwarder implements AutoCloseable {
     /**
      * @param sourcePolicy asked for every accepted connection before its upstream is dialled
      */
-    Forwarder(
+    public Forwarder(
             ForwarderSettings settings,
             MeterRegistry registry,
             Transport transport,

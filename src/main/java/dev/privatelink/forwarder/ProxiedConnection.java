@@ -34,6 +34,7 @@ final class ProxiedConnection implements Relay.Events, UpstreamDialer.Callback {
     private final Channel client;
     private final RoutePlan plan;
     private final long idleTimeoutNanos;
+    private final boolean dialFromClientAddress;
     private final Consumer<ProxiedConnection> onClosed;
     private final Relay clientRelay;
     private final long startNanos = System.nanoTime();
@@ -47,6 +48,7 @@ final class ProxiedConnection implements Relay.Events, UpstreamDialer.Callback {
         this.client = client;
         this.plan = plan;
         this.idleTimeoutNanos = settings.idleTimeout().toNanos();
+        this.dialFromClientAddress = settings.dialFromClientAddress();
         this.onClosed = onClosed;
         this.clientRelay = settings.refuseClientProxyHeaders()
                 ? Relay.refusingClientProxyHeaders(this, plan.metrics().bytesClientToUpstream)
@@ -69,6 +71,7 @@ final class ProxiedConnection implements Relay.Events, UpstreamDialer.Callback {
                 client.eventLoop(),
                 order,
                 () -> new Relay(Side.UPSTREAM, this, plan.metrics().bytesUpstreamToClient, client),
+                dialFromClientAddress ? ((InetSocketAddress) client.remoteAddress()).getAddress() : null,
                 this);
     }
 

@@ -12,9 +12,13 @@ import java.util.Optional;
 final class Http {
     private Http() {}
 
-    /** The answer's body, or empty when the connection is refused or closed without an answer. */
-    static Optional<String> get(String host, int port) {
+    /**
+     * The answer's body, or empty when the connection is refused or closed without an answer;
+     * from {@code source}, as {@code curl --interface source} connects (a client pod's address).
+     */
+    static Optional<String> get(String source, String host, int port) {
         try (Socket socket = new Socket()) {
+            socket.bind(new InetSocketAddress(source, 0));
             socket.connect(new InetSocketAddress(host, port), 2000);
             socket.setSoTimeout(5000);
             socket.getOutputStream()
