@@ -31,14 +31,16 @@ final class SandboxGuide {
                   export KUBECONFIG=%2$s
                   kubectl get privatelink -A          # also: get epsvc,svcperm -n %3$s; get vpce -n %4$s
 
-                Every namespace has a client pod that connects from an address of its own (curl --interface):
+                Every namespace has a client pod that connects from an address of its own (curl --interface);
+                the forwarders admit only pods of their consumer namespace (a curl without --interface is from
+                127.0.0.1, no pod: reset too):
                   kubectl get ns -o custom-columns='NAME:.metadata.name,CLIENT:.metadata.annotations.sandbox\\.privatelink\\.dev/client-address'
 
                 Endpoint %4$s/%5$s (%6$s) to endpoint service %3$s/%7$s (%8$s) is Available.
                 From a pod of %4$s (%13$s) it answers:
                   %9$s
                   -> hello from payments: client=%13$s:... endpoint=%6$s
-                From a pod of any other namespace (here %3$s's, %14$s) its forwarder resets the connection:
+                From a pod of any other namespace (here one of %3$s, %14$s) the forwarder resets the connection:
                   curl --interface %14$s %15$s
                   -> curl: (56) Recv failure: Connection reset by peer
 
@@ -85,12 +87,14 @@ final class SandboxGuide {
                   curl --interface $(kubectl get ns intruder -o jsonpath='{.metadata.annotations.sandbox\\.privatelink\\.dev/client-address}') %15$s
                   -> curl: (56) Recv failure: Connection reset by peer
 
-                More client pods: any Pod you create outside %10$s gets an address of its own (its status.podIP,
-                and the annotation sandbox.privatelink.dev/client-address), with the labels and ServiceAccount you give it.
+                More client pods: any Pod you create outside %10$s (kubectl run, create -f) gets an address of its
+                own (status.podIP, and the annotation sandbox.privatelink.dev/client-address) and is Running:
+                  kubectl -n %4$s run checkout --image=none --labels=app=checkout
+                  curl --interface $(kubectl -n %4$s get pod checkout -o jsonpath='{.status.podIP}') %15$s
 
                 kubectl: discovery, get (with printer columns), describe (of privatelink kinds), delete,
-                create/apply -f, edit, patch and scale work; not get -w, explain (no OpenAPI) or protobuf
-                (use -f manifests, not `kubectl create namespace`). See README.md, section "The sandbox".
+                create/apply -f, create namespace, run, edit, patch and scale work; not get -w, explain (no
+                OpenAPI) or other protobuf requests (use -f manifests). See README.md, section "The sandbox".
                 ================================================================================
                 """.formatted(
                         sandbox.apiUrl(),
