@@ -252,7 +252,7 @@ public class ForwarderCommand implements Callable<Integer> {
         return 0;
     }
 
-    private ForwarderSettings settings(String address) {
+    ForwarderSettings settings(String address) {
         return ForwarderSettings.defaults()
                 .withUpstreamGuard(upstreamGuard())
                 .withBindAddress(address)
