@@ -43,6 +43,9 @@ final class SandboxGuide {
                 From a pod of any other namespace (here one of %3$s, %14$s) the forwarder resets the connection:
                   curl --interface %14$s %15$s
                   -> curl: (56) Recv failure: Connection reset by peer
+                and so it does for a client that sends a PROXY header of its own, to forge its source:
+                  curl --haproxy-protocol %9$s
+                  -> curl: (56) Recv failure: Connection reset by peer
 
                 Suspend the connection (the owner's decision, in the EndpointService's spec), then curl: refused
                   kubectl -n %3$s patch epsvc %7$s --type=json \\

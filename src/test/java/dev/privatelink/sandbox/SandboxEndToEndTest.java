@@ -141,6 +141,22 @@ class SandboxEndToEndTest {
         // same way, with labels or a ServiceAccount the policy does not name, and must be refused)
     }
 
+    @Test
+    void aClientsOwnProxyHeaderIsResetByTheForwarderAndCounted() {
+        String id = endpoint.getStatus().getEndpointId();
+        String address = endpoint.getStatus().getAddress();
+        int port = sandbox.options().servicePort();
+        eventually()
+                .untilAsserted(() -> assertThat(Http.get(shop, address, port)).isPresent());
+
+        // what curl --haproxy-protocol sends: a pod of shop forging a source (SEC-11)
+        String forged = "PROXY TCP4 10.9.8.7 " + address + " 4444 " + port + "\r\n";
+        assertThat(Http.send(shop, address, port, forged)).isEmpty();
+        eventually()
+                .untilAsserted(
+                        () -> assertThat(refused(id, "client_proxy_header")).isGreaterThanOrEqualTo(1));
+    }
+
     /** A pod of {@code namespace} with these labels and ServiceAccount; returns the address it connects from. */
     private static String clientPod(String namespace, String name, Map<String, String> labels, String serviceAccount) {
         return sandbox.createClientPod(namespace, name, labels, serviceAccount, Duration.ofSeconds(30));
