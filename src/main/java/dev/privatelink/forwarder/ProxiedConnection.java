@@ -94,7 +94,6 @@ final class ProxiedConnection implements Relay.Events, UpstreamDialer.Callback {
         upstream = channel;
         phase = phase.upstreamConnected();
         if (plan.route().proxyProtocol() == ProxyProtocol.V2) {
-            // flushed at once: with a protocol where the server speaks first the client may send nothing
             // the destination is what the consumer dialled, the endpoint's address, not this pod's (SEC-16)
             InetSocketAddress destination = plan.proxyDestination() != null
                     ? plan.proxyDestination()
@@ -103,6 +102,7 @@ final class ProxiedConnection implements Relay.Events, UpstreamDialer.Callback {
                     (InetSocketAddress) client.remoteAddress(),
                     destination,
                     plan.route().endpointId());
+            // flushed at once: with a protocol where the server speaks first the client may send nothing
             upstream.writeAndFlush(Unpooled.wrappedBuffer(header), upstream.voidPromise());
         }
         scheduleIdleCheck(idleTimeoutNanos);

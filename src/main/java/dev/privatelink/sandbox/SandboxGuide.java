@@ -44,7 +44,7 @@ final class SandboxGuide {
                   curl --interface %14$s %15$s
                   -> curl: (56) Recv failure: Connection reset by peer
                 and so it does for a client that sends a PROXY header of its own, to forge its source:
-                  curl --haproxy-protocol %9$s
+                  curl --haproxy-protocol --interface %13$s %15$s
                   -> curl: (56) Recv failure: Connection reset by peer
 
                 Suspend the connection (the owner's decision, in the EndpointService's spec), then curl: refused
