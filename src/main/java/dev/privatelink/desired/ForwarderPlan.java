@@ -148,7 +148,8 @@ public record ForwarderPlan(Optional<ForwarderObjects> objects, Set<String> unpl
                 List<Upstream> targets = upstreams.stream()
                         .map(lb -> new Upstream(lb.getAddress(), port, lb.getWeight()))
                         .toList();
-                requests.add(new RouteRequest(status.getEndpointId(), port, targets, proxy, state));
+                requests.add(
+                        new RouteRequest(status.getEndpointId(), port, targets, proxy, state, status.getAddress()));
             }
         }
         return requests;

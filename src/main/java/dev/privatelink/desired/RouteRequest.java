@@ -5,6 +5,25 @@ import dev.privatelink.forwarder.config.ForwarderConfig.RouteState;
 import dev.privatelink.forwarder.config.ForwarderConfig.Upstream;
 import java.util.List;
 
-/** What one port of one endpoint asks of its namespace's forwarder. */
+/**
+ * What one port of one endpoint asks of its namespace's forwarder.
+ *
+ * @param endpointAddress the endpoint Service's ClusterIP, for the PROXY header's destination; null until allocated
+ */
 public record RouteRequest(
-        String endpointId, int endpointPort, List<Upstream> upstreams, ProxyProtocol proxyProtocol, RouteState state) {}
+        String endpointId,
+        int endpointPort,
+        List<Upstream> upstreams,
+        ProxyProtocol proxyProtocol,
+        RouteState state,
+        String endpointAddress) {
+
+    public RouteRequest(
+            String endpointId,
+            int endpointPort,
+            List<Upstream> upstreams,
+            ProxyProtocol proxyProtocol,
+            RouteState state) {
+        this(endpointId, endpointPort, upstreams, proxyProtocol, state, null);
+    }
+}

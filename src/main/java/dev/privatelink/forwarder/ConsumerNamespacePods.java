@@ -38,7 +38,7 @@ import org.jboss.logging.Logger;
  * namespace's pod takes over stops being admitted once the watch has seen it leave this
  * namespace. While the API server is unreachable, the last known pods stay admitted.
  */
-final class ConsumerNamespacePods implements SourcePolicy, AutoCloseable {
+public final class ConsumerNamespacePods implements SourcePolicy, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(ConsumerNamespacePods.class);
 
@@ -63,7 +63,7 @@ final class ConsumerNamespacePods implements SourcePolicy, AutoCloseable {
     private final Map<InetAddress, Long> refusedUntil = new ConcurrentHashMap<>();
     private final ThreadPoolExecutor lookupPool;
 
-    ConsumerNamespacePods(KubernetesClient client, String namespace) {
+    public ConsumerNamespacePods(KubernetesClient client, String namespace) {
         this.client = client;
         this.namespace = namespace;
         this.lookupPool = new ThreadPoolExecutor(
@@ -101,7 +101,7 @@ final class ConsumerNamespacePods implements SourcePolicy, AutoCloseable {
     }
 
     /** Starts watching; returns at once, also when the API server cannot be reached yet. */
-    void start() {
+    public void start() {
         informer.start();
     }
 

@@ -86,7 +86,7 @@ public final class Forwarder implements AutoCloseable {
     /**
      * @param sourcePolicy asked for every accepted connection before its upstream is dialled
      */
-    Forwarder(
+    public Forwarder(
             ForwarderSettings settings,
             MeterRegistry registry,
             Transport transport,
@@ -200,7 +200,8 @@ public final class Forwarder implements AutoCloseable {
     private RoutePlan plan(Route route) {
         EndpointMetrics endpointMetrics =
                 metrics.computeIfAbsent(route.endpointId(), id -> new EndpointMetrics(registry, id));
-        return new RoutePlan(route, UpstreamOrder.of(route.upstreams()), endpointMetrics);
+        return new RoutePlan(
+                route, UpstreamOrder.of(route.upstreams()), endpointMetrics, RoutePlan.proxyDestination(route));
     }
 
     ForwarderState state() {

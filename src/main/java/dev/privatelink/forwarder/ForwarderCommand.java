@@ -122,6 +122,14 @@ public class ForwarderCommand implements Callable<Integer> {
     boolean allowLoopbackUpstreams;
 
     @Option(
+            names = "--allow-client-proxy-header",
+            description =
+                    "Pass on a client's own PROXY protocol header (v1 or v2) as payload. By default a client whose"
+                            + " first bytes are one is reset (refused, reason client_proxy_header): passed on, it could forge"
+                            + " the endpoint ID and source an owner reads.")
+    boolean allowClientProxyHeader;
+
+    @Option(
             names = "--bind-address",
             paramLabel = "ADDRESS",
             defaultValue = "0.0.0.0",
@@ -244,14 +252,15 @@ public class ForwarderCommand implements Callable<Integer> {
         return 0;
     }
 
-    private ForwarderSettings settings(String address) {
+    ForwarderSettings settings(String address) {
         return ForwarderSettings.defaults()
                 .withUpstreamGuard(upstreamGuard())
                 .withBindAddress(address)
                 .withConnectTimeout(connectTimeout)
                 .withIdleTimeout(idleTimeout)
                 .withMaxConnectionsPerRoute(maxConnectionsPerRoute)
-                .withConnectionLimits(maxConnections, maxConnectionsPerSource);
+                .withConnectionLimits(maxConnections, maxConnectionsPerSource)
+                .withClientProxyHeadersRefused(!allowClientProxyHeader);
     }
 
     /** In a pod, the API server's Service address is known from the environment: never dial it. */

@@ -16,6 +16,12 @@ import java.time.Duration;
  * @param writeBufferLowMark      bytes queued towards one side below which reading the other resumes
  * @param writeBufferHighMark     bytes queued towards one side above which reading the other pauses
  * @param upstreamGuard           the addresses never dialled, whatever the routes say
+ * @param refuseClientProxyHeaders whether a client whose first bytes are a PROXY protocol header
+ *                                (v1 or v2) is reset, so that no client forges the header the
+ *                                owner trusts (SEC-11)
+ * @param dialFromClientAddress   whether the upstream connection is made from the client's own
+ *                                address, as kube-proxy keeps the source: the sandbox's kube-proxy
+ *                                stand-in only, where every address is local
  */
 public record ForwarderSettings(
         String bindAddress,
@@ -26,7 +32,9 @@ public record ForwarderSettings(
         int maxConnectionsPerSource,
         int writeBufferLowMark,
         int writeBufferHighMark,
-        UpstreamGuard upstreamGuard) {
+        UpstreamGuard upstreamGuard,
+        boolean refuseClientProxyHeaders,
+        boolean dialFromClientAddress) {
 
     /** PrivateLink's idle timeout for TCP. */
     public static final Duration PRIVATELINK_IDLE_TIMEOUT = Duration.ofSeconds(350);
@@ -64,7 +72,9 @@ public record ForwarderSettings(
                 DEFAULT_MAX_CONNECTIONS_PER_SOURCE,
                 32 * 1024,
                 64 * 1024,
-                UpstreamGuard.STRICT);
+                UpstreamGuard.STRICT,
+                true,
+                false);
     }
 
     public ForwarderSettings withBindAddress(String address) {
@@ -77,7 +87,9 @@ public record ForwarderSettings(
                 maxConnectionsPerSource,
                 writeBufferLowMark,
                 writeBufferHighMark,
-                upstreamGuard);
+                upstreamGuard,
+                refuseClientProxyHeaders,
+                dialFromClientAddress);
     }
 
     public ForwarderSettings withConnectTimeout(Duration timeout) {
@@ -90,7 +102,9 @@ public record ForwarderSettings(
                 maxConnectionsPerSource,
                 writeBufferLowMark,
                 writeBufferHighMark,
-                upstreamGuard);
+                upstreamGuard,
+                refuseClientProxyHeaders,
+                dialFromClientAddress);
     }
 
     public ForwarderSettings withIdleTimeout(Duration timeout) {
@@ -103,7 +117,9 @@ public record ForwarderSettings(
                 maxConnectionsPerSource,
                 writeBufferLowMark,
                 writeBufferHighMark,
-                upstreamGuard);
+                upstreamGuard,
+                refuseClientProxyHeaders,
+                dialFromClientAddress);
     }
 
     public ForwarderSettings withMaxConnectionsPerRoute(int max) {
@@ -116,7 +132,9 @@ public record ForwarderSettings(
                 maxConnectionsPerSource,
                 writeBufferLowMark,
                 writeBufferHighMark,
-                upstreamGuard);
+                upstreamGuard,
+                refuseClientProxyHeaders,
+                dialFromClientAddress);
     }
 
     public ForwarderSettings withConnectionLimits(int total, int perSource) {
@@ -129,7 +147,9 @@ public record ForwarderSettings(
                 perSource,
                 writeBufferLowMark,
                 writeBufferHighMark,
-                upstreamGuard);
+                upstreamGuard,
+                refuseClientProxyHeaders,
+                dialFromClientAddress);
     }
 
     public ForwarderSettings withUpstreamGuard(UpstreamGuard guard) {
@@ -142,6 +162,38 @@ public record ForwarderSettings(
                 maxConnectionsPerSource,
                 writeBufferLowMark,
                 writeBufferHighMark,
-                guard);
+                guard,
+                refuseClientProxyHeaders,
+                dialFromClientAddress);
+    }
+
+    public ForwarderSettings withClientProxyHeadersRefused(boolean refused) {
+        return new ForwarderSettings(
+                bindAddress,
+                connectTimeout,
+                idleTimeout,
+                maxConnectionsPerRoute,
+                maxConnections,
+                maxConnectionsPerSource,
+                writeBufferLowMark,
+                writeBufferHighMark,
+                upstreamGuard,
+                refused,
+                dialFromClientAddress);
+    }
+
+    public ForwarderSettings withDialFromClientAddress(boolean fromClient) {
+        return new ForwarderSettings(
+                bindAddress,
+                connectTimeout,
+                idleTimeout,
+                maxConnectionsPerRoute,
+                maxConnections,
+                maxConnectionsPerSource,
+                writeBufferLowMark,
+                writeBufferHighMark,
+                upstreamGuard,
+                refuseClientProxyHeaders,
+                fromClient);
     }
 }

@@ -34,6 +34,7 @@ final class ProxiedConnection implements Relay.Events, UpstreamDialer.Callback {
     private final Channel client;
     private final RoutePlan plan;
     private final long idleTimeoutNanos;
+    private final boolean dialFromClientAddress;
     private final Consumer<ProxiedConnection> onClosed;
     private final Relay clientRelay;
     private final long startNanos = System.nanoTime();
@@ -47,8 +48,11 @@ final class ProxiedConnection implements Relay.Events, UpstreamDialer.Callback {
         this.client = client;
         this.plan = plan;
         this.idleTimeoutNanos = settings.idleTimeout().toNanos();
+        this.dialFromClientAddress = settings.dialFromClientAddress();
         this.onClosed = onClosed;
-        this.clientRelay = new Relay(Side.CLIENT, this, plan.metrics().bytesClientToUpstream);
+        this.clientRelay = settings.refuseClientProxyHeaders()
+                ? Relay.refusingClientProxyHeaders(this, plan.metrics().bytesClientToUpstream)
+                : new Relay(Side.CLIENT, this, plan.metrics().bytesClientToUpstream);
     }
 
     /** The handler for the client's pipeline; it must be there before {@link #start}. */
@@ -67,6 +71,7 @@ final class ProxiedConnection implements Relay.Events, UpstreamDialer.Callback {
                 client.eventLoop(),
                 order,
                 () -> new Relay(Side.UPSTREAM, this, plan.metrics().bytesUpstreamToClient, client),
+                dialFromClientAddress ? ((InetSocketAddress) client.remoteAddress()).getAddress() : null,
                 this);
     }
 
@@ -89,11 +94,15 @@ final class ProxiedConnection implements Relay.Events, UpstreamDialer.Callback {
         upstream = channel;
         phase = phase.upstreamConnected();
         if (plan.route().proxyProtocol() == ProxyProtocol.V2) {
-            // flushed at once: with a protocol where the server speaks first the client may send nothing
+            // the destination is what the consumer dialled, the endpoint's address, not this pod's (SEC-16)
+            InetSocketAddress destination = plan.proxyDestination() != null
+                    ? plan.proxyDestination()
+                    : (InetSocketAddress) client.localAddress();
             byte[] header = ProxyProtocolV2.header(
                     (InetSocketAddress) client.remoteAddress(),
-                    (InetSocketAddress) client.localAddress(),
+                    destination,
                     plan.route().endpointId());
+            // flushed at once: with a protocol where the server speaks first the client may send nothing
             upstream.writeAndFlush(Unpooled.wrappedBuffer(header), upstream.voidPromise());
         }
         scheduleIdleCheck(idleTimeoutNanos);
@@ -188,6 +197,15 @@ final class ProxiedConnection implements Relay.Events, UpstreamDialer.Callback {
             LOG.debugf("endpoint %s: %s side failed: %s", plan.route().endpointId(), side, cause.toString());
         }
         finish(CloseReason.RESET);
+    }
+
+    /** A client's own PROXY header would reach the owner after ours, or alone: reset it, count it refused. */
+    @Override
+    public void clientProxyHeader() {
+        if (!(phase instanceof Closed)) {
+            plan.metrics().refused(RefusalReason.CLIENT_PROXY_HEADER);
+            finish(CloseReason.RESET);
+        }
     }
 
     @Override

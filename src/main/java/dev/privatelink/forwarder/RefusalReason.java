@@ -2,7 +2,10 @@ package dev.privatelink.forwarder;
 
 import java.util.Locale;
 
-/** Why a forwarder reset a connection as soon as it was accepted (before dialling any upstream); a tag of the refused counter. */
+/**
+ * Why a forwarder reset a connection as soon as it was accepted (before dialling any upstream),
+ * or on its first bytes ({@link #CLIENT_PROXY_HEADER}); a tag of the refused counter.
+ */
 enum RefusalReason {
     /** The route is being removed or suspended. */
     ROUTE_CLOSING,
@@ -18,7 +21,12 @@ enum RefusalReason {
      * The source address is not known and could not be checked: the API server did not answer in
      * time, or too many checks were pending. The forwarder fails closed.
      */
-    SOURCE_UNVERIFIED;
+    SOURCE_UNVERIFIED,
+    /**
+     * The client's first bytes were a PROXY protocol header (v1 or v2) of its own, which would
+     * forge the endpoint ID and source the owner reads (SEC-11); counted besides the connection.
+     */
+    CLIENT_PROXY_HEADER;
 
     String tag() {
         return name().toLowerCase(Locale.ROOT);

@@ -34,6 +34,9 @@ final class Relay extends ChannelInboundHandlerAdapter {
         void failed(Side side, Throwable cause);
 
         void channelClosed(Side side);
+
+        /** The client's first bytes are a PROXY header of its own (only reported where it is checked). */
+        void clientProxyHeader();
     }
 
     private final Side side;
@@ -43,11 +46,21 @@ final class Relay extends ChannelInboundHandlerAdapter {
     private Channel peer;
     private ArrayDeque<Object> beforePeer;
     private boolean inputClosed;
+    // the client side's first bytes are checked for a PROXY header of the client's own (SEC-11)
+    private boolean checkFirstBytes;
+    private boolean refused;
 
     Relay(Side side, Events events, Counter bytesRead) {
         this.side = side;
         this.events = events;
         this.bytesRead = bytesRead;
+    }
+
+    /** A client-side relay that refuses a client whose first bytes are a PROXY header. */
+    static Relay refusingClientProxyHeaders(Events events, Counter bytesRead) {
+        Relay relay = new Relay(Side.CLIENT, events, bytesRead);
+        relay.checkFirstBytes = true;
+        return relay;
     }
 
     Relay(Side side, Events events, Counter bytesRead, Channel peer) {
@@ -79,6 +92,20 @@ final class Relay extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (refused) {
+            ReferenceCountUtil.release(msg); // what else the read brought, after the refusal
+            return;
+        }
+        if (checkFirstBytes && msg instanceof ByteBuf first && first.isReadable()) {
+            // a look at bytes already read: no waiting, no copy
+            checkFirstBytes = false;
+            if (ClientProxyHeader.startsLikeOne(first)) {
+                refused = true;
+                first.release();
+                events.clientProxyHeader();
+                return;
+            }
+        }
         if (msg instanceof ByteBuf buf) {
             bytesRead.increment(buf.readableBytes());
         }
@@ -95,7 +122,7 @@ final class Relay extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (peer == null) {
+        if (peer == null || refused) {
             return;
         }
         peer.flush();

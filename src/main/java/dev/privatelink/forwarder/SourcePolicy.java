@@ -10,7 +10,7 @@ import java.util.concurrent.CompletionStage;
  * and (for the common case) without allocating; {@link #decide} may take its time off the event
  * loop.
  */
-interface SourcePolicy {
+public interface SourcePolicy {
 
     /** Admits everyone: standalone mode, a forwarder without {@code --consumer-namespace}, tests. */
     SourcePolicy ALLOW_ALL = new SourcePolicy() {

@@ -8,6 +8,7 @@ import io.netty.channel.EventLoop;
 import io.netty.resolver.AddressResolverGroup;
 import io.netty.util.concurrent.Future;
 import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Optional;
@@ -45,9 +46,21 @@ final class UpstreamDialer {
         this.guard = guard;
     }
 
-    /** @param handlers a fresh handler for each attempt's channel (a handler belongs to one pipeline) */
-    void dial(EventLoop loop, List<InetSocketAddress> upstreams, Supplier<ChannelHandler> handlers, Callback callback) {
-        attempt(loop, template.clone(loop), handlers, upstreams, 0, null, callback);
+    /**
+     * @param handlers a fresh handler for each attempt's channel (a handler belongs to one pipeline)
+     * @param from     the local address to connect from; null for the system's choice
+     */
+    void dial(
+            EventLoop loop,
+            List<InetSocketAddress> upstreams,
+            Supplier<ChannelHandler> handlers,
+            InetAddress from,
+            Callback callback) {
+        Bootstrap bootstrap = template.clone(loop);
+        if (from != null) {
+            bootstrap.localAddress(new InetSocketAddress(from, 0));
+        }
+        attempt(loop, bootstrap, handlers, upstreams, 0, null, callback);
     }
 
     private void attempt(

@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -36,7 +37,10 @@ import java.util.regex.Pattern;
  * CRUD dispatcher. Two requests it adapts on the way: a GET that asks for a Table (kubectl get)
  * is answered with one ({@link TableView}: the CRD's printer columns for our kinds, Name and Age
  * for the others), and a strategic merge patch (kubectl apply, edit and patch of built-in kinds)
- * goes to the CRUD dispatcher as a JSON merge patch, which the mock server would refuse.
+ * goes to the CRUD dispatcher as a JSON merge patch, which the mock server would refuse. And
+ * {@code kubectl create namespace NAME}, the one protobuf request it serves, is created from
+ * JSON ({@link ProtobufNamespace}); other protobuf bodies are refused (415) rather than left to
+ * the mock server, which never answers them.
  */
 final class DiscoveryDispatcher extends Dispatcher {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -44,6 +48,7 @@ final class DiscoveryDispatcher extends Dispatcher {
             List.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch");
 
     private static final String STRATEGIC_MERGE = "application/strategic-merge-patch+json";
+    private static final String PROTOBUF = "application/vnd.kubernetes.protobuf";
     /** A Deployment's scale subresource; group 1 is the Deployment's own path. */
     private static final Pattern SCALE = Pattern.compile("(/apis/apps/v1/namespaces/[^/]+/deployments/[^/]+)/scale");
 
@@ -201,6 +206,9 @@ final class DiscoveryDispatcher extends Dispatcher {
                         .addHeader("Content-Type", "application/octet-stream")
                         .setBody(new byte[0]);
             }
+            if (String.valueOf(request.getHeader("Content-Type")).startsWith(PROTOBUF)) {
+                return fromProtobuf(request, query < 0 ? path : path.substring(0, query));
+            }
             if ("PATCH".equals(request.getMethod())
                     && String.valueOf(request.getHeader("Content-Type")).startsWith(STRATEGIC_MERGE)) {
                 Headers headers = request.getHeaders()
@@ -292,6 +300,40 @@ final class DiscoveryDispatcher extends Dispatcher {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** {@code kubectl create namespace NAME}: the Namespace created from JSON, answered in JSON (kubectl accepts it). */
+    private MockResponse fromProtobuf(RecordedRequest request, String path) {
+        var name = "POST".equals(request.getMethod()) && "/api/v1/namespaces".equals(path)
+                ? ProtobufNamespace.name(request.getBody().readByteArray())
+                : Optional.<String>empty();
+        if (name.isEmpty()) {
+            return status(
+                    415,
+                    "UnsupportedMediaType",
+                    "the sandbox's API server takes JSON (protobuf only for"
+                            + " kubectl create namespace): use a manifest with -f");
+        }
+        byte[] json = JSON.createObjectNode()
+                .put("apiVersion", "v1")
+                .put("kind", "Namespace")
+                .set(
+                        "metadata",
+                        JSON.createObjectNode()
+                                .put("name", name.get())
+                                .set("labels", JSON.createObjectNode().put("kubernetes.io/metadata.name", name.get())))
+                .toString()
+                .getBytes(StandardCharsets.UTF_8);
+        Headers headers = request.getHeaders()
+                .newBuilder()
+                .set("Content-Type", "application/json")
+                .set("Accept", "application/json")
+                .set("Content-Length", String.valueOf(json.length))
+                .build();
+        // typed: without a Content-Type, kubectl would take the answer for protobuf, what it sent
+        return crud.dispatch(new RecordedRequest(
+                        request.getHttpVersion(), HttpMethod.POST, request.getPath(), headers, new Buffer(json)))
+                .setHeader("Content-Type", "application/json");
     }
 
     private static MockResponse status(int code, String reason, String message) {

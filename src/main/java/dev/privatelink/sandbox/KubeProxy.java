@@ -37,7 +37,9 @@ import org.jboss.logging.Logger;
  * Stands in for kube-proxy: gives every Service a loopback ClusterIP and serves each of its TCP
  * ports there, forwarding to the ready endpoints of its EndpointSlices. It is the project's own
  * {@link Forwarder}, one per Service, with a route per port: a port whose slices have no ready
- * endpoint has no listener, so a connection to it is refused, as kube-proxy rejects it.
+ * endpoint has no listener, so a connection to it is refused, as kube-proxy rejects it. As
+ * kube-proxy does, it keeps the client's address: it connects on from that address (every
+ * {@code 127.*} address is local), so a forwarder pod sees which pod called.
  */
 final class KubeProxy implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(KubeProxy.class);
@@ -143,7 +145,10 @@ final class KubeProxy implements AutoCloseable {
                         ForwarderSettings.defaults()
                                 .withUpstreamGuard(UpstreamGuard.SAME_HOST)
                                 .withBindAddress(clusterIp)
-                                .withConnectTimeout(Duration.ofSeconds(2)),
+                                .withConnectTimeout(Duration.ofSeconds(2))
+                                .withDialFromClientAddress(true)
+                                // a Service passes on whatever the client sends; the forwarder judges it
+                                .withClientProxyHeadersRefused(false),
                         registry,
                         transport,
                         group));

@@ -3,8 +3,10 @@ package dev.privatelink.sandbox;
 import dev.privatelink.config.Settings;
 import dev.privatelink.desired.Labels;
 import dev.privatelink.forwarder.ConfigMapSource;
+import dev.privatelink.forwarder.ConsumerNamespacePods;
 import dev.privatelink.forwarder.Forwarder;
 import dev.privatelink.forwarder.ForwarderSettings;
+import dev.privatelink.forwarder.SourcePolicy;
 import dev.privatelink.forwarder.Transport;
 import dev.privatelink.forwarder.UpstreamGuard;
 import dev.privatelink.forwarder.config.ForwarderConfig;
@@ -20,16 +22,20 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.channel.EventLoopGroup;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
@@ -44,7 +50,8 @@ import org.jboss.logging.Logger;
  *
  * <ul>
  *   <li>{@code forwarder}: the real forwarder on the pod's own loopback "pod IP", fed from the
- *       ConfigMap its arguments name;
+ *       ConfigMap its arguments name, admitting only the pods of the namespace its
+ *       {@code --consumer-namespace} names (as in a cluster; see {@link ClientPods});
  *   <li>{@code operator}: the operator ({@link ControlPlane}), with the settings its container's
  *       {@code PRIVATELINK_*} environment gives it.
  * </ul>
@@ -83,6 +90,8 @@ final class Kubelet implements AutoCloseable {
     private final Map<String, List<SandboxPod>> pods = new HashMap<>();
 
     private final Set<String> unknownRoles = new HashSet<>();
+    /** Each running forwarder pod's meters, by pod name: a pod is a process of its own in a cluster. */
+    private final Map<String, MeterRegistry> forwarderMeters = new ConcurrentHashMap<>();
 
     Kubelet(
             KubernetesClient client,
@@ -282,12 +291,15 @@ final class Kubelet implements AutoCloseable {
 
     /** The value following {@code option} in the container's arguments. */
     private static String argument(Deployment deployment, String option) {
+        return optionalArgument(deployment, option)
+                .orElseThrow(() -> new IllegalArgumentException("the container's arguments have no " + option + ": "
+                        + container(deployment).getArgs()));
+    }
+
+    private static Optional<String> optionalArgument(Deployment deployment, String option) {
         List<String> args = container(deployment).getArgs();
         int at = args.indexOf(option);
-        if (at < 0 || at + 1 >= args.size()) {
-            throw new IllegalArgumentException("the container's arguments have no " + option + ": " + args);
-        }
-        return args.get(at + 1);
+        return at < 0 || at + 1 >= args.size() ? Optional.empty() : Optional.of(args.get(at + 1));
     }
 
     /** What runs in a pod: started once; told to stop as a pod deletion does, or at once. */
@@ -299,24 +311,41 @@ final class Kubelet implements AutoCloseable {
         void close();
     }
 
-    /** The forwarder on the pod's address, fed from the ConfigMap its arguments name. */
+    /** The meters of the forwarder pods running now, each its own registry. */
+    Collection<MeterRegistry> forwarderMeters() {
+        return List.copyOf(forwarderMeters.values());
+    }
+
+    /**
+     * The forwarder on the pod's address, fed from the ConfigMap its arguments name; with
+     * {@code --consumer-namespace}, as the operator's Deployments pass it, it admits only that
+     * namespace's pods, which it watches through the sandbox's API server.
+     */
     private final class ForwarderWorkload implements Workload {
         private final String pod;
         private final Forwarder forwarder;
         private final ConfigMapSource source;
+        private final ConsumerNamespacePods sourceCheck;
         private Consumer<Boolean> ready;
 
         ForwarderWorkload(String pod, String ip, Deployment deployment) {
             this.pod = pod;
+            Optional<String> consumerNamespace = optionalArgument(deployment, "--consumer-namespace");
+            this.sourceCheck = consumerNamespace
+                    .map(ns -> new ConsumerNamespacePods(client, ns))
+                    .orElse(null);
             // a registry per pod, as each pod is its own process in a cluster
+            MeterRegistry meters = new SimpleMeterRegistry();
+            forwarderMeters.put(pod, meters);
             this.forwarder = new Forwarder(
                     ForwarderSettings.defaults()
                             .withUpstreamGuard(UpstreamGuard.SAME_HOST)
                             .withBindAddress(ip)
                             .withConnectTimeout(Duration.ofSeconds(2)),
-                    new SimpleMeterRegistry(),
+                    meters,
                     transport,
-                    group);
+                    group,
+                    sourceCheck == null ? SourcePolicy.ALLOW_ALL : sourceCheck);
             this.source = new ConfigMapSource(
                     client, argument(deployment, "--namespace"), argument(deployment, "--config-map"), this::apply);
         }
@@ -324,6 +353,9 @@ final class Kubelet implements AutoCloseable {
         @Override
         public void start(Consumer<Boolean> ready) {
             this.ready = ready;
+            if (sourceCheck != null) {
+                sourceCheck.start();
+            }
             source.start();
         }
 
@@ -339,13 +371,17 @@ final class Kubelet implements AutoCloseable {
         public void terminate() {
             source.close();
             forwarder.drain(DRAIN);
-            forwarder.close();
+            close();
         }
 
         @Override
         public void close() {
             source.close();
             forwarder.close();
+            if (sourceCheck != null) {
+                sourceCheck.close();
+            }
+            forwarderMeters.remove(pod);
         }
     }
 

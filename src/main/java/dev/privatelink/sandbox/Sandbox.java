@@ -23,6 +23,7 @@ import dev.privatelink.operator.ControlPlane;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
@@ -47,6 +48,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -76,6 +78,7 @@ public final class Sandbox implements AutoCloseable {
     private final Deque<AutoCloseable> running = new ArrayDeque<>();
     private KubernetesMockServer server;
     private KubernetesClient client;
+    private Kubelet kubelet;
 
     private Sandbox(SandboxOptions options) {
         this.options = options;
@@ -114,6 +117,10 @@ public final class Sandbox implements AutoCloseable {
         running.push(client::close);
         LOG.infof("API server listening on %s", apiUrl());
 
+        // first, so that every namespace, these and those created later, gets its client pod
+        ClientPods clientPods = new ClientPods(client, options.operatorNamespace(), options.clientAddresses());
+        running.push(clientPods);
+        clientPods.start();
         for (String ns : List.of(options.operatorNamespace(), PROVIDER_NAMESPACE, CONSUMER_NAMESPACE)) {
             namespace(ns);
         }
@@ -126,7 +133,7 @@ public final class Sandbox implements AutoCloseable {
         KubeProxy kubeProxy = new KubeProxy(client, options.serviceAddresses(), transport, group, registry);
         running.push(kubeProxy);
         kubeProxy.start();
-        Kubelet kubelet = new Kubelet(
+        kubelet = new Kubelet(
                 client, options.operatorNamespace(), options.podAddresses(), transport, group, operatorMetrics);
         running.push(kubelet);
         kubelet.start();
@@ -358,6 +365,59 @@ public final class Sandbox implements AutoCloseable {
                 return Optional.empty();
             }
         });
+    }
+
+    /**
+     * The address the client pod of {@code namespace} connects from (the annotation {@value
+     * ClientPods#CLIENT_ADDRESS} of the Namespace), once it has one.
+     */
+    public String clientAddress(String namespace, Duration timeout) {
+        return await(
+                timeout,
+                "the client address of namespace " + namespace,
+                () -> Optional.ofNullable(
+                                client.namespaces().withName(namespace).get())
+                        .map(ns -> ns.getMetadata().getAnnotations())
+                        .map(annotations -> annotations.get(ClientPods.CLIENT_ADDRESS)));
+    }
+
+    /**
+     * Creates a Pod in {@code namespace} that connects from an address of its own (nothing runs
+     * in it: connecting from the address is being the pod), with these labels and ServiceAccount
+     * (null: none), and returns the address once the pod is Running with it.
+     */
+    public String createClientPod(
+            String namespace, String name, Map<String, String> labels, String serviceAccount, Duration timeout) {
+        client.pods()
+                .resource(new PodBuilder()
+                        .withNewMetadata()
+                        .withNamespace(namespace)
+                        .withName(name)
+                        .withLabels(labels)
+                        .endMetadata()
+                        .withNewSpec()
+                        .withServiceAccountName(serviceAccount)
+                        .addNewContainer()
+                        .withName("client")
+                        .withImage("curl --interface")
+                        .endContainer()
+                        .endSpec()
+                        .build())
+                .create();
+        return await(
+                timeout,
+                "pod " + namespace + "/" + name + " to have its address",
+                () -> Optional.ofNullable(client.pods()
+                                .inNamespace(namespace)
+                                .withName(name)
+                                .get())
+                        .map(pod ->
+                                pod.getStatus() == null ? null : pod.getStatus().getPodIP()));
+    }
+
+    /** The meters of the forwarder pods running now, one registry per pod, as each scrapes on its own. */
+    public Collection<MeterRegistry> forwarderMeters() {
+        return kubelet.forwarderMeters();
     }
 
     /** Replaces the sample endpoint service's decisions, as the owner's edit of its manifest would. */

@@ -45,8 +45,8 @@ public class SandboxCommand implements Callable<Integer> {
             names = "--net",
             paramLabel = "OCTET",
             defaultValue = "0",
-            description = "Second octet of the loopback addresses: pods 127.N.1.x, Services 127.N.2.x "
-                    + "(default: ${DEFAULT-VALUE}).")
+            description = "Second octet of the loopback addresses: pods 127.N.1.x, Services 127.N.2.x, the"
+                    + " namespaces' client pods 127.N.4.x (default: ${DEFAULT-VALUE}).")
     int net;
 
     @Option(

@@ -8,6 +8,7 @@ import static dev.privatelink.sandbox.SandboxOptions.PROVIDER_NAMESPACE;
 
 import dev.privatelink.api.InterfaceEndpoint;
 import dev.privatelink.desired.Labels;
+import java.time.Duration;
 
 /** What the sandbox prints once the sample endpoint is Available: how to try it with curl and kubectl. */
 final class SandboxGuide {
@@ -18,6 +19,9 @@ final class SandboxGuide {
         String serviceName = endpoint.getSpec().getServiceName();
         String url = "http://" + endpoint.getStatus().getAddress() + ":"
                 + sandbox.options().servicePort() + "/";
+        String shop = sandbox.clientAddress(CONSUMER_NAMESPACE, Duration.ofSeconds(30));
+        String payments = sandbox.clientAddress(PROVIDER_NAMESPACE, Duration.ofSeconds(30));
+        String curl = "curl --interface " + shop + " " + url;
         return """
 
                 ================================================================================
@@ -27,22 +31,34 @@ final class SandboxGuide {
                   export KUBECONFIG=%2$s
                   kubectl get privatelink -A          # also: get epsvc,svcperm -n %3$s; get vpce -n %4$s
 
-                Endpoint %4$s/%5$s (%6$s) to endpoint service %3$s/%7$s (%8$s) is Available:
-                  curl %9$s
-                  -> hello from payments: client=... endpoint=%6$s
+                Every namespace has a client pod that connects from an address of its own (curl --interface);
+                the forwarders admit only pods of their consumer namespace (a curl without --interface is from
+                127.0.0.1, no pod: reset too):
+                  kubectl get ns -o custom-columns='NAME:.metadata.name,CLIENT:.metadata.annotations.sandbox\\.privatelink\\.dev/client-address'
+
+                Endpoint %4$s/%5$s (%6$s) to endpoint service %3$s/%7$s (%8$s) is Available.
+                From a pod of %4$s (%13$s) it answers:
+                  %9$s
+                  -> hello from payments: client=%13$s:... endpoint=%6$s
+                From a pod of any other namespace (here one of %3$s, %14$s) the forwarder resets the connection:
+                  curl --interface %14$s %15$s
+                  -> curl: (56) Recv failure: Connection reset by peer
+                and so it does for a client that sends a PROXY header of its own, to forge its source:
+                  curl --haproxy-protocol --interface %13$s %15$s
+                  -> curl: (56) Recv failure: Connection reset by peer
 
                 Suspend the connection (the owner's decision, in the EndpointService's spec), then curl: refused
                   kubectl -n %3$s patch epsvc %7$s --type=json \\
                     -p '[{"op":"add","path":"/spec/connections","value":[{"endpointId":"%6$s","decision":"Suspend"}]}]'
                   kubectl -n %4$s get vpce %5$s      # STATE Suspended
-                  curl %9$s      # Connection refused
+                  %9$s      # Connection refused
 
                 Resume it (remove the decision, or make it Accept), then curl again: it answers
                   kubectl -n %3$s patch epsvc %7$s --type=json -p '[{"op":"remove","path":"/spec/connections"}]'
 
                 The operator is a Deployment: at 0 replicas the forwarders keep serving, and a decision waits for it
                   kubectl -n %10$s scale deployment %11$s --replicas=0
-                  curl %9$s      # still answered
+                  %9$s      # still answered
                   kubectl -n %3$s patch epsvc %7$s --type=json \\
                     -p '[{"op":"add","path":"/spec/connections","value":[{"endpointId":"%6$s","decision":"Suspend"}]}]'
                   kubectl -n %4$s get vpce %5$s      # still STATE Available, and curl still answered
@@ -55,7 +71,7 @@ final class SandboxGuide {
                   kubectl -n %10$s delete pod %12$s
                   kubectl -n %10$s get pods      # a new forwarder pod, on a new IP
                   kubectl -n %4$s get endpointslices -o custom-columns='NAME:.metadata.name,ADDRESSES:.endpoints[*].addresses[0]'
-                  curl %9$s
+                  %9$s
 
                 A namespace the owner did not permit cannot tell the service from one that does not exist:
                   kubectl create -f - <<EOF
@@ -70,10 +86,18 @@ final class SandboxGuide {
                   EOF
                   kubectl -n intruder get vpce payments -o jsonpath='{.status.state} {.status.conditions[?(@.type=="Ready")].reason}{"\\n"}'
                   -> Failed ServiceNotFound
+                and its new client pod cannot use %4$s's endpoint either:
+                  curl --interface $(kubectl get ns intruder -o jsonpath='{.metadata.annotations.sandbox\\.privatelink\\.dev/client-address}') %15$s
+                  -> curl: (56) Recv failure: Connection reset by peer
+
+                More client pods: any Pod you create outside %10$s (kubectl run, create -f) gets an address of its
+                own (status.podIP, and the annotation sandbox.privatelink.dev/client-address) and is Running:
+                  kubectl -n %4$s run checkout --image=none --labels=app=checkout
+                  curl --interface $(kubectl -n %4$s get pod checkout -o jsonpath='{.status.podIP}') %15$s
 
                 kubectl: discovery, get (with printer columns), describe (of privatelink kinds), delete,
-                create/apply -f, edit, patch and scale work; not get -w, explain (no OpenAPI) or protobuf
-                (use -f manifests, not `kubectl create namespace`). See README.md, section "The sandbox".
+                create/apply -f, create namespace, run, edit, patch and scale work; not get -w, explain (no
+                OpenAPI) or other protobuf requests (use -f manifests). See README.md, section "The sandbox".
                 ================================================================================
                 """.formatted(
                         sandbox.apiUrl(),
@@ -84,10 +108,13 @@ final class SandboxGuide {
                         id,
                         ENDPOINT_SERVICE,
                         serviceName,
-                        url,
+                        curl,
                         sandbox.options().operatorNamespace(),
                         OPERATOR_DEPLOYMENT,
-                        forwarderPod(sandbox));
+                        forwarderPod(sandbox),
+                        shop,
+                        payments,
+                        url);
     }
 
     /** The name of one forwarder pod of the sample endpoint's namespace, to delete. */

@@ -5,7 +5,8 @@ import java.nio.file.Path;
 /**
  * Where the sandbox listens. Everything binds to loopback: the API server to {@code apiHost},
  * forwarder pods to {@code 127.<net>.1.N}, Services to {@code 127.<net>.2.N}, the sample
- * provider to {@code 127.<net>.3.1} (Linux routes all of 127.0.0.0/8 to the loopback device).
+ * provider to {@code 127.<net>.3.1}, and the client pods of the namespaces connect from
+ * {@code 127.<net>.4.N} (Linux routes all of 127.0.0.0/8 to the loopback device).
  *
  * @param apiHost           the API server's address
  * @param apiPort           the API server's port; 0 for any free one
@@ -69,6 +70,10 @@ public record SandboxOptions(
 
     AddressPool podAddresses() {
         return new AddressPool("127." + net + ".1.");
+    }
+
+    AddressPool clientAddresses() {
+        return new AddressPool("127." + net + ".4.");
     }
 
     AddressPool serviceAddresses() {

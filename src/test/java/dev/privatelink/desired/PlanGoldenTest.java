@@ -291,6 +291,9 @@ class PlanGoldenTest {
                 routable("shop", "u-available", ConnectionState.Available),
                 routable("shop", "u-suspended", ConnectionState.Suspended),
                 routable("shop", "u-pending-acceptance", ConnectionState.PendingAcceptance));
+        // the endpoint Services' ClusterIPs: the PROXY header's destination (SEC-16)
+        endpoints.get(0).getStatus().setAddress("10.96.7.1");
+        endpoints.get(1).getStatus().setAddress("10.96.7.2");
         ForwarderPlan plan = ForwarderPlan.of(
                 new ForwarderWorld(SHOP, endpoints, Map.of(Ids.serviceName(SERVICE_UID), es), ForwarderConfig.EMPTY),
                 TestSettings.defaults());

@@ -63,6 +63,16 @@ class ForwarderCommandTest {
     }
 
     @Test
+    void aClientsOwnProxyHeaderIsRefusedUnlessAllowed() {
+        new CommandLine(command).parseArgs("--config-map", "forwarder-a");
+        assertThat(command.settings("0.0.0.0").refuseClientProxyHeaders()).isTrue();
+
+        ForwarderCommand allowing = new ForwarderCommand();
+        new CommandLine(allowing).parseArgs("--config-map", "forwarder-a", "--allow-client-proxy-header");
+        assertThat(allowing.settings("0.0.0.0").refuseClientProxyHeaders()).isFalse();
+    }
+
+    @Test
     void badValuesAreRejectedWithTheOptionsName() {
         assertThatThrownBy(() -> new CommandLine(command).parseArgs("--listen", "nowhere"))
                 .hasMessageContaining("--listen");

@@ -20,7 +20,8 @@ class ForwarderConfigJsonTest {
                     20443,
                     List.of(new Upstream("payments.owner.svc", 8443, 3), new Upstream("10.0.0.7", 8443, 1)),
                     ProxyProtocol.V2,
-                    RouteState.ACTIVE),
+                    RouteState.ACTIVE,
+                    "10.96.0.17"),
             new Route("vpce-0fedcba9876543210", 80, 20080, List.of(), ProxyProtocol.NONE, RouteState.SUSPENDED)));
 
     @Test
@@ -82,5 +83,15 @@ class ForwarderConfigJsonTest {
                 new Route("", 80, 70000, List.of(new Upstream(" ", 0, -1)), ProxyProtocol.NONE, RouteState.ACTIVE)));
 
         assertThat(config.problems()).hasSize(5);
+    }
+
+    @Test
+    void theEndpointAddressIsWrittenOnlyWhenKnownAndMustBeAnIpAddress() {
+        assertThat(CONFIG.toJson()).contains("\"endpointAddress\":\"10.96.0.17\"");
+        assertThat(CONFIG.toJson().split("endpointAddress", -1)).hasSize(2);
+
+        ForwarderConfig named = new ForwarderConfig(List.of(
+                new Route("vpce-1", 80, 20080, List.of(), ProxyProtocol.V2, RouteState.ACTIVE, "payments.shop.svc")));
+        assertThat(named.problems()).singleElement().asString().contains("endpointAddress is not an IP address");
     }
 }

@@ -316,6 +316,36 @@ class ForwardingTest {
     }
 
     @Test
+    void proxyProtocolDestinationIsTheEndpointsAddressNotTheForwarders() throws Exception {
+        // SEC-16: the owner learns what the consumer dialled (the endpoint's ClusterIP and port),
+        // not where the forwarder pod listens
+        CompletableFuture<byte[]> upstreamGot = new CompletableFuture<>();
+        try (TestServer server = TestServer.start(
+                socket -> upstreamGot.complete(socket.getInputStream().readAllBytes()))) {
+            int listenPort = freePort();
+            ForwarderConfig.Route plain = Loopback.withProxyProtocol(route("vpce-dst", listenPort, server.port()));
+            listen(new ForwarderConfig.Route(
+                    plain.endpointId(),
+                    plain.endpointPort(),
+                    plain.listenPort(),
+                    plain.upstreams(),
+                    plain.proxyProtocol(),
+                    plain.state(),
+                    "10.96.12.34"));
+
+            try (Socket client = connect(listenPort)) {
+                client.getOutputStream().write("payload".getBytes(StandardCharsets.US_ASCII));
+                client.shutdownOutput();
+
+                ProxyProtocolV2Decoder.Header header =
+                        ProxyProtocolV2Decoder.decode(upstreamGot.get(10, TimeUnit.SECONDS));
+                assertThat(header.destination()).isEqualTo(new InetSocketAddress("10.96.12.34", plain.endpointPort()));
+                assertThat(header.source()).isEqualTo(client.getLocalSocketAddress());
+            }
+        }
+    }
+
+    @Test
     void metricsCountConnectionsAndBytesPerEndpoint() throws Exception {
         try (TestServer echo = TestServer.echo()) {
             int port = listen(route("vpce-metrics", freePort(), echo.port()));

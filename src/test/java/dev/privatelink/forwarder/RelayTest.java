@@ -148,6 +148,7 @@ class RelayTest {
         final List<Side> inputClosed = new ArrayList<>();
         final List<Side> failed = new ArrayList<>();
         final List<Side> closed = new ArrayList<>();
+        int clientProxyHeaders;
 
         @Override
         public void activity() {
@@ -167,6 +168,11 @@ class RelayTest {
         @Override
         public void channelClosed(Side side) {
             closed.add(side);
+        }
+
+        @Override
+        public void clientProxyHeader() {
+            clientProxyHeaders++;
         }
     }
 

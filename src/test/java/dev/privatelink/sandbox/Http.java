@@ -12,13 +12,22 @@ import java.util.Optional;
 final class Http {
     private Http() {}
 
-    /** The answer's body, or empty when the connection is refused or closed without an answer. */
-    static Optional<String> get(String host, int port) {
+    /**
+     * The answer's body, or empty when the connection is refused or closed without an answer;
+     * from {@code source}, as {@code curl --interface source} connects (a client pod's address).
+     */
+    static Optional<String> get(String source, String host, int port) {
+        return send(source, host, port, "");
+    }
+
+    /** As {@link #get}, with {@code preamble} sent first (as {@code curl --haproxy-protocol} sends its PROXY line). */
+    static Optional<String> send(String source, String host, int port, String preamble) {
         try (Socket socket = new Socket()) {
+            socket.bind(new InetSocketAddress(source, 0));
             socket.connect(new InetSocketAddress(host, port), 2000);
             socket.setSoTimeout(5000);
             socket.getOutputStream()
-                    .write(("GET / HTTP/1.1\r\nHost: payments\r\nConnection: close\r\n\r\n")
+                    .write((preamble + "GET / HTTP/1.1\r\nHost: payments\r\nConnection: close\r\n\r\n")
                             .getBytes(StandardCharsets.US_ASCII));
             InputStream in = socket.getInputStream();
             ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -12,10 +12,12 @@ import dev.privatelink.api.InterfaceEndpointSpec;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.Counter;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,10 +25,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The sandbox end to end, with real TCP: client → endpoint Service (the kube-proxy stand-in) →
- * forwarder pod → load balancer Service → sample provider, which reports the endpoint ID it read
- * in the PROXY v2 header. Then the owner suspends the connection in the EndpointService's spec,
- * and resumes it.
+ * The sandbox end to end, with real TCP: client pod → endpoint Service (the kube-proxy stand-in,
+ * which keeps the client's address) → forwarder pod → load balancer Service → sample provider,
+ * which reports the client address and the endpoint ID it read in the PROXY v2 header. Only the
+ * consumer namespace's pods are answered; another namespace's pod is reset by the forwarder and
+ * counted. Then the owner suspends the connection in the EndpointService's spec, and resumes it.
  */
 class SandboxEndToEndTest {
 
@@ -36,6 +39,8 @@ class SandboxEndToEndTest {
     static Sandbox sandbox;
     static KubernetesClient client;
     static InterfaceEndpoint endpoint;
+    /** The consumer namespace's client pod's address: what the endpoint answers. */
+    static String shop;
 
     @BeforeAll
     static void startSandbox() throws IOException {
@@ -48,6 +53,7 @@ class SandboxEndToEndTest {
         sandbox = Sandbox.start(options);
         client = sandbox.client();
         endpoint = sandbox.awaitEndpoint(Duration.ofSeconds(30));
+        shop = sandbox.clientAddress(SandboxOptions.CONSUMER_NAMESPACE, Duration.ofSeconds(30));
     }
 
     @AfterAll
@@ -66,9 +72,9 @@ class SandboxEndToEndTest {
 
         // forwarder pods become ready and the slices list them: the first answers may still be refusals
         eventually()
-                .untilAsserted(() -> assertThat(Http.get(address, port))
+                .untilAsserted(() -> assertThat(Http.get(shop, address, port))
                         .hasValueSatisfying(body -> assertThat(body)
-                                .startsWith("hello from payments: client=127.")
+                                .startsWith("hello from payments: client=" + shop + ":")
                                 .contains("endpoint=" + id)));
 
         // both at once: a decision edits the EndpointService, whose other endpoints pass through
@@ -76,15 +82,97 @@ class SandboxEndToEndTest {
         sandbox.decide(new ConnectionDecision(id, null, ConnectionDecision.Decision.Suspend));
         eventually().untilAsserted(() -> {
             assertThat(state()).isEqualTo(ConnectionState.Suspended);
-            assertThat(Http.get(address, port)).isEmpty();
+            assertThat(Http.get(shop, address, port)).isEmpty();
         });
 
         sandbox.decide();
         eventually().untilAsserted(() -> {
             assertThat(state()).isEqualTo(ConnectionState.Available);
-            assertThat(Http.get(address, port))
+            assertThat(Http.get(shop, address, port))
                     .hasValueSatisfying(body -> assertThat(body).contains("endpoint=" + id));
         });
+    }
+
+    @Test
+    void onlyPodsOfTheConsumerNamespaceAreAnsweredAndOthersAreResetAndCounted() {
+        String id = endpoint.getStatus().getEndpointId();
+        String address = endpoint.getStatus().getAddress();
+        int port = sandbox.options().servicePort();
+        String clients = "127." + sandbox.options().net() + ".4.";
+        String payments = sandbox.clientAddress(SandboxOptions.PROVIDER_NAMESPACE, Duration.ofSeconds(30));
+        assertThat(shop).startsWith(clients);
+        assertThat(payments).startsWith(clients).isNotEqualTo(shop);
+
+        // the consumer's pod: answered through the endpoint, its own address seen by the owner
+        eventually()
+                .untilAsserted(() -> assertThat(Http.get(shop, address, port))
+                        .hasValueSatisfying(body -> assertThat(body)
+                                .startsWith("hello from payments: client=" + shop + ":")
+                                .contains("endpoint=" + id)));
+
+        // another namespace's pod (here the owner's own): reset by the forwarder, and counted
+        assertThat(Http.get(payments, address, port)).isEmpty();
+        eventually()
+                .untilAsserted(
+                        () -> assertThat(refused(id, "not_consumer_namespace")).isGreaterThanOrEqualTo(1));
+
+        // a namespace created now gets a client pod too, and is refused as well
+        client.namespaces()
+                .resource(new NamespaceBuilder()
+                        .withNewMetadata()
+                        .withName("latecomer")
+                        .endMetadata()
+                        .build())
+                .create();
+        String latecomer = sandbox.clientAddress("latecomer", Duration.ofSeconds(30));
+        assertThat(latecomer).startsWith(clients);
+        double before = refused(id, "not_consumer_namespace");
+        assertThat(Http.get(latecomer, address, port)).isEmpty();
+        eventually()
+                .untilAsserted(
+                        () -> assertThat(refused(id, "not_consumer_namespace")).isGreaterThan(before));
+
+        // more pods of the consumer namespace, each with its own address: answered
+        String checkout = clientPod(SandboxOptions.CONSUMER_NAMESPACE, "checkout", Map.of("app", "checkout"), null);
+        eventually()
+                .untilAsserted(() -> assertThat(Http.get(checkout, address, port))
+                        .hasValueSatisfying(body -> assertThat(body).contains("client=" + checkout + ":")));
+        // (where endpoint policies name workloads, a pod of shop outside the policy is created the
+        // same way, with labels or a ServiceAccount the policy does not name, and must be refused)
+    }
+
+    @Test
+    void aClientsOwnProxyHeaderIsResetByTheForwarderAndCounted() {
+        String id = endpoint.getStatus().getEndpointId();
+        String address = endpoint.getStatus().getAddress();
+        int port = sandbox.options().servicePort();
+        eventually()
+                .untilAsserted(() -> assertThat(Http.get(shop, address, port)).isPresent());
+
+        // what curl --haproxy-protocol sends: a pod of shop forging a source (SEC-11)
+        String forged = "PROXY TCP4 10.9.8.7 " + address + " 4444 " + port + "\r\n";
+        assertThat(Http.send(shop, address, port, forged)).isEmpty();
+        eventually()
+                .untilAsserted(
+                        () -> assertThat(refused(id, "client_proxy_header")).isGreaterThanOrEqualTo(1));
+    }
+
+    /** A pod of {@code namespace} with these labels and ServiceAccount; returns the address it connects from. */
+    private static String clientPod(String namespace, String name, Map<String, String> labels, String serviceAccount) {
+        return sandbox.createClientPod(namespace, name, labels, serviceAccount, Duration.ofSeconds(30));
+    }
+
+    /** Refusals of the endpoint's connections for {@code reason}, summed over its forwarder pods. */
+    private static double refused(String endpointId, String reason) {
+        return sandbox.forwarderMeters().stream()
+                .flatMap(registry -> registry
+                        .find("privatelink.forwarder.connections.refused")
+                        .tag("endpoint_id", endpointId)
+                        .tag("reason", reason)
+                        .counters()
+                        .stream())
+                .mapToDouble(Counter::count)
+                .sum();
     }
 
     @Test

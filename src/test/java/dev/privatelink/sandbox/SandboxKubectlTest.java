@@ -220,7 +220,10 @@ class SandboxKubectlTest {
     }
 
     private static Optional<String> answer() {
-        return Http.get(endpoint.getStatus().getAddress(), sandbox.options().servicePort());
+        return Http.get(
+                sandbox.clientAddress(SandboxOptions.CONSUMER_NAMESPACE, Duration.ofSeconds(30)),
+                endpoint.getStatus().getAddress(),
+                sandbox.options().servicePort());
     }
 
     private static void suspend(String id) {

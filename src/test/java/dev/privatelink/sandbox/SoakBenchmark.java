@@ -112,6 +112,7 @@ class SoakBenchmark {
     final Map<String, Samples> latencies = new ConcurrentHashMap<>();
     final List<long[]> errorTimes = new ArrayList<>(); // {millis since start, outcome ordinal}
     final Map<String, AtomicLong> wrongAnswers = new ConcurrentHashMap<>();
+    volatile String clientAddress;
     // what was done (millis since start, kind), and how long it took to converge
     final List<Map.Entry<Long, String>> events = new ArrayList<>();
     final Map<String, Samples> convergence = new ConcurrentHashMap<>();
@@ -165,6 +166,7 @@ class SoakBenchmark {
         StringBuilder report = new StringBuilder();
         try {
             InterfaceEndpoint sample = sandbox.awaitEndpoint(Duration.ofSeconds(60));
+            clientAddress = sandbox.clientAddress(NS, Duration.ofSeconds(60));
             serviceName = sample.getSpec().getServiceName();
             for (String name : STABLE.subList(1, STABLE.size())) {
                 createEndpoint(name);
@@ -237,6 +239,8 @@ class SoakBenchmark {
         long t0 = System.nanoTime();
         Outcome outcome;
         try (Socket socket = new Socket()) {
+            // from the consumer namespace's client pod: the forwarders admit only its pods
+            socket.bind(new InetSocketAddress(clientAddress, 0));
             socket.connect(
                     new InetSocketAddress(
                             ep.getStatus().getAddress(), sandbox.options().servicePort()),

@@ -1,9 +1,11 @@
 package dev.privatelink.forwarder.config;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.netty.util.NetUtil;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -40,6 +42,10 @@ public record ForwarderConfig(List<Route> routes) {
      * @param upstreams     the load balancers' addresses for this port, with weights
      * @param proxyProtocol whether a PROXY protocol v2 header precedes the client's bytes
      * @param state         whether the route forwards or refuses
+     * @param endpointAddress the endpoint's address (its Service's ClusterIP), what the consumer dialled:
+     *                        with {@code endpointPort}, the destination of the PROXY v2 header, as
+     *                        PrivateLink sends it (SEC-16); {@code null} (not allocated yet, or an
+     *                        older operator): the listener's own address and port
      */
     public record Route(
             String endpointId,
@@ -47,11 +53,23 @@ public record ForwarderConfig(List<Route> routes) {
             int listenPort,
             List<Upstream> upstreams,
             ProxyProtocol proxyProtocol,
-            RouteState state) {
+            RouteState state,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String endpointAddress) {
         public Route {
             upstreams = upstreams == null ? List.of() : List.copyOf(upstreams);
             proxyProtocol = proxyProtocol == null ? ProxyProtocol.NONE : proxyProtocol;
             state = state == null ? RouteState.ACTIVE : state;
+        }
+
+        /** A route whose endpoint has no address (yet). */
+        public Route(
+                String endpointId,
+                int endpointPort,
+                int listenPort,
+                List<Upstream> upstreams,
+                ProxyProtocol proxyProtocol,
+                RouteState state) {
+            this(endpointId, endpointPort, listenPort, upstreams, proxyProtocol, state, null);
         }
     }
 
@@ -136,6 +154,11 @@ public record ForwarderConfig(List<Route> routes) {
             String name = "route " + route.endpointId() + " (listenPort " + route.listenPort() + ")";
             if (route.endpointId() == null || route.endpointId().isBlank()) {
                 problems.add(name + ": endpointId is missing");
+            }
+            if (route.endpointAddress() != null
+                    && !NetUtil.isValidIpV4Address(route.endpointAddress())
+                    && !NetUtil.isValidIpV6Address(route.endpointAddress())) {
+                problems.add(name + ": endpointAddress is not an IP address");
             }
             if (!isPort(route.listenPort())) {
                 problems.add(name + ": listenPort is not a TCP port");
