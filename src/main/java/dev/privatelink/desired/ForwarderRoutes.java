@@ -57,7 +57,13 @@ public final class ForwarderRoutes {
         List<Route> routes = ordered.stream()
                 .filter(ports::containsKey)
                 .map(s -> new Route(
-                        s.endpointId(), s.endpointPort(), ports.get(s), s.upstreams(), s.proxyProtocol(), s.state()))
+                        s.endpointId(),
+                        s.endpointPort(),
+                        ports.get(s),
+                        s.upstreams(),
+                        s.proxyProtocol(),
+                        s.state(),
+                        s.allowedWorkloads()))
                 .sorted(Comparator.comparingInt(Route::listenPort))
                 .toList();
         return new Result(new ForwarderConfig(routes), unplaced);

@@ -32,7 +32,10 @@ final class EventFilters {
         return specChanged(a, b) || !Objects.equals(offer(a), offer(b));
     }
 
-    /** What owners and forwarders read of an endpoint: its spec, ID, state (with the reason) and ports. */
+    /**
+     * What owners and forwarders read of an endpoint: its spec, ID, state (with the reason), ports
+     * and the workloads it admits.
+     */
     static boolean endpointStateChanged(InterfaceEndpoint a, InterfaceEndpoint b) {
         return specChanged(a, b) || !Objects.equals(state(a), state(b));
     }
@@ -56,6 +59,7 @@ final class EventFilters {
                         s.getEndpointId(),
                         s.getState(),
                         s.getPorts(),
+                        s.getAllowedWorkloads(),
                         s.condition(READY).map(c -> c.getReason()).orElse(null));
     }
 }

@@ -1,5 +1,6 @@
 package dev.privatelink.forwarder.config;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -40,6 +41,7 @@ public record ForwarderConfig(List<Route> routes) {
      * @param upstreams     the load balancers' addresses for this port, with weights
      * @param proxyProtocol whether a PROXY protocol v2 header precedes the client's bytes
      * @param state         whether the route forwards or refuses
+     * @param allowedWorkloads which pods of the consumer namespace the endpoint admits; null: every pod
      */
     public record Route(
             String endpointId,
@@ -47,11 +49,24 @@ public record ForwarderConfig(List<Route> routes) {
             int listenPort,
             List<Upstream> upstreams,
             ProxyProtocol proxyProtocol,
-            RouteState state) {
+            RouteState state,
+            // absent, not null, on the wire: most routes admit every pod
+            @JsonInclude(JsonInclude.Include.NON_NULL) WorkloadAdmission allowedWorkloads) {
         public Route {
             upstreams = upstreams == null ? List.of() : List.copyOf(upstreams);
             proxyProtocol = proxyProtocol == null ? ProxyProtocol.NONE : proxyProtocol;
             state = state == null ? RouteState.ACTIVE : state;
+        }
+
+        /** A route that admits every pod of the consumer namespace. */
+        public Route(
+                String endpointId,
+                int endpointPort,
+                int listenPort,
+                List<Upstream> upstreams,
+                ProxyProtocol proxyProtocol,
+                RouteState state) {
+            this(endpointId, endpointPort, listenPort, upstreams, proxyProtocol, state, null);
         }
     }
 
@@ -141,6 +156,9 @@ public record ForwarderConfig(List<Route> routes) {
                 problems.add(name + ": listenPort is not a TCP port");
             } else if (!listenPorts.add(route.listenPort())) {
                 problems.add(name + ": listenPort is used by another route");
+            }
+            if (route.allowedWorkloads() != null) {
+                route.allowedWorkloads().problems(name + ": allowedWorkloads").forEach(problems::add);
             }
             for (Upstream upstream : route.upstreams()) {
                 if (upstream.host() == null || upstream.host().isBlank()) {
