@@ -98,9 +98,9 @@ final class RouteListener {
             refuse(client, current, refusal.get());
             return;
         }
-        SourcePolicy.Decision known = sourcePolicy.known(source);
+        SourcePolicy.Decision known = sourcePolicy.known(source, current.route().allowedWorkloads());
         if (known == null) {
-            awaitDecision(client, source);
+            awaitDecision(client, source, current);
         } else if (known.allows()) {
             admit(client, source, current);
         } else {
@@ -110,10 +110,10 @@ final class RouteListener {
     }
 
     /** The policy must look {@code source} up: the client waits, unread, until it has. */
-    private void awaitDecision(Channel client, InetAddress source) {
+    private void awaitDecision(Channel client, InetAddress source, RoutePlan current) {
         pending.put(client, source);
         sourcePolicy
-                .decide(source)
+                .decide(source, current.route().allowedWorkloads())
                 .whenComplete((decision, error) -> client.eventLoop()
                         .execute(() -> decided(
                                 client,
