@@ -123,7 +123,7 @@ public record ForwarderPlan(Optional<ForwarderObjects> objects, Set<String> unpl
                             ? List.of()
                             : es.getStatus().getUpstreams();
             // What the endpoint's status says is in force is what its forwarder admits.
-            WorkloadAdmission allowed = WorkloadPolicies.admission(status.getAllowedWorkloads());
+            WorkloadAdmission allowed = WorkloadPolicies.admission(status);
             for (int port : status.getPorts()) {
                 // An active route without upstreams would accept connections only to reset them.
                 if (state == RouteState.ACTIVE && upstreams.isEmpty()) {

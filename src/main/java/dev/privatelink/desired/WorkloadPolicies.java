@@ -5,6 +5,7 @@ import static dev.privatelink.api.ConditionTypes.WORKLOADS_ADMITTED;
 import dev.privatelink.api.AllowedWorkloads;
 import dev.privatelink.api.Condition;
 import dev.privatelink.api.ConditionTypes.Reasons;
+import dev.privatelink.api.InterfaceEndpointStatus;
 import dev.privatelink.api.PodSelector;
 import dev.privatelink.api.SelectorRequirement;
 import dev.privatelink.api.WorkloadsInForce;
@@ -122,8 +123,20 @@ public final class WorkloadPolicies {
     }
 
     /**
-     * The forwarder's form of what an endpoint's status says is in force; null (every pod) when
-     * the status names nothing. A status it cannot read (an operator it does not know) admits nobody.
+     * What an endpoint's forwarder route admits, from the endpoint's status: nobody while its
+     * WorkloadsAdmitted condition is False (whatever became of the empty list of ServiceAccounts
+     * on its way through a status patch), else what {@code status.allowedWorkloads} says.
+     */
+    public static WorkloadAdmission admission(InterfaceEndpointStatus status) {
+        boolean nobody = status.condition(WORKLOADS_ADMITTED)
+                .map(c -> Condition.FALSE.equals(c.getStatus()))
+                .orElse(false);
+        return nobody ? WorkloadAdmission.NOBODY : admission(status.getAllowedWorkloads());
+    }
+
+    /**
+     * The forwarder's form of what is in force; null (every pod) when nothing is named. A selector
+     * it cannot read (an operator it does not know) admits nobody.
      */
     public static WorkloadAdmission admission(WorkloadsInForce inForce) {
         if (inForce == null) {

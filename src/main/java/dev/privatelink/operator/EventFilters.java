@@ -2,6 +2,7 @@ package dev.privatelink.operator;
 
 import static dev.privatelink.api.ConditionTypes.READY;
 import static dev.privatelink.api.ConditionTypes.RESOLVED_REFS;
+import static dev.privatelink.api.ConditionTypes.WORKLOADS_ADMITTED;
 
 import dev.privatelink.api.EndpointService;
 import dev.privatelink.api.InterfaceEndpoint;
@@ -60,6 +61,7 @@ final class EventFilters {
                         s.getState(),
                         s.getPorts(),
                         s.getAllowedWorkloads(),
+                        s.condition(WORKLOADS_ADMITTED).map(c -> c.getStatus()).orElse(null),
                         s.condition(READY).map(c -> c.getReason()).orElse(null));
     }
 }

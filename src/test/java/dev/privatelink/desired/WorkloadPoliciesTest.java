@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.privatelink.api.AllowedWorkloads;
 import dev.privatelink.api.ConditionTypes.Reasons;
+import dev.privatelink.api.InterfaceEndpointStatus;
 import dev.privatelink.api.NamespaceSelector;
 import dev.privatelink.api.PodSelector;
 import dev.privatelink.api.Principal;
@@ -162,6 +163,19 @@ class WorkloadPoliciesTest {
         assertThat(admission).isNotNull();
         assertThat(admission.admits(Map.of(), "web")).isFalse();
         assertThat(admission.admits(Map.of(), "checkout")).isFalse();
+    }
+
+    @Test
+    void aRouteAdmitsNobodyWhileTheConditionSaysSoWhateverTheListBecame() {
+        var inForce = WorkloadPolicies.of(
+                AllowedWorkloads.of(PodSelector.matchLabels(Map.of("app", "web")), List.of("web")),
+                Optional.of(Set.of("checkout")));
+        var status = new InterfaceEndpointStatus();
+        status.setConditions(List.of(inForce.condition(1L)));
+        // a status patch that lost the empty list of ServiceAccounts leaves only the selector
+        status.setAllowedWorkloads(new WorkloadsInForce(inForce.status().getPodSelector(), null));
+
+        assertThat(WorkloadPolicies.admission(status)).isEqualTo(WorkloadAdmission.NOBODY);
     }
 
     @Test
