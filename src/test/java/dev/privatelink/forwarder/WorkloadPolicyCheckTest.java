@@ -166,6 +166,25 @@ class WorkloadPolicyCheckTest {
     }
 
     @Test
+    void aNarrowedPolicyResetsTheLiveConnectionsItNoLongerAdmits() throws Exception {
+        create(workload("checkout", "127.0.0.23", Map.of("app", "checkout"), "checkout"));
+        create(workload("batch", "127.0.0.24", Map.of("app", "batch"), "batch"));
+        watching();
+        Route everyone = admitting(guarded, null);
+        forwarder.apply(Loopback.config(everyone, unguarded));
+        Socket checkout = connectFrom("127.0.0.23", everyone);
+        Socket batch = connectFrom("127.0.0.24", everyone);
+        assertThat(roundTrip(checkout, "a")).isEqualTo("a");
+        assertThat(roundTrip(batch, "b")).isEqualTo("b");
+        var batchEnding = ending(batch);
+
+        forwarder.apply(Loopback.config(guarded, unguarded));
+
+        assertThat(batchEnding.get(GENEROUSLY.toSeconds(), TimeUnit.SECONDS)).isEqualTo(Ending.RESET);
+        assertThat(roundTrip(checkout, "still")).isEqualTo("still");
+    }
+
+    @Test
     void anAddressTwoPodsHoldIsAdmittedOnlyIfBothAre() throws Exception {
         // the watch has seen the new holder of the address before the old one left
         create(workload("old", "127.0.0.22", Map.of("app", "checkout"), "checkout"));
