@@ -21,6 +21,12 @@ import java.util.List;
                 "name podSelector, serviceAccounts or both; omit allowedWorkloads to admit every pod of the namespace")
 public class AllowedWorkloads {
 
+    /**
+     * Few, because the policy in force is in the forwarder's configuration for every endpoint,
+     * and that has to fit in a ConfigMap (SEC-03).
+     */
+    public static final int MAX_SERVICE_ACCOUNTS = 16;
+
     /** A DNS-1123 subdomain, as Kubernetes names ServiceAccounts. */
     static final String SERVICE_ACCOUNT_NAME = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
 
@@ -29,7 +35,7 @@ public class AllowedWorkloads {
 
     @JsonPropertyDescription(
             "Pods that run as one of these ServiceAccounts (spec.serviceAccountName) of the namespace. Default: any.")
-    @Size(min = 1, max = 32)
+    @Size(min = 1, max = MAX_SERVICE_ACCOUNTS)
     @ValidationRule(
             value = "self.all(n, self.exists_one(m, m == n))",
             message = "each ServiceAccount may be listed once")

@@ -30,7 +30,7 @@ public class Principal {
 
     @JsonPropertyDescription("Only pods that run as one of these ServiceAccounts, in each namespace this principal"
             + " grants, may use its endpoints. Default: every workload of the namespace.")
-    @Size(min = 1, max = 32)
+    @Size(min = 1, max = AllowedWorkloads.MAX_SERVICE_ACCOUNTS)
     @ValidationRule(
             value = "self.all(n, self.exists_one(m, m == n))",
             message = "each ServiceAccount may be listed once")

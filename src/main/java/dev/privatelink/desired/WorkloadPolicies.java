@@ -68,6 +68,15 @@ public final class WorkloadPolicies {
             return InForce.nobody(new WorkloadsInForce(null, List.of()), String.join("; ", selectorProblems));
         }
         List<String> serviceAccounts = intersection(mine, owner);
+        if (serviceAccounts != null && serviceAccounts.size() > AllowedWorkloads.MAX_SERVICE_ACCOUNTS) {
+            // only the owner's union can be this long (the endpoint names at most as many): it
+            // would make the forwarder's configuration grow with every principal (SEC-03)
+            return InForce.nobody(
+                    new WorkloadsInForce(null, List.of()),
+                    "the owner's permissions name " + serviceAccounts.size() + " ServiceAccounts for this namespace,"
+                            + " more than the " + AllowedWorkloads.MAX_SERVICE_ACCOUNTS + " a forwarder carries;"
+                            + " name the ones that may connect in spec.allowedWorkloads.serviceAccounts");
+        }
         if (selector == null && serviceAccounts == null) {
             return InForce.EVERYONE;
         }

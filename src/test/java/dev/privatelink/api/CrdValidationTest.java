@@ -418,25 +418,25 @@ class CrdValidationTest {
                     principals: [{namespace: shop}, {}]
                     """,
                     "spec.principals[1]: set exactly one principal kind: namespace or namespaceSelector"),
-            accepts(sp, "principals restricted to ServiceAccounts, 32 of them, one of 253 characters", """
+            accepts(sp, "principals restricted to ServiceAccounts, 16 of them, one of 253 characters", """
                     endpointService: payments
                     principals:
                     - {namespace: "*", serviceAccounts: [checkout]}
                     - namespaceSelector: {matchLabels: {team: shop}}
                       serviceAccounts: %s
                     """.formatted(
-                            serviceAccounts(31, "a.b-c".repeat(50) + "xyz"))),
+                            serviceAccounts(15, "a.b-c".repeat(50) + "xyz"))),
             rejects(sp, "an empty list of ServiceAccounts", """
                     endpointService: payments
                     principals: [{namespace: shop, serviceAccounts: []}]
                     """, "spec.principals[0].serviceAccounts: minItems"),
             rejects(
                     sp,
-                    "33 ServiceAccounts",
+                    "17 ServiceAccounts",
                     """
                     endpointService: payments
                     principals: [{namespace: shop, serviceAccounts: %s}]
-                    """.formatted(serviceAccounts(33, null)),
+                    """.formatted(serviceAccounts(17, null)),
                     "spec.principals[0].serviceAccounts: maxItems",
                     NOT_CHECKED),
             rejects(
@@ -548,17 +548,20 @@ class CrdValidationTest {
                     """.formatted(SERVICE_NAME), "spec.zones[1]: pattern"),
             accepts(
                     ie,
-                    "an endpoint policy with a pod selector and 32 ServiceAccounts, one of 253 characters",
+                    "an endpoint policy with 8 labels, 4 expressions, 16 values and 16 ServiceAccounts, one of 253 characters",
                     """
                     serviceName: %s
                     allowedWorkloads:
                       podSelector:
-                        matchLabels: {app: checkout}
+                        matchLabels: %s
                         matchExpressions:
                         - {key: tier, operator: In, values: %s}
                         - {key: canary, operator: DoesNotExist}
+                        - {key: team, operator: Exists}
+                        - {key: track, operator: NotIn, values: [canary]}
                       serviceAccounts: %s
-                    """.formatted(SERVICE_NAME, values(64), serviceAccounts(31, "a.b-c".repeat(50) + "xyz"))),
+                    """.formatted(
+                            SERVICE_NAME, labels(8), values(16), serviceAccounts(15, "a.b-c".repeat(50) + "xyz"))),
             accepts(ie, "an endpoint policy by ServiceAccount alone", """
                     serviceName: %s
                     allowedWorkloads: {serviceAccounts: [checkout]}
@@ -582,11 +585,11 @@ class CrdValidationTest {
                     "spec.allowedWorkloads.serviceAccounts: minItems"),
             rejects(
                     ie,
-                    "an endpoint policy with 33 ServiceAccounts",
+                    "an endpoint policy with 17 ServiceAccounts",
                     """
                     serviceName: %s
                     allowedWorkloads: {serviceAccounts: %s}
-                    """.formatted(SERVICE_NAME, serviceAccounts(33, null)),
+                    """.formatted(SERVICE_NAME, serviceAccounts(17, null)),
                     "spec.allowedWorkloads.serviceAccounts: maxItems",
                     NOT_CHECKED),
             rejects(
@@ -650,14 +653,14 @@ class CrdValidationTest {
                     NOT_CHECKED),
             rejects(
                     ie,
-                    "a pod selector with 17 expressions, 65 values and 33 labels",
+                    "a pod selector with 5 expressions and 9 labels",
                     """
                     serviceName: %s
                     allowedWorkloads:
                       podSelector:
                         matchExpressions: %s
                         matchLabels: %s
-                    """.formatted(SERVICE_NAME, expressions(17), labels(33)),
+                    """.formatted(SERVICE_NAME, expressions(5), labels(9)),
                     "spec.allowedWorkloads.podSelector.matchExpressions: maxItems",
                     "spec.allowedWorkloads.podSelector.matchLabels: maxProperties",
                     NOT_CHECKED),
@@ -670,6 +673,14 @@ class CrdValidationTest {
                     """.formatted(SERVICE_NAME, values(65)),
                     "spec.allowedWorkloads.podSelector.matchExpressions[0].values: maxItems",
                     NOT_CHECKED),
+            rejects(
+                    ie,
+                    "a pod selector expression with 17 values",
+                    """
+                    serviceName: %s
+                    allowedWorkloads: {podSelector: {matchExpressions: [{key: env, operator: NotIn, values: %s}]}}
+                    """.formatted(SERVICE_NAME, values(17)),
+                    "spec.allowedWorkloads.podSelector: a pod selector expression takes at most 16 values"),
             rejects(
                     ie,
                     "a zone of 64 characters",

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /** Issue 8 item 2: the endpoint policy in force, the owner's restriction and their intersection. */
@@ -176,6 +177,22 @@ class WorkloadPoliciesTest {
         status.setAllowedWorkloads(new WorkloadsInForce(inForce.status().getPodSelector(), null));
 
         assertThat(WorkloadPolicies.admission(status)).isEqualTo(WorkloadAdmission.NOBODY);
+    }
+
+    @Test
+    void anOwnerNamingMoreServiceAccountsThanAForwarderCarriesAdmitsNobodyUntilTheEndpointNarrowsIt() {
+        Set<String> many = new TreeSet<>();
+        for (int i = 0; i < 17; i++) {
+            many.add("sa-" + i);
+        }
+
+        var unbounded = WorkloadPolicies.of(null, Optional.of(many));
+        var narrowed = WorkloadPolicies.of(AllowedWorkloads.of(null, List.of("sa-3")), Optional.of(many));
+
+        assertThat(unbounded.admitted()).isFalse();
+        assertThat(unbounded.message()).startsWith("the owner's permissions name 17 ServiceAccounts");
+        assertThat(narrowed.admitted()).isTrue();
+        assertThat(narrowed.status().getServiceAccounts()).containsExactly("sa-3");
     }
 
     @Test
