@@ -10,6 +10,8 @@ public final class ConditionTypes {
     public static final String ACCEPTED = "Accepted";
     /** What the spec points at exists and can be used. */
     public static final String RESOLVED_REFS = "ResolvedRefs";
+    /** Which workloads of the consumer namespace may use an endpoint (its policy and the owner's restriction). */
+    public static final String WORKLOADS_ADMITTED = "WorkloadsAdmitted";
 
     public static final class Reasons {
         private Reasons() {}
@@ -45,6 +47,12 @@ public final class ConditionTypes {
         public static final String NO_LISTENER_PORT = "NoListenerPort";
         public static final String LISTENER_PORT_PENDING = "ListenerPortPending";
         public static final String NO_READY_FORWARDER = "NoReadyForwarder";
+        /** Every pod of the consumer namespace may use the endpoint. */
+        public static final String ALL_WORKLOADS = "AllWorkloads";
+        /** Only some workloads may: the endpoint's policy, the owner's restriction, or both. */
+        public static final String WORKLOAD_POLICY = "WorkloadPolicy";
+        /** The policies leave no workload that may use the endpoint: the forwarder refuses every connection. */
+        public static final String NO_WORKLOAD_ADMITTED = "NoWorkloadAdmitted";
         /** An object the operator needs to create exists and was not created by it. */
         public static final String OBJECT_CONFLICT = "ObjectConflict";
     }

@@ -34,6 +34,11 @@ public class InterfaceEndpointSpec {
     @Size(max = 16)
     private List<@Pattern("^[A-Za-z0-9]([-._A-Za-z0-9]*[A-Za-z0-9])?$") @Size(max = 63) String> zones;
 
+    @JsonPropertyDescription("The endpoint policy: the workloads of this namespace that may use the endpoint."
+            + " Default: every pod of the namespace. The owner's ServicePermission may narrow it; status.allowedWorkloads"
+            + " shows what is in force.")
+    private AllowedWorkloads allowedWorkloads;
+
     public String getServiceName() {
         return serviceName;
     }
@@ -56,5 +61,13 @@ public class InterfaceEndpointSpec {
 
     public void setZones(List<String> zones) {
         this.zones = zones;
+    }
+
+    public AllowedWorkloads getAllowedWorkloads() {
+        return allowedWorkloads;
+    }
+
+    public void setAllowedWorkloads(AllowedWorkloads allowedWorkloads) {
+        this.allowedWorkloads = allowedWorkloads;
     }
 }

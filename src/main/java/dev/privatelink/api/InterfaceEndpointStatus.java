@@ -25,6 +25,10 @@ public class InterfaceEndpointStatus extends ConditionedStatus {
     @JsonPropertyDescription("The ports the endpoint exposes.")
     private List<Integer> ports;
 
+    @JsonPropertyDescription("The workloads of the namespace the forwarder admits: the endpoint's policy and the"
+            + " owner's restriction together. Absent: every pod of the namespace.")
+    private WorkloadsInForce allowedWorkloads;
+
     public String getEndpointId() {
         return endpointId;
     }
@@ -63,5 +67,13 @@ public class InterfaceEndpointStatus extends ConditionedStatus {
 
     public void setPorts(List<Integer> ports) {
         this.ports = ports;
+    }
+
+    public WorkloadsInForce getAllowedWorkloads() {
+        return allowedWorkloads;
+    }
+
+    public void setAllowedWorkloads(WorkloadsInForce allowedWorkloads) {
+        this.allowedWorkloads = allowedWorkloads;
     }
 }

@@ -4,11 +4,14 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
+import java.util.List;
 
 /**
- * Who may discover the service and create endpoints to it. Exactly one kind per entry; the
- * one-of shape leaves room for ServiceAccount and cluster principals.
+ * Who may discover the service and create endpoints to it. Exactly one kind per entry (the
+ * one-of shape leaves room for cluster principals); {@code serviceAccounts} narrows either kind to
+ * those ServiceAccounts of each namespace it grants.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
@@ -25,6 +28,14 @@ public class Principal {
     @JsonPropertyDescription("Every namespace whose labels match (the organizational unit).")
     private NamespaceSelector namespaceSelector;
 
+    @JsonPropertyDescription("Only pods that run as one of these ServiceAccounts, in each namespace this principal"
+            + " grants, may use its endpoints. Default: every workload of the namespace.")
+    @Size(min = 1, max = AllowedWorkloads.MAX_SERVICE_ACCOUNTS)
+    @ValidationRule(
+            value = "self.all(n, self.exists_one(m, m == n))",
+            message = "each ServiceAccount may be listed once")
+    private List<@Pattern(AllowedWorkloads.SERVICE_ACCOUNT_NAME) @Size(max = 253) String> serviceAccounts;
+
     public Principal() {}
 
     public static Principal namespace(String name) {
@@ -37,6 +48,11 @@ public class Principal {
         Principal p = new Principal();
         p.namespaceSelector = selector;
         return p;
+    }
+
+    public Principal withServiceAccounts(String... names) {
+        this.serviceAccounts = List.of(names);
+        return this;
     }
 
     public String getNamespace() {
@@ -53,5 +69,13 @@ public class Principal {
 
     public void setNamespaceSelector(NamespaceSelector namespaceSelector) {
         this.namespaceSelector = namespaceSelector;
+    }
+
+    public List<String> getServiceAccounts() {
+        return serviceAccounts;
+    }
+
+    public void setServiceAccounts(List<String> serviceAccounts) {
+        this.serviceAccounts = serviceAccounts;
     }
 }

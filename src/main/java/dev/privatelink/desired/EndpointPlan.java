@@ -129,18 +129,29 @@ public record EndpointPlan(
         status.setEndpointId(endpointId());
         status.setState(outcome.state());
         status.setObservedGeneration(ep.getMetadata().getGeneration());
+        List<Condition> conditions = conditions(outcome, ep.getMetadata().getGeneration());
         if (outcome.state().isConnected()) {
             status.setPorts(ports);
             status.setDnsNames(EndpointResources.dnsNames(objects));
             status.setAddress(world.address().orElse(null));
+            // The namespace's forwarder admits what this says (ForwarderPlan reads it from here).
+            WorkloadPolicies.InForce inForce = workloadsInForce();
+            status.setAllowedWorkloads(inForce.status());
+            conditions.add(inForce.condition(ep.getMetadata().getGeneration()));
         }
         List<Condition> previous =
                 ep.getStatus() == null ? null : ep.getStatus().getConditions();
-        status.setConditions(Conditions.merge(
-                previous,
-                conditions(outcome, ep.getMetadata().getGeneration()),
-                world.now().toString()));
+        status.setConditions(Conditions.merge(previous, conditions, world.now().toString()));
         return status;
+    }
+
+    /** The endpoint's policy with the owner's restriction, as a connected endpoint's forwarder applies it. */
+    WorkloadPolicies.InForce workloadsInForce() {
+        return WorkloadPolicies.of(
+                world.endpoint().getSpec() == null
+                        ? null
+                        : world.endpoint().getSpec().getAllowedWorkloads(),
+                world.service() instanceof ServiceLookup.Found found ? found.ownerServiceAccounts() : Optional.empty());
     }
 
     static List<Condition> conditions(ConnectionOutcome outcome, Long generation) {

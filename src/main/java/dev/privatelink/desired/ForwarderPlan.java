@@ -13,6 +13,7 @@ import dev.privatelink.config.OperatorSettings;
 import dev.privatelink.forwarder.config.ForwarderConfig.ProxyProtocol;
 import dev.privatelink.forwarder.config.ForwarderConfig.RouteState;
 import dev.privatelink.forwarder.config.ForwarderConfig.Upstream;
+import dev.privatelink.forwarder.config.WorkloadAdmission;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -140,6 +141,8 @@ public record ForwarderPlan(Optional<ForwarderObjects> objects, Set<String> unpl
                     es.getStatus() == null || es.getStatus().getUpstreams() == null
                             ? List.of()
                             : es.getStatus().getUpstreams();
+            // What the endpoint's status says is in force is what its forwarder admits.
+            WorkloadAdmission allowed = WorkloadPolicies.admission(status);
             for (int port : status.getPorts()) {
                 // An active route without upstreams would accept connections only to reset them.
                 if (state == RouteState.ACTIVE && upstreams.isEmpty()) {
@@ -148,8 +151,8 @@ public record ForwarderPlan(Optional<ForwarderObjects> objects, Set<String> unpl
                 List<Upstream> targets = upstreams.stream()
                         .map(lb -> new Upstream(lb.getAddress(), port, lb.getWeight()))
                         .toList();
-                requests.add(
-                        new RouteRequest(status.getEndpointId(), port, targets, proxy, state, status.getAddress()));
+                requests.add(new RouteRequest(
+                        status.getEndpointId(), port, targets, proxy, state, status.getAddress(), allowed));
             }
         }
         return requests;

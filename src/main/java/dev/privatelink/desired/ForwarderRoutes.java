@@ -63,7 +63,8 @@ public final class ForwarderRoutes {
                         s.upstreams(),
                         s.proxyProtocol(),
                         s.state(),
-                        s.endpointAddress()))
+                        s.endpointAddress(),
+                        s.allowedWorkloads()))
                 .sorted(Comparator.comparingInt(Route::listenPort))
                 .toList();
         return new Result(new ForwarderConfig(routes), unplaced);

@@ -1,6 +1,7 @@
 package dev.privatelink.desired;
 
 import dev.privatelink.api.NamespaceSelector;
+import dev.privatelink.api.PodSelector;
 import dev.privatelink.api.SelectorRequirement;
 import dev.privatelink.api.SelectorRequirement.Operator;
 import java.util.ArrayList;
@@ -31,8 +32,18 @@ public final class LabelSelectors {
      * {@code field}; empty when it is valid. A selector with problems matches nothing.
      */
     public static List<String> problems(NamespaceSelector selector, String field) {
+        return problems(expressions(selector), field);
+    }
+
+    /** The same for a pod selector. */
+    public static List<String> problems(PodSelector selector, String field) {
+        return problems(
+                selector == null || selector.getMatchExpressions() == null ? List.of() : selector.getMatchExpressions(),
+                field);
+    }
+
+    private static List<String> problems(List<SelectorRequirement> expressions, String field) {
         List<String> problems = new ArrayList<>();
-        List<SelectorRequirement> expressions = expressions(selector);
         for (int i = 0; i < expressions.size(); i++) {
             SelectorRequirement r = expressions.get(i);
             String at = field + ".matchExpressions[" + i + "]";

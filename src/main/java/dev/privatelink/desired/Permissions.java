@@ -4,6 +4,9 @@ import dev.privatelink.api.Principal;
 import dev.privatelink.api.ServicePermission;
 import java.util.Collection;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /** Whether the permissions of one endpoint service grant a consumer namespace, and how. */
 public final class Permissions {
@@ -25,6 +28,33 @@ public final class Permissions {
             }
         }
         return !permitted ? Grant.NONE : autoAccept ? Grant.AUTO_ACCEPT : Grant.MANUAL_ACCEPTANCE;
+    }
+
+    /**
+     * The ServiceAccounts of the consumer namespace the owner restricts its endpoints to: the
+     * union over every principal (of every permission of the service) that grants the namespace.
+     * Empty when any granting principal names no ServiceAccounts (it grants every workload), and
+     * when none grants it: an accepted connection outlives its principal (acceptance is sticky),
+     * and so does no restriction of the principal that is gone.
+     */
+    public static Optional<Set<String>> serviceAccounts(
+            Collection<ServicePermission> permissions, String consumerNamespace, Map<String, String> namespaceLabels) {
+        Set<String> union = new TreeSet<>();
+        for (ServicePermission permission : permissions) {
+            if (permission.getSpec() == null || permission.getSpec().getPrincipals() == null) {
+                continue;
+            }
+            for (Principal p : permission.getSpec().getPrincipals()) {
+                if (!grants(p, consumerNamespace, namespaceLabels)) {
+                    continue;
+                }
+                if (p.getServiceAccounts() == null || p.getServiceAccounts().isEmpty()) {
+                    return Optional.empty();
+                }
+                p.getServiceAccounts().stream().filter(sa -> sa != null).forEach(union::add);
+            }
+        }
+        return union.isEmpty() ? Optional.empty() : Optional.of(Set.copyOf(union));
     }
 
     static boolean grants(Principal principal, String namespace, Map<String, String> labels) {

@@ -3,12 +3,14 @@ package dev.privatelink.desired;
 import dev.privatelink.forwarder.config.ForwarderConfig.ProxyProtocol;
 import dev.privatelink.forwarder.config.ForwarderConfig.RouteState;
 import dev.privatelink.forwarder.config.ForwarderConfig.Upstream;
+import dev.privatelink.forwarder.config.WorkloadAdmission;
 import java.util.List;
 
 /**
  * What one port of one endpoint asks of its namespace's forwarder.
  *
  * @param endpointAddress the endpoint Service's ClusterIP, for the PROXY header's destination; null until allocated
+ * @param allowedWorkloads which pods of the consumer namespace may use the endpoint; null: every pod
  */
 public record RouteRequest(
         String endpointId,
@@ -16,14 +18,16 @@ public record RouteRequest(
         List<Upstream> upstreams,
         ProxyProtocol proxyProtocol,
         RouteState state,
-        String endpointAddress) {
+        String endpointAddress,
+        WorkloadAdmission allowedWorkloads) {
 
+    /** A request that admits every pod of the consumer namespace, for an endpoint without an address yet. */
     public RouteRequest(
             String endpointId,
             int endpointPort,
             List<Upstream> upstreams,
             ProxyProtocol proxyProtocol,
             RouteState state) {
-        this(endpointId, endpointPort, upstreams, proxyProtocol, state, null);
+        this(endpointId, endpointPort, upstreams, proxyProtocol, state, null, null);
     }
 }

@@ -7,6 +7,7 @@ import dev.privatelink.api.ConnectionDecision.Decision;
 import dev.privatelink.api.EndpointService;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** What an endpoint found when it looked up the service it names. */
 public sealed interface ServiceLookup {
@@ -20,26 +21,46 @@ public sealed interface ServiceLookup {
      * @param acceptanceRequired the service's setting
      * @param decision           the owner's decision for this connection, if any
      * @param readyPorts         the ports the service offers, once its load balancers resolved
+     * @param ownerServiceAccounts the ServiceAccounts of the consumer namespace the owner's
+     *                           permissions restrict it to; empty: no restriction
      */
     record Found(
             EndpointService service,
             Grant grant,
             boolean acceptanceRequired,
             Optional<Decision> decision,
-            Optional<List<Integer>> readyPorts)
-            implements ServiceLookup {}
+            Optional<List<Integer>> readyPorts,
+            Optional<Set<String>> ownerServiceAccounts)
+            implements ServiceLookup {
+
+        /** A service whose owner restricts no ServiceAccounts. */
+        public Found(
+                EndpointService service,
+                Grant grant,
+                boolean acceptanceRequired,
+                Optional<Decision> decision,
+                Optional<List<Integer>> readyPorts) {
+            this(service, grant, acceptanceRequired, decision, readyPorts, Optional.empty());
+        }
+    }
 
     ServiceLookup NOT_FOUND = new NotFound();
 
     /** Reads from a live endpoint service what one connection to it depends on. */
-    static Found found(EndpointService service, Grant grant, String endpointId, String consumer) {
+    static Found found(
+            EndpointService service,
+            Grant grant,
+            Optional<Set<String>> ownerServiceAccounts,
+            String endpointId,
+            String consumer) {
         var spec = service.getSpec();
         return new Found(
                 service,
                 grant,
                 spec == null || spec.acceptanceRequired(),
                 spec == null ? Optional.empty() : Decisions.find(spec.getConnections(), endpointId, consumer),
-                readyPorts(service));
+                readyPorts(service),
+                ownerServiceAccounts);
     }
 
     /**

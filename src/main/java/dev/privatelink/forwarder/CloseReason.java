@@ -12,6 +12,8 @@ enum CloseReason {
     UPSTREAM_UNAVAILABLE(true),
     /** The route was suspended, removed or replaced. */
     ROUTE_CLOSED(true),
+    /** The route's endpoint policy changed and no longer admits the client. */
+    NOT_ALLOWED_ANY_MORE(true),
     /** The forwarder shut down and the drain grace period ran out. */
     SHUTDOWN(true);
 

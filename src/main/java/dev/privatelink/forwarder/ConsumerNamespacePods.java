@@ -1,6 +1,7 @@
 package dev.privatelink.forwarder;
 
 import dev.privatelink.cache.LeanItemStore;
+import dev.privatelink.forwarder.config.WorkloadAdmission;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodIP;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -9,8 +10,10 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -32,6 +35,12 @@ import org.jboss.logging.Logger;
  * pool of their own, and a refused address is remembered for {@link #REFUSAL_MEMORY} (unless the
  * watch sees it arrive), so a hostile source cannot turn its connections into API requests.
  *
+ * <p>A route with an endpoint policy ({@link WorkloadAdmission}) admits, of those pods, the ones
+ * whose labels and ServiceAccount it names, as the watch (or the lookup) last saw them; an address
+ * held by several pods at once (a watch that has not seen the old one go yet) is admitted only if
+ * each of them is. A pod without {@code spec.serviceAccountName} runs as {@code default}, as the
+ * API server's ServiceAccount admission makes it.
+ *
  * <p>Not admitted: pods that are gone, pods that finished ({@code Succeeded}, {@code Failed}:
  * their addresses are free for others), and {@code hostNetwork} pods, whose address is their
  * node's and so also every other host-network process's there. An address that another
@@ -47,18 +56,31 @@ public final class ConsumerNamespacePods implements SourcePolicy, AutoCloseable 
     private static final int MAX_PENDING_LOOKUPS = 256;
     private static final int MAX_REMEMBERED_REFUSALS = 10_000;
     private static final Decision REFUSED = Decision.refuse(RefusalReason.NOT_CONSUMER_NAMESPACE);
+    private static final Decision NOT_ALLOWED = Decision.refuse(RefusalReason.NOT_ALLOWED_WORKLOAD);
     private static final Decision UNVERIFIED = Decision.refuse(RefusalReason.SOURCE_UNVERIFIED);
-    private static final CompletableFuture<Decision> ALLOWED = CompletableFuture.completedFuture(Decision.ALLOW);
+
+    /** What a route's endpoint policy asks of a pod, as the watch or a lookup saw it. */
+    record Workload(String uid, Map<String, String> labels, String serviceAccount) {
+        static Workload of(Pod pod) {
+            Map<String, String> labels = pod.getMetadata().getLabels();
+            String serviceAccount = pod.getSpec() == null ? null : pod.getSpec().getServiceAccountName();
+            return new Workload(
+                    pod.getMetadata().getUid(),
+                    labels == null ? Map.of() : Map.copyOf(labels),
+                    serviceAccount == null || serviceAccount.isEmpty() ? "default" : serviceAccount);
+        }
+    }
 
     private final KubernetesClient client;
     private final String namespace;
     private final SharedIndexInformer<Pod> informer;
-    // the hot path's set: address -> UIDs of the pods of the namespace that hold it (more than one
-    // while a finished pod's address is reused); the UID sets are changed under this object's lock
-    private final Map<InetAddress, Set<String>> admitted = new ConcurrentHashMap<>();
+    // the hot path's map: address -> the pods of the namespace that hold it (more than one while
+    // the watch has not seen an old holder go); immutable lists, replaced under this object's lock
+    private final Map<InetAddress, List<Workload>> admitted = new ConcurrentHashMap<>();
     // pod UID -> its admitted addresses; under this object's lock
     private final Map<String, Set<InetAddress>> byPod = new HashMap<>();
-    private final Map<InetAddress, CompletableFuture<Decision>> lookups = new ConcurrentHashMap<>();
+    // address -> the pods of the namespace a lookup found there (empty: none; null: unverified)
+    private final Map<InetAddress, CompletableFuture<List<Workload>>> lookups = new ConcurrentHashMap<>();
     // address -> System.nanoTime() until which it is refused without a lookup
     private final Map<InetAddress, Long> refusedUntil = new ConcurrentHashMap<>();
     private final ThreadPoolExecutor lookupPool;
@@ -106,9 +128,10 @@ public final class ConsumerNamespacePods implements SourcePolicy, AutoCloseable 
     }
 
     @Override
-    public Decision known(InetAddress source) {
-        if (admitted.containsKey(source)) {
-            return Decision.ALLOW;
+    public Decision known(InetAddress source, WorkloadAdmission allowed) {
+        List<Workload> holders = admitted.get(source);
+        if (holders != null) {
+            return admits(holders, allowed);
         }
         Long until = refusedUntil.get(source);
         if (until != null) {
@@ -120,14 +143,38 @@ public final class ConsumerNamespacePods implements SourcePolicy, AutoCloseable 
         return null;
     }
 
-    @Override
-    public CompletionStage<Decision> decide(InetAddress source) {
-        Decision known = known(source);
-        if (known != null) {
-            return known.allows() ? ALLOWED : CompletableFuture.completedFuture(known);
+    /** Allows when every pod holding the address is one the route admits (no policy: any pod). */
+    private static Decision admits(List<Workload> holders, WorkloadAdmission allowed) {
+        if (allowed == null) {
+            return Decision.ALLOW;
         }
-        CompletableFuture<Decision> mine = new CompletableFuture<>();
-        CompletableFuture<Decision> shared = lookups.putIfAbsent(source, mine);
+        for (int i = 0; i < holders.size(); i++) {
+            Workload w = holders.get(i);
+            if (!allowed.admits(w.labels(), w.serviceAccount())) {
+                return NOT_ALLOWED;
+            }
+        }
+        return Decision.ALLOW;
+    }
+
+    @Override
+    public CompletionStage<Decision> decide(InetAddress source, WorkloadAdmission allowed) {
+        Decision known = known(source, allowed);
+        if (known != null) {
+            return CompletableFuture.completedFuture(known);
+        }
+        return holdersOf(source).thenApply(found -> {
+            if (found == null) {
+                return UNVERIFIED;
+            }
+            return found.isEmpty() ? REFUSED : admits(found, allowed);
+        });
+    }
+
+    /** The pods of the namespace that hold {@code source}, looked up once however many ask. */
+    private CompletableFuture<List<Workload>> holdersOf(InetAddress source) {
+        CompletableFuture<List<Workload>> mine = new CompletableFuture<>();
+        CompletableFuture<List<Workload>> shared = lookups.putIfAbsent(source, mine);
         if (shared != null) {
             return shared;
         }
@@ -137,33 +184,51 @@ public final class ConsumerNamespacePods implements SourcePolicy, AutoCloseable 
                     mine.complete(lookUp(source));
                 } catch (RuntimeException e) {
                     LOG.warnf("looking up %s in %s failed: %s", source.getHostAddress(), namespace, e.toString());
-                    mine.complete(UNVERIFIED);
+                    mine.complete(null);
                 }
             });
         } catch (RejectedExecutionException e) {
-            mine.complete(UNVERIFIED);
+            mine.complete(null);
         }
-        mine.completeOnTimeout(UNVERIFIED, LOOKUP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        mine.whenComplete((decision, error) -> lookups.remove(source, mine));
+        mine.completeOnTimeout(null, LOOKUP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        mine.whenComplete((found, error) -> lookups.remove(source, mine));
         return mine;
     }
 
-    /** Asks the API server whether a pod of the namespace holds {@code source} now. */
-    private Decision lookUp(InetAddress source) {
+    /** Asks the API server which pods of the namespace hold {@code source} now; none: remembered as refused. */
+    private List<Workload> lookUp(InetAddress source) {
         String address = source.getHostAddress();
         // the API server selects by the primary address (status.podIP); a secondary one (the other
         // family of a dual-stack pod) only shows in a list of the namespace, the second request
-        boolean found =
-                client.pods().inNamespace(namespace).withField("status.podIP", address).list().getItems().stream()
-                                .anyMatch(pod -> addressesOf(pod).contains(source))
-                        || client.pods().inNamespace(namespace).list().getItems().stream()
-                                .anyMatch(pod -> addressesOf(pod).contains(source));
-        if (found || admitted.containsKey(source)) {
+        List<Workload> found = holding(
+                source,
+                client.pods()
+                        .inNamespace(namespace)
+                        .withField("status.podIP", address)
+                        .list()
+                        .getItems());
+        if (found.isEmpty()) {
+            found = holding(source, client.pods().inNamespace(namespace).list().getItems());
+        }
+        if (found.isEmpty()) {
+            found = admitted.getOrDefault(source, List.of()); // the watch saw it meanwhile
+        }
+        if (!found.isEmpty()) {
             LOG.debugf("%s: a pod of %s the watch has not shown yet", address, namespace);
-            return Decision.ALLOW;
+            return found;
         }
         remember(source);
-        return REFUSED;
+        return List.of();
+    }
+
+    private static List<Workload> holding(InetAddress source, List<Pod> pods) {
+        List<Workload> found = new ArrayList<>();
+        for (Pod pod : pods) {
+            if (addressesOf(pod).contains(source)) {
+                found.add(Workload.of(pod));
+            }
+        }
+        return found;
     }
 
     private void remember(InetAddress source) {
@@ -177,7 +242,8 @@ public final class ConsumerNamespacePods implements SourcePolicy, AutoCloseable 
     }
 
     private synchronized void index(Pod pod) {
-        String uid = pod.getMetadata().getUid();
+        Workload workload = Workload.of(pod);
+        String uid = workload.uid();
         Set<InetAddress> now = addressesOf(pod);
         Set<InetAddress> before = byPod.getOrDefault(uid, Set.of());
         for (InetAddress gone : before) {
@@ -186,7 +252,15 @@ public final class ConsumerNamespacePods implements SourcePolicy, AutoCloseable 
             }
         }
         for (InetAddress added : now) {
-            admitted.computeIfAbsent(added, a -> new HashSet<>()).add(uid);
+            // replaced, not changed: the event loops read these lists without a lock
+            admitted.compute(added, (a, holders) -> {
+                List<Workload> next = new ArrayList<>();
+                if (holders != null) {
+                    holders.stream().filter(w -> !w.uid().equals(uid)).forEach(next::add);
+                }
+                next.add(workload);
+                return List.copyOf(next);
+            });
             refusedUntil.remove(added);
         }
         if (now.isEmpty()) {
@@ -205,8 +279,9 @@ public final class ConsumerNamespacePods implements SourcePolicy, AutoCloseable 
 
     private void release(InetAddress address, String uid) {
         admitted.computeIfPresent(address, (a, holders) -> {
-            holders.remove(uid);
-            return holders.isEmpty() ? null : holders;
+            List<Workload> rest =
+                    holders.stream().filter(w -> !w.uid().equals(uid)).toList();
+            return rest.isEmpty() ? null : rest;
         });
     }
 

@@ -15,6 +15,7 @@ import io.netty.channel.unix.Socket;
 import io.netty.channel.unix.UnixChannel;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -73,6 +74,11 @@ final class ProxiedConnection implements Relay.Events, UpstreamDialer.Callback {
                 () -> new Relay(Side.UPSTREAM, this, plan.metrics().bytesUpstreamToClient, client),
                 dialFromClientAddress ? ((InetSocketAddress) client.remoteAddress()).getAddress() : null,
                 this);
+    }
+
+    /** The client's address, as the source policy judged it. */
+    InetAddress source() {
+        return ((InetSocketAddress) client.remoteAddress()).getAddress();
     }
 
     /** Ends the connection from any thread. */

@@ -18,6 +18,11 @@ enum RefusalReason {
     /** The source address is no pod of the forwarder's consumer namespace (nor was it when looked up). */
     NOT_CONSUMER_NAMESPACE,
     /**
+     * The source is a pod of the consumer namespace that the route's endpoint policy does not
+     * admit (its labels or its ServiceAccount).
+     */
+    NOT_ALLOWED_WORKLOAD,
+    /**
      * The source address is not known and could not be checked: the API server did not answer in
      * time, or too many checks were pending. The forwarder fails closed.
      */

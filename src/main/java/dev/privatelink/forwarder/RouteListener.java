@@ -1,5 +1,6 @@
 package dev.privatelink.forwarder;
 
+import dev.privatelink.forwarder.config.WorkloadAdmission;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -7,6 +8,7 @@ import io.netty.channel.ChannelInitializer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -15,7 +17,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The listener of one route and the connections it accepted. Its plan can be replaced while it
- * listens (new upstreams, say): new connections take the new plan, live ones keep theirs.
+ * listens (new upstreams, say): new connections take the new plan, live ones keep theirs, except
+ * that a changed endpoint policy resets the live connections it no longer admits.
  *
  * <p>Every accepted connection passes the limits, then the {@link SourcePolicy}, before its
  * upstream is dialled. A source the policy knows is decided on the spot; for one it must look
@@ -71,7 +74,19 @@ final class RouteListener {
     }
 
     void update(RoutePlan newPlan) {
+        WorkloadAdmission before = plan.route().allowedWorkloads();
         plan = newPlan;
+        WorkloadAdmission now = newPlan.route().allowedWorkloads();
+        if (!Objects.equals(before, now)) {
+            // a narrowed endpoint policy takes effect for live connections too, as it does in
+            // PrivateLink for every request; a source the policy cannot judge now keeps its connection
+            for (ProxiedConnection connection : connections) {
+                SourcePolicy.Decision decision = sourcePolicy.known(connection.source(), now);
+                if (decision != null && !decision.allows()) {
+                    connection.closeAsync(CloseReason.NOT_ALLOWED_ANY_MORE);
+                }
+            }
+        }
     }
 
     InetSocketAddress localAddress() {
@@ -98,9 +113,9 @@ final class RouteListener {
             refuse(client, current, refusal.get());
             return;
         }
-        SourcePolicy.Decision known = sourcePolicy.known(source);
+        SourcePolicy.Decision known = sourcePolicy.known(source, current.route().allowedWorkloads());
         if (known == null) {
-            awaitDecision(client, source);
+            awaitDecision(client, source, current);
         } else if (known.allows()) {
             admit(client, source, current);
         } else {
@@ -110,10 +125,10 @@ final class RouteListener {
     }
 
     /** The policy must look {@code source} up: the client waits, unread, until it has. */
-    private void awaitDecision(Channel client, InetAddress source) {
+    private void awaitDecision(Channel client, InetAddress source, RoutePlan current) {
         pending.put(client, source);
         sourcePolicy
-                .decide(source)
+                .decide(source, current.route().allowedWorkloads())
                 .whenComplete((decision, error) -> client.eventLoop()
                         .execute(() -> decided(
                                 client,

@@ -2,6 +2,7 @@ package dev.privatelink.operator;
 
 import static dev.privatelink.api.ConditionTypes.READY;
 import static dev.privatelink.api.ConditionTypes.RESOLVED_REFS;
+import static dev.privatelink.api.ConditionTypes.WORKLOADS_ADMITTED;
 
 import dev.privatelink.api.EndpointService;
 import dev.privatelink.api.InterfaceEndpoint;
@@ -32,7 +33,10 @@ final class EventFilters {
         return specChanged(a, b) || !Objects.equals(offer(a), offer(b));
     }
 
-    /** What owners and forwarders read of an endpoint: its spec, ID, state (with the reason) and ports. */
+    /**
+     * What owners and forwarders read of an endpoint: its spec, ID, state (with the reason), ports
+     * and the workloads it admits.
+     */
     static boolean endpointStateChanged(InterfaceEndpoint a, InterfaceEndpoint b) {
         return specChanged(a, b) || !Objects.equals(state(a), state(b));
     }
@@ -56,6 +60,8 @@ final class EventFilters {
                         s.getEndpointId(),
                         s.getState(),
                         s.getPorts(),
+                        s.getAllowedWorkloads(),
+                        s.condition(WORKLOADS_ADMITTED).map(c -> c.getStatus()).orElse(null),
                         s.condition(READY).map(c -> c.getReason()).orElse(null));
     }
 }

@@ -140,14 +140,17 @@ public class InterfaceEndpointReconciler implements Reconciler<InterfaceEndpoint
             return ServiceLookup.NOT_FOUND;
         }
         EndpointService es = service.get();
-        var grant = Permissions.evaluate(
-                permissions.byIndex(Indexes.PERMISSION_TARGET, Indexes.key(es)),
-                namespace,
-                namespaces
-                        .get(new ResourceID(namespace))
-                        .map(ns -> ns.getMetadata().getLabels())
-                        .orElse(Map.of()));
-        return ServiceLookup.found(es, grant, Ids.endpointId(ep.getMetadata().getUid()), Indexes.key(ep));
+        var granting = permissions.byIndex(Indexes.PERMISSION_TARGET, Indexes.key(es));
+        Map<String, String> labels = namespaces
+                .get(new ResourceID(namespace))
+                .map(ns -> ns.getMetadata().getLabels())
+                .orElse(Map.of());
+        return ServiceLookup.found(
+                es,
+                Permissions.evaluate(granting, namespace, labels),
+                Permissions.serviceAccounts(granting, namespace, labels),
+                Ids.endpointId(ep.getMetadata().getUid()),
+                Indexes.key(ep));
     }
 
     private List<ForwarderPod> forwarderPods(String consumerNamespace) {

@@ -418,6 +418,45 @@ class CrdValidationTest {
                     principals: [{namespace: shop}, {}]
                     """,
                     "spec.principals[1]: set exactly one principal kind: namespace or namespaceSelector"),
+            accepts(sp, "principals restricted to ServiceAccounts, 16 of them, one of 253 characters", """
+                    endpointService: payments
+                    principals:
+                    - {namespace: "*", serviceAccounts: [checkout]}
+                    - namespaceSelector: {matchLabels: {team: shop}}
+                      serviceAccounts: %s
+                    """.formatted(
+                            serviceAccounts(15, "a.b-c".repeat(50) + "xyz"))),
+            rejects(sp, "an empty list of ServiceAccounts", """
+                    endpointService: payments
+                    principals: [{namespace: shop, serviceAccounts: []}]
+                    """, "spec.principals[0].serviceAccounts: minItems"),
+            rejects(
+                    sp,
+                    "17 ServiceAccounts",
+                    """
+                    endpointService: payments
+                    principals: [{namespace: shop, serviceAccounts: %s}]
+                    """.formatted(serviceAccounts(17, null)),
+                    "spec.principals[0].serviceAccounts: maxItems",
+                    NOT_CHECKED),
+            rejects(
+                    sp,
+                    "a ServiceAccount listed twice",
+                    """
+                    endpointService: payments
+                    principals: [{namespace: shop, serviceAccounts: [checkout, checkout]}]
+                    """,
+                    "spec.principals[0].serviceAccounts: each ServiceAccount may be listed once"),
+            rejects(
+                    sp,
+                    "a ServiceAccount name with capitals and one of 254 characters",
+                    """
+                    endpointService: payments
+                    principals: [{namespace: shop, serviceAccounts: [Checkout, "%s"]}]
+                    """.formatted("s".repeat(254)),
+                    "spec.principals[0].serviceAccounts[0]: pattern",
+                    "spec.principals[0].serviceAccounts[1]: maxLength",
+                    NOT_CHECKED),
         };
     }
 
@@ -507,6 +546,141 @@ class CrdValidationTest {
                     serviceName: %s
                     zones: [eu-west-1a, -1b]
                     """.formatted(SERVICE_NAME), "spec.zones[1]: pattern"),
+            accepts(
+                    ie,
+                    "an endpoint policy with 8 labels, 4 expressions, 16 values and 16 ServiceAccounts, one of 253 characters",
+                    """
+                    serviceName: %s
+                    allowedWorkloads:
+                      podSelector:
+                        matchLabels: %s
+                        matchExpressions:
+                        - {key: tier, operator: In, values: %s}
+                        - {key: canary, operator: DoesNotExist}
+                        - {key: team, operator: Exists}
+                        - {key: track, operator: NotIn, values: [canary]}
+                      serviceAccounts: %s
+                    """.formatted(
+                            SERVICE_NAME, labels(8), values(16), serviceAccounts(15, "a.b-c".repeat(50) + "xyz"))),
+            accepts(ie, "an endpoint policy by ServiceAccount alone", """
+                    serviceName: %s
+                    allowedWorkloads: {serviceAccounts: [checkout]}
+                    """.formatted(SERVICE_NAME)),
+            rejects(
+                    ie,
+                    "an empty endpoint policy",
+                    """
+                    serviceName: %s
+                    allowedWorkloads: {}
+                    """.formatted(SERVICE_NAME),
+                    "spec.allowedWorkloads: name podSelector, serviceAccounts or both; omit allowedWorkloads to"
+                            + " admit every pod of the namespace"),
+            rejects(
+                    ie,
+                    "an endpoint policy with an empty list of ServiceAccounts",
+                    """
+                    serviceName: %s
+                    allowedWorkloads: {serviceAccounts: []}
+                    """.formatted(SERVICE_NAME),
+                    "spec.allowedWorkloads.serviceAccounts: minItems"),
+            rejects(
+                    ie,
+                    "an endpoint policy with 17 ServiceAccounts",
+                    """
+                    serviceName: %s
+                    allowedWorkloads: {serviceAccounts: %s}
+                    """.formatted(SERVICE_NAME, serviceAccounts(17, null)),
+                    "spec.allowedWorkloads.serviceAccounts: maxItems",
+                    NOT_CHECKED),
+            rejects(
+                    ie,
+                    "an endpoint policy listing a ServiceAccount twice",
+                    """
+                    serviceName: %s
+                    allowedWorkloads: {serviceAccounts: [checkout, checkout]}
+                    """.formatted(SERVICE_NAME),
+                    "spec.allowedWorkloads.serviceAccounts: each ServiceAccount may be listed once"),
+            rejects(
+                    ie,
+                    "an endpoint policy with a ServiceAccount name of capitals and one of 254 characters",
+                    """
+                    serviceName: %s
+                    allowedWorkloads: {serviceAccounts: [Checkout, "%s"]}
+                    """.formatted(SERVICE_NAME, "s".repeat(254)),
+                    "spec.allowedWorkloads.serviceAccounts[0]: pattern",
+                    "spec.allowedWorkloads.serviceAccounts[1]: maxLength",
+                    NOT_CHECKED),
+            rejects(
+                    ie,
+                    "pod selector expressions without operator or key, with an unknown operator",
+                    """
+                    serviceName: %s
+                    allowedWorkloads:
+                      podSelector:
+                        matchExpressions:
+                        - {key: env, values: [prod]}
+                        - {operator: Exists}
+                        - {key: env, operator: Gt, values: ["1"]}
+                    """.formatted(SERVICE_NAME),
+                    "spec.allowedWorkloads.podSelector.matchExpressions[0].operator: required",
+                    "spec.allowedWorkloads.podSelector.matchExpressions[1].key: required",
+                    "spec.allowedWorkloads.podSelector.matchExpressions[2].operator: enum",
+                    NOT_CHECKED),
+            rejects(
+                    ie,
+                    "a pod selector with In without values",
+                    """
+                    serviceName: %s
+                    allowedWorkloads: {podSelector: {matchExpressions: [{key: env, operator: In}]}}
+                    """.formatted(SERVICE_NAME),
+                    "spec.allowedWorkloads.podSelector.matchExpressions[0]: In and NotIn need values;"
+                            + " Exists and DoesNotExist take none"),
+            rejects(
+                    ie,
+                    "a pod selector with an empty key, a key of 318 characters and a value of 64",
+                    """
+                    serviceName: %s
+                    allowedWorkloads:
+                      podSelector:
+                        matchExpressions:
+                        - {key: "", operator: Exists}
+                        - {key: "%s", operator: Exists}
+                        - {key: env, operator: In, values: ["%s"]}
+                    """.formatted(SERVICE_NAME, "k".repeat(318), "v".repeat(64)),
+                    "spec.allowedWorkloads.podSelector.matchExpressions[0].key: minLength",
+                    "spec.allowedWorkloads.podSelector.matchExpressions[1].key: maxLength",
+                    "spec.allowedWorkloads.podSelector.matchExpressions[2].values[0]: maxLength",
+                    NOT_CHECKED),
+            rejects(
+                    ie,
+                    "a pod selector with 5 expressions and 9 labels",
+                    """
+                    serviceName: %s
+                    allowedWorkloads:
+                      podSelector:
+                        matchExpressions: %s
+                        matchLabels: %s
+                    """.formatted(SERVICE_NAME, expressions(5), labels(9)),
+                    "spec.allowedWorkloads.podSelector.matchExpressions: maxItems",
+                    "spec.allowedWorkloads.podSelector.matchLabels: maxProperties",
+                    NOT_CHECKED),
+            rejects(
+                    ie,
+                    "a pod selector with 65 values",
+                    """
+                    serviceName: %s
+                    allowedWorkloads: {podSelector: {matchExpressions: [{key: env, operator: In, values: %s}]}}
+                    """.formatted(SERVICE_NAME, values(65)),
+                    "spec.allowedWorkloads.podSelector.matchExpressions[0].values: maxItems",
+                    NOT_CHECKED),
+            rejects(
+                    ie,
+                    "a pod selector expression with 17 values",
+                    """
+                    serviceName: %s
+                    allowedWorkloads: {podSelector: {matchExpressions: [{key: env, operator: NotIn, values: %s}]}}
+                    """.formatted(SERVICE_NAME, values(17)),
+                    "spec.allowedWorkloads.podSelector: a pod selector expression takes at most 16 values"),
             rejects(
                     ie,
                     "a zone of 64 characters",
@@ -530,6 +704,12 @@ class CrdValidationTest {
     static String decisions(int n) {
         return IntStream.range(0, n)
                 .mapToObj(i -> "{endpointId: vpce-%017x, decision: Accept}".formatted(i))
+                .collect(Collectors.joining(", ", "[", "]"));
+    }
+
+    /** n distinct ServiceAccount names, and {@code last} after them if given. */
+    static String serviceAccounts(int n, String last) {
+        return Stream.concat(IntStream.range(0, n).mapToObj(i -> "sa-" + i), Stream.ofNullable(last))
                 .collect(Collectors.joining(", ", "[", "]"));
     }
 

@@ -1,6 +1,7 @@
 package dev.privatelink.desired;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.privatelink.api.AllowedWorkloads;
 import dev.privatelink.api.Condition;
 import dev.privatelink.api.ConditionTypes;
 import dev.privatelink.api.ConnectionDecision;
@@ -12,6 +13,9 @@ import dev.privatelink.api.InterfaceEndpoint;
 import dev.privatelink.api.InterfaceEndpointSpec;
 import dev.privatelink.api.InterfaceEndpointStatus;
 import dev.privatelink.api.LoadBalancerRef;
+import dev.privatelink.api.PodSelector;
+import dev.privatelink.api.SelectorRequirement;
+import dev.privatelink.api.SelectorRequirement.Operator;
 import dev.privatelink.forwarder.config.ForwarderConfig;
 import dev.privatelink.forwarder.config.ForwarderConfig.ProxyProtocol;
 import dev.privatelink.forwarder.config.ForwarderConfig.Route;
@@ -84,6 +88,23 @@ class PlanGoldenTest {
                     ConditionTypes.READY, Condition.FALSE, previous.name(), "before", 1L, "2026-11-30T11:00:00Z")));
             ep.setStatus(status);
         }
+        return ep;
+    }
+
+    /** The service as {@link #found}, with an owner who restricts the namespace to some ServiceAccounts. */
+    static ServiceLookup.Found restrictedTo(Set<String> ownerServiceAccounts, ConnectionDecision... decisions) {
+        var found = found(Grant.AUTO_ACCEPT, decisions);
+        return new ServiceLookup.Found(
+                found.service(),
+                found.grant(),
+                found.acceptanceRequired(),
+                found.decision(),
+                found.readyPorts(),
+                Optional.of(ownerServiceAccounts));
+    }
+
+    static InterfaceEndpoint withPolicy(InterfaceEndpoint ep, AllowedWorkloads policy) {
+        ep.getSpec().setAllowedWorkloads(policy);
         return ep;
     }
 
@@ -206,6 +227,67 @@ class PlanGoldenTest {
                         world(endpoint(null), found(Grant.AUTO_ACCEPT), serving(ENDPOINT_ID, 443, 10000), null))
                 .withConflicts(List.of("Service shop/payments exists"));
         GoldenFiles.assertMatches("plans/endpoint-object-conflict.yaml", render(plan));
+    }
+
+    @Test
+    void anEndpointPolicyMeetsTheOwnersRestrictionAndTheStatusSaysWhatIsInForce() {
+        var policy = AllowedWorkloads.of(
+                PodSelector.matchLabels(Map.of("app", "checkout"))
+                        .withExpressions(new SelectorRequirement("track", Operator.NotIn, List.of("canary"))),
+                List.of("checkout", "web"));
+        GoldenFiles.assertMatches(
+                "plans/endpoint-workload-policy.yaml",
+                render(EndpointPlan.of(world(
+                        withPolicy(endpoint(ConnectionState.Available), policy),
+                        restrictedTo(Set.of("checkout", "billing")),
+                        serving(ENDPOINT_ID, 443, 10000),
+                        "10.96.5.5"))));
+    }
+
+    @Test
+    void anEndpointPolicyWithNothingInCommonWithTheOwnersAdmitsNobodyAndSaysSo() {
+        GoldenFiles.assertMatches(
+                "plans/endpoint-no-workload-admitted.yaml",
+                render(EndpointPlan.of(world(
+                        withPolicy(endpoint(ConnectionState.Available), AllowedWorkloads.of(null, List.of("web"))),
+                        restrictedTo(Set.of("checkout")),
+                        serving(ENDPOINT_ID, 443, 10000),
+                        "10.96.5.5"))));
+    }
+
+    @Test
+    void aForwarderAdmitsWhatTheEndpointsStatusSaysIsInForce() throws IOException {
+        EndpointService es = endpointService();
+        es.setStatus(EndpointServicePlan.of(resolvable(es, List.of())).status());
+        InterfaceEndpoint restricted = routable("shop", "u-restricted", ConnectionState.Available);
+        restricted
+                .getStatus()
+                .setAllowedWorkloads(WorkloadPolicies.of(
+                                AllowedWorkloads.of(
+                                        PodSelector.matchLabels(Map.of("app", "checkout"))
+                                                .withExpressions(new SelectorRequirement(
+                                                        "track", Operator.NotIn, List.of("canary"))),
+                                        null),
+                                Optional.of(Set.of("checkout")))
+                        .status());
+        InterfaceEndpoint nobody = routable("shop", "u-nobody", ConnectionState.Available);
+        nobody.getStatus()
+                .setAllowedWorkloads(
+                        WorkloadPolicies.of(AllowedWorkloads.of(null, List.of("web")), Optional.of(Set.of("checkout")))
+                                .status());
+        ForwarderPlan plan = ForwarderPlan.of(
+                new ForwarderWorld(
+                        SHOP,
+                        List.of(routable("shop", "u-everyone", ConnectionState.Available), restricted, nobody),
+                        Map.of(Ids.serviceName(SERVICE_UID), es),
+                        ForwarderConfig.EMPTY),
+                TestSettings.defaults());
+
+        String json = plan.objects().orElseThrow().configMap().getData().get(ForwarderConfig.DATA_KEY);
+        ObjectMapper mapper = new ObjectMapper();
+        GoldenFiles.assertMatchesText(
+                "plans/forwarder-shop-workload-policy.config.json",
+                mapper.writerWithDefaultPrettyPrinter().writeValueAsString(mapper.readTree(json)) + "\n");
     }
 
     @Test

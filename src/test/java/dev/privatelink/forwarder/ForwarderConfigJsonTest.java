@@ -21,7 +21,8 @@ class ForwarderConfigJsonTest {
                     List.of(new Upstream("payments.owner.svc", 8443, 3), new Upstream("10.0.0.7", 8443, 1)),
                     ProxyProtocol.V2,
                     RouteState.ACTIVE,
-                    "10.96.0.17"),
+                    "10.96.0.17",
+                    null),
             new Route("vpce-0fedcba9876543210", 80, 20080, List.of(), ProxyProtocol.NONE, RouteState.SUSPENDED)));
 
     @Test
@@ -90,8 +91,8 @@ class ForwarderConfigJsonTest {
         assertThat(CONFIG.toJson()).contains("\"endpointAddress\":\"10.96.0.17\"");
         assertThat(CONFIG.toJson().split("endpointAddress", -1)).hasSize(2);
 
-        ForwarderConfig named = new ForwarderConfig(List.of(
-                new Route("vpce-1", 80, 20080, List.of(), ProxyProtocol.V2, RouteState.ACTIVE, "payments.shop.svc")));
+        ForwarderConfig named = new ForwarderConfig(List.of(new Route(
+                "vpce-1", 80, 20080, List.of(), ProxyProtocol.V2, RouteState.ACTIVE, "payments.shop.svc", null)));
         assertThat(named.problems()).singleElement().asString().contains("endpointAddress is not an IP address");
     }
 }

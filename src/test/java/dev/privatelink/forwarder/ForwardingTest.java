@@ -331,7 +331,8 @@ class ForwardingTest {
                     plain.upstreams(),
                     plain.proxyProtocol(),
                     plain.state(),
-                    "10.96.12.34"));
+                    "10.96.12.34",
+                    null));
 
             try (Socket client = connect(listenPort)) {
                 client.getOutputStream().write("payload".getBytes(StandardCharsets.US_ASCII));

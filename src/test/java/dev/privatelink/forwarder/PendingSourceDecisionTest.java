@@ -11,6 +11,7 @@ import static org.awaitility.Awaitility.await;
 import dev.privatelink.forwarder.Loopback.Ending;
 import dev.privatelink.forwarder.SourcePolicy.Decision;
 import dev.privatelink.forwarder.config.ForwarderConfig.Route;
+import dev.privatelink.forwarder.config.WorkloadAdmission;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -41,12 +42,12 @@ class PendingSourceDecisionTest {
 
     private final SourcePolicy slowPolicy = new SourcePolicy() {
         @Override
-        public Decision known(InetAddress source) {
+        public Decision known(InetAddress source, WorkloadAdmission allowed) {
             return null;
         }
 
         @Override
-        public CompletionStage<Decision> decide(InetAddress source) {
+        public CompletionStage<Decision> decide(InetAddress source, WorkloadAdmission allowed) {
             return lookups.computeIfAbsent(source, s -> new CompletableFuture<>());
         }
     };

@@ -46,6 +46,7 @@ public record ForwarderConfig(List<Route> routes) {
      *                        with {@code endpointPort}, the destination of the PROXY v2 header, as
      *                        PrivateLink sends it (SEC-16); {@code null} (not allocated yet, or an
      *                        older operator): the listener's own address and port
+     * @param allowedWorkloads which pods of the consumer namespace the endpoint admits; null: every pod
      */
     public record Route(
             String endpointId,
@@ -54,14 +55,16 @@ public record ForwarderConfig(List<Route> routes) {
             List<Upstream> upstreams,
             ProxyProtocol proxyProtocol,
             RouteState state,
-            @JsonInclude(JsonInclude.Include.NON_NULL) String endpointAddress) {
+            @JsonInclude(JsonInclude.Include.NON_NULL) String endpointAddress,
+            // absent, not null, on the wire: most routes admit every pod
+            @JsonInclude(JsonInclude.Include.NON_NULL) WorkloadAdmission allowedWorkloads) {
         public Route {
             upstreams = upstreams == null ? List.of() : List.copyOf(upstreams);
             proxyProtocol = proxyProtocol == null ? ProxyProtocol.NONE : proxyProtocol;
             state = state == null ? RouteState.ACTIVE : state;
         }
 
-        /** A route whose endpoint has no address (yet). */
+        /** A route whose endpoint has no address (yet) and that admits every pod of the consumer namespace. */
         public Route(
                 String endpointId,
                 int endpointPort,
@@ -69,7 +72,7 @@ public record ForwarderConfig(List<Route> routes) {
                 List<Upstream> upstreams,
                 ProxyProtocol proxyProtocol,
                 RouteState state) {
-            this(endpointId, endpointPort, listenPort, upstreams, proxyProtocol, state, null);
+            this(endpointId, endpointPort, listenPort, upstreams, proxyProtocol, state, null, null);
         }
     }
 
@@ -164,6 +167,9 @@ public record ForwarderConfig(List<Route> routes) {
                 problems.add(name + ": listenPort is not a TCP port");
             } else if (!listenPorts.add(route.listenPort())) {
                 problems.add(name + ": listenPort is used by another route");
+            }
+            if (route.allowedWorkloads() != null) {
+                route.allowedWorkloads().problems(name + ": allowedWorkloads").forEach(problems::add);
             }
             for (Upstream upstream : route.upstreams()) {
                 if (upstream.host() == null || upstream.host().isBlank()) {
