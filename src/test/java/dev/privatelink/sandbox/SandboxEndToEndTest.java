@@ -4,11 +4,13 @@ import static dev.privatelink.Awaits.eventually;
 import static dev.privatelink.api.StatusAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.privatelink.api.AllowedWorkloads;
 import dev.privatelink.api.ConditionTypes;
 import dev.privatelink.api.ConnectionDecision;
 import dev.privatelink.api.ConnectionState;
 import dev.privatelink.api.InterfaceEndpoint;
 import dev.privatelink.api.InterfaceEndpointSpec;
+import dev.privatelink.api.PodSelector;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -17,6 +19,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterAll;
@@ -137,8 +140,55 @@ class SandboxEndToEndTest {
         eventually()
                 .untilAsserted(() -> assertThat(Http.get(checkout, address, port))
                         .hasValueSatisfying(body -> assertThat(body).contains("client=" + checkout + ":")));
-        // (where endpoint policies name workloads, a pod of shop outside the policy is created the
-        // same way, with labels or a ServiceAccount the policy does not name, and must be refused)
+    }
+
+    @Test
+    void anEndpointPolicyAdmitsItsWorkloadsAndResetsTheNamespacesOthers() {
+        // a second endpoint of shop to the same service, for the checkout workload only
+        InterfaceEndpointSpec spec = new InterfaceEndpointSpec();
+        spec.setServiceName(endpoint.getSpec().getServiceName());
+        spec.setAllowedWorkloads(
+                AllowedWorkloads.of(PodSelector.matchLabels(Map.of("app", "checkout")), List.of("checkout")));
+        InterfaceEndpoint checkoutOnly = new InterfaceEndpoint();
+        checkoutOnly.setMetadata(new ObjectMetaBuilder()
+                .withNamespace(SandboxOptions.CONSUMER_NAMESPACE)
+                .withName("payments-checkout")
+                .build());
+        checkoutOnly.setSpec(spec);
+        client.resource(checkoutOnly).create();
+        InterfaceEndpoint ready = eventually()
+                .until(
+                        () -> client.resource(checkoutOnly).get(),
+                        ep -> ep.getStatus() != null && ep.getStatus().getState() == ConnectionState.Available);
+        String id = ready.getStatus().getEndpointId();
+        String address = ready.getStatus().getAddress();
+        int port = sandbox.options().servicePort();
+        assertThat(ready.getStatus())
+                .condition(ConditionTypes.WORKLOADS_ADMITTED)
+                .hasStatus(true);
+
+        String checkout =
+                clientPod(SandboxOptions.CONSUMER_NAMESPACE, "checkout-1", Map.of("app", "checkout"), "checkout");
+        String cart = clientPod(SandboxOptions.CONSUMER_NAMESPACE, "cart-1", Map.of("app", "cart"), "checkout");
+        String wrongAccount =
+                clientPod(SandboxOptions.CONSUMER_NAMESPACE, "checkout-2", Map.of("app", "checkout"), "default");
+
+        // the workload the policy names: answered, stamped with this endpoint's ID
+        eventually()
+                .untilAsserted(() -> assertThat(Http.get(checkout, address, port))
+                        .hasValueSatisfying(body -> assertThat(body)
+                                .contains("client=" + checkout + ":")
+                                .contains("endpoint=" + id)));
+        // pods of the same namespace outside it (another label; the right label, another account)
+        // and the namespace's own client pod: reset, and counted as outside the policy
+        assertThat(Http.get(cart, address, port)).isEmpty();
+        assertThat(Http.get(wrongAccount, address, port)).isEmpty();
+        assertThat(Http.get(shop, address, port)).isEmpty();
+        eventually()
+                .untilAsserted(
+                        () -> assertThat(refused(id, "not_allowed_workload")).isGreaterThanOrEqualTo(3));
+        // the namespace's endpoint without a policy still answers every pod of shop
+        assertThat(Http.get(cart, endpoint.getStatus().getAddress(), port)).isPresent();
     }
 
     @Test
