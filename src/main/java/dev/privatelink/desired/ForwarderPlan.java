@@ -126,9 +126,12 @@ public record ForwarderPlan(Optional<ForwarderObjects> objects, Set<String> unpl
                 if (state == RouteState.ACTIVE && upstreams.isEmpty()) {
                     continue;
                 }
-                List<Upstream> targets = upstreams.stream()
-                        .map(lb -> new Upstream(lb.getAddress(), port, lb.getWeight()))
-                        .toList();
+                // A suspended route has no listener, so it dials nothing: it keeps only its port.
+                List<Upstream> targets = state == RouteState.SUSPENDED
+                        ? List.of()
+                        : upstreams.stream()
+                                .map(lb -> new Upstream(lb.getAddress(), port, lb.getWeight()))
+                                .toList();
                 requests.add(new RouteRequest(status.getEndpointId(), port, targets, proxy, state));
             }
         }
