@@ -10,6 +10,12 @@ public final class ConditionTypes {
     public static final String ACCEPTED = "Accepted";
     /** What the spec points at exists and can be used. */
     public static final String RESOLVED_REFS = "ResolvedRefs";
+    /**
+     * On an endpoint, False while its forwarder lacks its routes because the API server refused
+     * the forwarder's config (SEC-03); absent otherwise, as the operator knows the config is
+     * stored, not that every forwarder pod has applied it.
+     */
+    public static final String DATA_PLANE_SYNCED = "DataPlaneSynced";
 
     public static final class Reasons {
         private Reasons() {}
@@ -45,6 +51,8 @@ public final class ConditionTypes {
         public static final String NO_LISTENER_PORT = "NoListenerPort";
         public static final String LISTENER_PORT_PENDING = "ListenerPortPending";
         public static final String NO_READY_FORWARDER = "NoReadyForwarder";
+        /** The API server refused the forwarder config that has the endpoint's routes. */
+        public static final String FORWARDER_CONFIG_REJECTED = "ForwarderConfigRejected";
         /** An object the operator needs to create exists and was not created by it. */
         public static final String OBJECT_CONFLICT = "ObjectConflict";
     }

@@ -10,6 +10,7 @@ import dev.privatelink.api.InterfaceEndpoint;
 import dev.privatelink.api.InterfaceEndpointStatus;
 import dev.privatelink.api.LoadBalancerAddress;
 import dev.privatelink.config.OperatorSettings;
+import dev.privatelink.forwarder.config.ForwarderConfig;
 import dev.privatelink.forwarder.config.ForwarderConfig.ProxyProtocol;
 import dev.privatelink.forwarder.config.ForwarderConfig.RouteState;
 import dev.privatelink.forwarder.config.ForwarderConfig.Upstream;
@@ -30,8 +31,9 @@ import java.util.stream.Collectors;
  *
  * @param objects  the forwarder's objects, or empty when the namespace needs no forwarder
  * @param unplaced the endpoint IDs left without a listener port (the port range is used up)
+ * @param config   the config its ConfigMap holds (empty without a forwarder)
  */
-public record ForwarderPlan(Optional<ForwarderObjects> objects, Set<String> unplaced) {
+public record ForwarderPlan(Optional<ForwarderObjects> objects, Set<String> unplaced, ForwarderConfig config) {
 
     /**
      * @param podReader in the consumer namespace: lets the forwarders see which pods may connect
@@ -43,7 +45,7 @@ public record ForwarderPlan(Optional<ForwarderObjects> objects, Set<String> unpl
         // Pods cost the namespace's tenant nothing (they run in the operator's namespace): only
         // endpoints that carry traffic, or may resume it, get them; pending or failed ones do not.
         if (world.endpoints().stream().noneMatch(ep -> wantsRoutes(ep.getStatus()))) {
-            return new ForwarderPlan(Optional.empty(), Set.of());
+            return new ForwarderPlan(Optional.empty(), Set.of(), ForwarderConfig.EMPTY);
         }
         ForwarderRoutes.Result routes = ForwarderRoutes.assign(
                 routeRequests(world),
@@ -59,7 +61,21 @@ public record ForwarderPlan(Optional<ForwarderObjects> objects, Set<String> unpl
                         ForwarderResources.deployment(consumer, settings),
                         ForwarderPolicies.of(world, settings),
                         ForwarderResources.podReaderBinding(consumer, settings))),
-                unplaced);
+                unplaced,
+                routes.config());
+    }
+
+    /**
+     * The ConfigMap to write when the API server refuses this plan's (too large, or any other
+     * error): the config the forwarders serve ({@code served}) with every revocation of this plan
+     * applied and nothing added, so that owners' suspensions and terminations are enforced
+     * whatever happens to the rest; its annotations name the endpoints whose routes it lacks, so
+     * that they report it instead of claiming to be Available.
+     */
+    public ConfigMap failClosed(ForwarderConfig served, String refusal) {
+        ForwarderConfig revoked = ForwarderRoutes.revocationsOnly(served, config);
+        return ForwarderResources.refused(
+                objects.orElseThrow().configMap(), revoked, ForwarderRoutes.unsynced(config, revoked), refusal);
     }
 
     /**

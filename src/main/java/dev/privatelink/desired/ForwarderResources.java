@@ -10,8 +10,10 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -101,13 +103,63 @@ public final class ForwarderResources {
             return EndpointWorld.ForwarderView.NONE;
         }
         Map<String, String> annotations = configMap.getMetadata().getAnnotations();
-        String unplaced = annotations == null ? null : annotations.get(Labels.UNPLACED_ENDPOINTS);
-        Set<String> unplacedIds = unplaced == null || unplaced.isBlank() ? Set.of() : Set.of(unplaced.split(","));
+        Set<String> unplacedIds = ids(annotations, Labels.UNPLACED_ENDPOINTS);
+        Set<String> unsyncedIds = ids(annotations, Labels.UNSYNCED_ENDPOINTS);
+        String refusal = annotations == null ? null : annotations.get(Labels.CONFIG_REFUSED);
         try {
-            return new EndpointWorld.ForwarderView(ForwarderConfig.from(configMap), unplacedIds, true);
+            return new EndpointWorld.ForwarderView(
+                    ForwarderConfig.from(configMap), unplacedIds, true, unsyncedIds, refusal);
         } catch (IllegalArgumentException e) {
-            return new EndpointWorld.ForwarderView(ForwarderConfig.EMPTY, unplacedIds, false);
+            return new EndpointWorld.ForwarderView(ForwarderConfig.EMPTY, unplacedIds, false, unsyncedIds, refusal);
         }
+    }
+
+    private static Set<String> ids(Map<String, String> annotations, String key) {
+        String ids = annotations == null ? null : annotations.get(key);
+        return ids == null || ids.isBlank() ? Set.of() : Set.of(ids.split(","));
+    }
+
+    /** What a ConfigMap's data holds at most, keys and values together (the API server's limit). */
+    public static final int CONFIG_MAP_DATA_LIMIT = 1024 * 1024;
+
+    /** Why the API server would refuse {@code configMap} for its size, if it would. */
+    public static Optional<String> tooLarge(ConfigMap configMap) {
+        long bytes = configMap.getData() == null
+                ? 0
+                : configMap.getData().entrySet().stream()
+                        .mapToLong(e -> e.getKey().getBytes(StandardCharsets.UTF_8).length
+                                + e.getValue().getBytes(StandardCharsets.UTF_8).length)
+                        .sum();
+        return bytes > CONFIG_MAP_DATA_LIMIT
+                ? Optional.of("the forwarder configuration is " + bytes + " bytes; a ConfigMap holds at most "
+                        + CONFIG_MAP_DATA_LIMIT)
+                : Optional.empty();
+    }
+
+    /** The longest refusal kept in the ConfigMap's annotation: the API server's message, shortened. */
+    static final int MAX_REFUSAL_LENGTH = 1024;
+
+    /**
+     * {@code desired} (the ConfigMap the API server refused) holding {@code served} instead, and
+     * naming the endpoints whose routes that lacks and why, for their reconciles to report.
+     */
+    static ConfigMap refused(ConfigMap desired, ForwarderConfig served, Set<String> unsynced, String refusal) {
+        Map<String, String> annotations = new LinkedHashMap<>(
+                desired.getMetadata().getAnnotations() == null
+                        ? Map.of()
+                        : desired.getMetadata().getAnnotations());
+        if (!unsynced.isEmpty()) {
+            annotations.put(Labels.UNSYNCED_ENDPOINTS, String.join(",", new TreeSet<>(unsynced)));
+            annotations.put(
+                    Labels.CONFIG_REFUSED,
+                    refusal.length() > MAX_REFUSAL_LENGTH ? refusal.substring(0, MAX_REFUSAL_LENGTH) + "…" : refusal);
+        }
+        return new ConfigMapBuilder(desired)
+                .editMetadata()
+                .withAnnotations(annotations)
+                .endMetadata()
+                .withData(Map.of(ForwarderConfig.DATA_KEY, served.toJson()))
+                .build();
     }
 
     public static Deployment deployment(ConsumerNamespace consumer, OperatorSettings settings) {

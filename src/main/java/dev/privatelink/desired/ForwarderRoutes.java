@@ -2,6 +2,8 @@ package dev.privatelink.desired;
 
 import dev.privatelink.forwarder.config.ForwarderConfig;
 import dev.privatelink.forwarder.config.ForwarderConfig.Route;
+import dev.privatelink.forwarder.config.ForwarderConfig.RouteState;
+import dev.privatelink.forwarder.config.ForwarderConfig.Upstream;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -9,6 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The routes of one forwarder, with listener ports that stay stable: a route keeps the port it
@@ -61,6 +64,66 @@ public final class ForwarderRoutes {
                 .sorted(Comparator.comparingInt(Route::listenPort))
                 .toList();
         return new Result(new ForwarderConfig(routes), unplaced);
+    }
+
+    /**
+     * The config to write when the API server refuses the desired one (SEC-03: fail closed for
+     * revocations): {@code served}, the config the forwarders have, reduced by every revocation
+     * {@code desired} holds, and with nothing added. A route {@code desired} no longer has (or has on
+     * another port) goes; a route it suspends is suspended; a route keeps only the load balancers
+     * {@code desired} still names, drained ones drained, and is suspended when none is left. New
+     * routes, resumed ones and new load balancers wait for a write that succeeds. It is no longer
+     * than {@code served} in its JSON form, so it fits where that one did.
+     */
+    public static ForwarderConfig revocationsOnly(ForwarderConfig served, ForwarderConfig desired) {
+        Map<Key, Route> wanted = new HashMap<>();
+        desired.routes().forEach(r -> wanted.put(new Key(r.endpointId(), r.endpointPort()), r));
+        List<Route> kept = new ArrayList<>();
+        for (Route r : served.routes()) {
+            Route want = wanted.get(new Key(r.endpointId(), r.endpointPort()));
+            if (want == null || want.listenPort() != r.listenPort()) {
+                continue;
+            }
+            List<Upstream> upstreams = want.state() == RouteState.SUSPENDED || r.state() == RouteState.SUSPENDED
+                    ? List.of()
+                    : stillWanted(r.upstreams(), want.upstreams());
+            RouteState state = upstreams.isEmpty() ? RouteState.SUSPENDED : RouteState.ACTIVE;
+            kept.add(new Route(r.endpointId(), r.endpointPort(), r.listenPort(), upstreams, r.proxyProtocol(), state));
+        }
+        return new ForwarderConfig(kept);
+    }
+
+    /** The served load balancers that are still wanted; a wanted weight of 0 (drained) drains it. */
+    private static List<Upstream> stillWanted(List<Upstream> served, List<Upstream> wanted) {
+        List<Upstream> kept = new ArrayList<>();
+        for (Upstream u : served) {
+            wanted.stream()
+                    .filter(w -> w.host().equals(u.host()) && w.port() == u.port())
+                    .findFirst()
+                    .ifPresent(w -> kept.add(w.takesTraffic() ? u : new Upstream(u.host(), u.port(), 0)));
+        }
+        return kept.stream().anyMatch(Upstream::takesTraffic) ? kept : List.of();
+    }
+
+    /** The endpoints of {@code desired} whose routes {@code served} does not have exactly as desired. */
+    public static Set<String> unsynced(ForwarderConfig desired, ForwarderConfig served) {
+        Map<String, Set<Route>> want = byEndpoint(desired);
+        Map<String, Set<Route>> have = byEndpoint(served);
+        Set<String> unsynced = new TreeSet<>();
+        want.forEach((id, routes) -> {
+            if (!routes.equals(have.get(id))) {
+                unsynced.add(id);
+            }
+        });
+        return unsynced;
+    }
+
+    private static Map<String, Set<Route>> byEndpoint(ForwarderConfig config) {
+        Map<String, Set<Route>> routes = new HashMap<>();
+        config.routes()
+                .forEach(r -> routes.computeIfAbsent(r.endpointId(), id -> new HashSet<>())
+                        .add(r));
+        return routes;
     }
 
     /** For one endpoint, its listener port per endpoint port. */

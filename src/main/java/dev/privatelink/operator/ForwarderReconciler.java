@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -29,6 +30,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import jakarta.inject.Inject;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +40,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
 
 /**
  * One forwarder per consumer namespace that has endpoints: its routes (from the endpoints' states
@@ -50,6 +53,7 @@ import java.util.stream.Collectors;
         maxReconciliationInterval =
                 @MaxReconciliationInterval(interval = Resync.INTERVAL_MINUTES, timeUnit = TimeUnit.MINUTES))
 public class ForwarderReconciler implements Reconciler<Namespace> {
+    private static final Logger LOG = Logger.getLogger(ForwarderReconciler.class);
 
     private final OperatorSettings settings;
     private InformerEventSource<InterfaceEndpoint, Namespace> endpoints;
@@ -80,12 +84,21 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
                 deployments.get(id),
                 policies.get(id),
                 podReaders.get(new ResourceID(ForwarderResources.POD_READER_BINDING, consumer.name())));
-        ForwarderPlan plan = ForwarderPlan.of(resolve(consumer, current.configMap()), settings);
+        ForwarderWorld world = resolve(consumer, current.configMap());
+        ForwarderPlan plan = ForwarderPlan.of(world, settings);
         deleteOthers(consumer, plan.objects().isPresent() ? id.getName() : null);
-        plan.objects()
-                .ifPresentOrElse(objects -> apply(namespace, objects, current), () -> lastGood.remove(consumer.name()));
-        return UpdateControl.noUpdate();
+        if (plan.objects().isEmpty()) {
+            lastGood.remove(consumer.name());
+            return UpdateControl.noUpdate();
+        }
+        boolean refused = apply(namespace, plan, world.current(), current);
+        // Whatever made the API server refuse it may pass (an admission webhook back, an owner
+        // shrinking its service): try again now and then, not at once.
+        return refused ? UpdateControl.<Namespace>noUpdate().rescheduleAfter(RETRY_REFUSED) : UpdateControl.noUpdate();
     }
+
+    /** How long after the API server refused a forwarder config the operator tries it again. */
+    static final Duration RETRY_REFUSED = Duration.ofMinutes(1);
 
     /** The forwarder's objects as the caches hold them. */
     private record Current(
@@ -94,7 +107,9 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
             Optional<NetworkPolicy> policy,
             Optional<RoleBinding> podReader) {}
 
-    private void apply(Namespace namespace, ForwarderPlan.ForwarderObjects objects, Current current) {
+    /** Applies the plan's objects; returns whether the API server refused its ConfigMap. */
+    private boolean apply(Namespace namespace, ForwarderPlan plan, ForwarderConfig served, Current current) {
+        ForwarderPlan.ForwarderObjects objects = plan.objects().orElseThrow();
         // The policy first, so that a new forwarder pod starts fenced.
         policyApplier
                 .apply(objects.networkPolicy(), current.policy().orElse(null))
@@ -103,12 +118,45 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
         podReaderApplier
                 .apply(objects.podReader(), current.podReader().orElse(null))
                 .ifPresent(c -> conflict(namespace, c));
-        configMapApplier
-                .apply(objects.configMap(), current.configMap().orElse(null))
-                .ifPresent(c -> conflict(namespace, c));
+        boolean refused =
+                applyConfig(namespace, plan, served, current.configMap().orElse(null));
         deploymentApplier
                 .apply(objects.deployment(), current.deployment().orElse(null))
                 .ifPresent(c -> conflict(namespace, c));
+        return refused;
+    }
+
+    /**
+     * Writes the plan's ConfigMap. If the API server refuses it (one it would refuse for its size
+     * is not sent), writes the fail-closed one instead: what the forwarders serve, with every
+     * revocation applied and nothing added, naming the endpoints it leaves behind (SEC-03).
+     * Returns whether the plan's ConfigMap was refused.
+     */
+    private boolean applyConfig(Namespace namespace, ForwarderPlan plan, ForwarderConfig served, ConfigMap current) {
+        ConfigMap desired = plan.objects().orElseThrow().configMap();
+        Optional<String> refusal = ForwarderResources.tooLarge(desired);
+        if (refusal.isEmpty()) {
+            try {
+                configMapApplier.apply(desired, current).ifPresent(c -> conflict(namespace, c));
+                return false;
+            } catch (KubernetesClientException e) {
+                refusal = Optional.of(describe(e));
+            }
+        }
+        LOG.warnf(
+                "the API server refused the forwarder config of namespace %s (%s); writing the config its forwarders"
+                        + " serve with only its revocations applied",
+                namespace.getMetadata().getName(), refusal.get());
+        configMapApplier.apply(plan.failClosed(served, refusal.get()), current).ifPresent(c -> conflict(namespace, c));
+        return true;
+    }
+
+    /** What the API server said, for a person; the same for the same refusal, so that annotations do not churn. */
+    static String describe(KubernetesClientException e) {
+        String message = e.getStatus() != null && e.getStatus().getMessage() != null
+                ? e.getStatus().getMessage()
+                : e.getMessage();
+        return e.getCode() > 0 ? "HTTP " + e.getCode() + ": " + message : message;
     }
 
     /**
