@@ -32,8 +32,10 @@ import java.util.stream.Collectors;
  * @param objects  the forwarder's objects, or empty when the namespace needs no forwarder
  * @param unplaced the endpoint IDs left without a listener port (the port range is used up)
  * @param config   the config its ConfigMap holds (empty without a forwarder)
+ * @param freed    the listener ports in quarantine with it
  */
-public record ForwarderPlan(Optional<ForwarderObjects> objects, Set<String> unplaced, ForwarderConfig config) {
+public record ForwarderPlan(
+        Optional<ForwarderObjects> objects, Set<String> unplaced, ForwarderConfig config, FreedPorts freed) {
 
     /**
      * @param podReader in the consumer namespace: lets the forwarders see which pods may connect
@@ -45,11 +47,13 @@ public record ForwarderPlan(Optional<ForwarderObjects> objects, Set<String> unpl
         // Pods cost the namespace's tenant nothing (they run in the operator's namespace): only
         // endpoints that carry traffic, or may resume it, get them; pending or failed ones do not.
         if (world.endpoints().stream().noneMatch(ep -> wantsRoutes(ep.getStatus()))) {
-            return new ForwarderPlan(Optional.empty(), Set.of(), ForwarderConfig.EMPTY);
+            return new ForwarderPlan(Optional.empty(), Set.of(), ForwarderConfig.EMPTY, FreedPorts.NONE);
         }
         ForwarderRoutes.Result routes = ForwarderRoutes.assign(
                 routeRequests(world),
                 world.current(),
+                world.freed(),
+                world.now(),
                 settings.forwarder().firstListenPort(),
                 settings.forwarder().lastListenPort());
         Set<String> unplaced =
@@ -57,12 +61,13 @@ public record ForwarderPlan(Optional<ForwarderObjects> objects, Set<String> unpl
         ConsumerNamespace consumer = world.consumerNamespace();
         return new ForwarderPlan(
                 Optional.of(new ForwarderObjects(
-                        ForwarderResources.configMap(consumer, routes.config(), unplaced, settings),
+                        ForwarderResources.configMap(consumer, routes.config(), unplaced, routes.freed(), settings),
                         ForwarderResources.deployment(consumer, settings),
                         ForwarderPolicies.of(world, settings),
                         ForwarderResources.podReaderBinding(consumer, settings))),
                 unplaced,
-                routes.config());
+                routes.config(),
+                routes.freed());
     }
 
     /**

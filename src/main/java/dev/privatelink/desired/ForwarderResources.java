@@ -37,16 +37,25 @@ public final class ForwarderResources {
     }
 
     /**
-     * The forwarder's ConfigMap: the config it serves, and (as an annotation the endpoints' reconciles
-     * read) the endpoints that got no listener port.
+     * The forwarder's ConfigMap: the config it serves, and as annotations the endpoints that got no
+     * listener port (their reconciles read it) and the listener ports in quarantine (so that the
+     * quarantine outlives the operator).
      */
     public static ConfigMap configMap(
-            ConsumerNamespace consumer, ForwarderConfig config, Set<String> unplaced, OperatorSettings settings) {
+            ConsumerNamespace consumer,
+            ForwarderConfig config,
+            Set<String> unplaced,
+            FreedPorts freed,
+            OperatorSettings settings) {
         Map<String, String> labels = new LinkedHashMap<>(Labels.managed(Labels.COMPONENT_FORWARDER_CONFIG));
         labels.put(Labels.CONSUMER_NAMESPACE, consumer.name());
-        Map<String, String> annotations = unplaced.isEmpty()
-                ? Map.of()
-                : Map.of(Labels.UNPLACED_ENDPOINTS, String.join(",", new TreeSet<>(unplaced)));
+        Map<String, String> annotations = new LinkedHashMap<>();
+        if (!unplaced.isEmpty()) {
+            annotations.put(Labels.UNPLACED_ENDPOINTS, String.join(",", new TreeSet<>(unplaced)));
+        }
+        if (!freed.until().isEmpty()) {
+            annotations.put(Labels.FREED_LISTEN_PORTS, freed.render());
+        }
         return new ConfigMapBuilder()
                 .withNewMetadata()
                 .withName(consumer.forwarderName())
@@ -95,6 +104,13 @@ public final class ForwarderResources {
         } catch (IllegalArgumentException e) {
             return ForwarderConfig.EMPTY;
         }
+    }
+
+    /** The listener ports in quarantine, as a forwarder's ConfigMap records them. */
+    public static FreedPorts freed(ConfigMap configMap) {
+        Map<String, String> annotations =
+                configMap == null ? null : configMap.getMetadata().getAnnotations();
+        return FreedPorts.parse(annotations == null ? null : annotations.get(Labels.FREED_LISTEN_PORTS));
     }
 
     /** What the endpoints of a namespace read of its forwarder. */

@@ -4,6 +4,7 @@ import dev.privatelink.forwarder.config.ForwarderConfig;
 import dev.privatelink.forwarder.config.ForwarderConfig.Route;
 import dev.privatelink.forwarder.config.ForwarderConfig.RouteState;
 import dev.privatelink.forwarder.config.ForwarderConfig.Upstream;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -16,18 +17,29 @@ import java.util.TreeSet;
 /**
  * The routes of one forwarder, with listener ports that stay stable: a route keeps the port it
  * had in the previous configuration, so the EndpointSlices that point at it never move, and a
- * new route takes the lowest free port of the range.
+ * new route takes the lowest free port of the range that is not in quarantine: a port a removed
+ * route freed goes to no other endpoint for {@link FreedPorts#QUARANTINE} (SEC-14).
  */
 public final class ForwarderRoutes {
     private ForwarderRoutes() {}
 
-    public record Result(ForwarderConfig config, List<RouteRequest> unplaced) {}
+    /**
+     * @param freed the quarantine after this config: the ports it frees added, expired ones gone
+     */
+    public record Result(ForwarderConfig config, List<RouteRequest> unplaced, FreedPorts freed) {}
 
     private record Key(String endpointId, int endpointPort) {}
 
-    public static Result assign(List<RouteRequest> sources, ForwarderConfig previous, int firstPort, int lastPort) {
+    public static Result assign(
+            List<RouteRequest> sources,
+            ForwarderConfig previous,
+            FreedPorts freed,
+            Instant now,
+            int firstPort,
+            int lastPort) {
+        List<Route> before = previous == null ? List.of() : previous.routes();
         Map<Key, Integer> kept = new HashMap<>();
-        for (Route r : previous == null ? List.<Route>of() : previous.routes()) {
+        for (Route r : before) {
             kept.put(new Key(r.endpointId(), r.endpointPort()), r.listenPort());
         }
         List<RouteRequest> ordered = sources.stream()
@@ -41,13 +53,18 @@ public final class ForwarderRoutes {
                 ports.put(s, port);
             }
         }
+        // The previous routes' ports that no route keeps are freed by this very config.
+        Set<Integer> freedNow = new TreeSet<>();
+        before.forEach(r -> freedNow.add(r.listenPort()));
+        freedNow.removeAll(taken);
         List<RouteRequest> unplaced = new ArrayList<>();
         int next = firstPort;
         for (RouteRequest s : ordered) {
             if (ports.containsKey(s)) {
                 continue;
             }
-            while (next <= lastPort && taken.contains(next)) {
+            while (next <= lastPort
+                    && (taken.contains(next) || freedNow.contains(next) || freed.quarantined(next, now))) {
                 next++;
             }
             if (next > lastPort) {
@@ -61,9 +78,8 @@ public final class ForwarderRoutes {
                 .filter(ports::containsKey)
                 .map(s -> new Route(
                         s.endpointId(), s.endpointPort(), ports.get(s), s.upstreams(), s.proxyProtocol(), s.state()))
-                .sorted(Comparator.comparingInt(Route::listenPort))
                 .toList();
-        return new Result(new ForwarderConfig(routes), unplaced);
+        return new Result(new ForwarderConfig(routes), unplaced, freed.next(freedNow, taken, now));
     }
 
     /**

@@ -31,6 +31,8 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +42,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
@@ -70,6 +73,8 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
     /** Per consumer namespace, the last config read or written that parsed. */
     private final Map<String, ForwarderConfig> lastGood = new ConcurrentHashMap<>();
 
+    private final Clock clock = Clock.systemUTC();
+
     @Inject
     public ForwarderReconciler(OperatorSettings settings) {
         this.settings = settings;
@@ -94,7 +99,16 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
         boolean refused = apply(namespace, plan, world.current(), current);
         // Whatever made the API server refuse it may pass (an admission webhook back, an owner
         // shrinking its service): try again now and then, not at once.
-        return refused ? UpdateControl.<Namespace>noUpdate().rescheduleAfter(RETRY_REFUSED) : UpdateControl.noUpdate();
+        Optional<Duration> retry = refused ? Optional.of(RETRY_REFUSED) : Optional.empty();
+        // Endpoints left without a port may get one when a port leaves quarantine.
+        Optional<Duration> release = plan.unplaced().isEmpty()
+                ? Optional.empty()
+                : plan.freed().nextRelease(world.now()).map(t -> Duration.between(world.now(), t));
+        return Stream.of(retry, release)
+                .flatMap(Optional::stream)
+                .min(Comparator.naturalOrder())
+                .map(after -> UpdateControl.<Namespace>noUpdate().rescheduleAfter(after))
+                .orElseGet(UpdateControl::noUpdate);
     }
 
     /** How long after the API server refused a forwarder config the operator tries it again. */
@@ -187,7 +201,13 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
                     .findFirst()
                     .ifPresent(es -> services.put(ep.getSpec().getServiceName(), es));
         }
-        return new ForwarderWorld(consumer, live, services, currentConfig(consumer.name(), configMap));
+        return new ForwarderWorld(
+                consumer,
+                live,
+                services,
+                currentConfig(consumer.name(), configMap),
+                ForwarderResources.freed(configMap.orElse(null)),
+                Instant.now(clock));
     }
 
     /**
@@ -215,7 +235,7 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
 
     @Override
     public List<EventSource<?, Namespace>> prepareEventSources(EventSourceContext<Namespace> ctx) {
-        events = new EventRecorder(ctx.getClient(), Clock.systemUTC());
+        events = new EventRecorder(ctx.getClient(), clock);
         endpoints = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(InterfaceEndpoint.class, Namespace.class)
                         .withOnUpdateFilter(EventFilters::endpointStateChanged)

@@ -17,6 +17,7 @@ import dev.privatelink.operator.TestSettings;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -84,7 +85,9 @@ class ForwarderConfigSizeTest {
                 new ConsumerNamespace("shop", "6f1c2d3e-0000-4000-8000-00000000c0de"),
                 eps,
                 services,
-                ForwarderConfig.EMPTY);
+                ForwarderConfig.EMPTY,
+                FreedPorts.NONE,
+                Instant.parse("2026-11-30T12:00:00Z"));
     }
 
     static EndpointService service(int i) {

@@ -292,7 +292,13 @@ class PlanGoldenTest {
                 routable("shop", "u-suspended", ConnectionState.Suspended),
                 routable("shop", "u-pending-acceptance", ConnectionState.PendingAcceptance));
         ForwarderPlan plan = ForwarderPlan.of(
-                new ForwarderWorld(SHOP, endpoints, Map.of(Ids.serviceName(SERVICE_UID), es), ForwarderConfig.EMPTY),
+                new ForwarderWorld(
+                        SHOP,
+                        endpoints,
+                        Map.of(Ids.serviceName(SERVICE_UID), es),
+                        ForwarderConfig.EMPTY,
+                        FreedPorts.NONE,
+                        NOW),
                 TestSettings.defaults());
 
         var objects = plan.objects().orElseThrow();
@@ -347,7 +353,13 @@ class PlanGoldenTest {
         es.setStatus(EndpointServicePlan.of(withPods(List.of())).status());
         List<InterfaceEndpoint> endpoints = List.of(routable("shop", "u-available", ConnectionState.Available));
         ForwarderPlan plan = ForwarderPlan.of(
-                new ForwarderWorld(SHOP, endpoints, Map.of(Ids.serviceName(SERVICE_UID), es), ForwarderConfig.EMPTY),
+                new ForwarderWorld(
+                        SHOP,
+                        endpoints,
+                        Map.of(Ids.serviceName(SERVICE_UID), es),
+                        ForwarderConfig.EMPTY,
+                        FreedPorts.NONE,
+                        NOW),
                 TestSettings.defaults());
 
         GoldenFiles.assertMatches(

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.privatelink.config.OperatorSettings;
 import dev.privatelink.desired.ConsumerNamespace;
 import dev.privatelink.desired.ForwarderResources;
+import dev.privatelink.desired.FreedPorts;
 import dev.privatelink.desired.Labels;
 import dev.privatelink.forwarder.config.ForwarderConfig;
 import dev.privatelink.forwarder.config.ForwarderConfig.ProxyProtocol;
@@ -27,7 +28,8 @@ class ListenPortChangesTest {
     }
 
     private static ConfigMap version(String resourceVersion, Set<String> unplaced, Route... routes) {
-        ConfigMap cm = ForwarderResources.configMap(SHOP, new ForwarderConfig(List.of(routes)), unplaced, SETTINGS);
+        ConfigMap cm = ForwarderResources.configMap(
+                SHOP, new ForwarderConfig(List.of(routes)), unplaced, FreedPorts.NONE, SETTINGS);
         cm.getMetadata().setResourceVersion(resourceVersion);
         return cm;
     }
