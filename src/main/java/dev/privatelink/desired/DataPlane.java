@@ -43,8 +43,10 @@ public final class DataPlane {
         if (unplaced) {
             return Optional.of(pending(
                     Reasons.NO_LISTENER_PORT,
-                    "the forwarder of this namespace has no free listener port; delete unused endpoints in this"
-                            + " namespace or ask the operator's admin to widen forwarder.listenPorts"));
+                    "the forwarder of this namespace has no free listener port (a freed one is given to no other"
+                            + " endpoint for " + FreedPorts.QUARANTINE.toMinutes()
+                            + " minutes); delete unused endpoints in this namespace or ask the"
+                            + " operator's admin to widen forwarder.listenPorts"));
         }
         List<Integer> withoutListener =
                 ports.stream().filter(p -> !listenPorts.containsKey(p)).toList();
