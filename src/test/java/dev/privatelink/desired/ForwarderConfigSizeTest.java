@@ -2,6 +2,8 @@ package dev.privatelink.desired;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.privatelink.api.ConnectionState;
 import dev.privatelink.api.EndpointService;
 import dev.privatelink.api.EndpointServiceSpec;
@@ -22,6 +24,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -42,9 +45,22 @@ class ForwarderConfigSizeTest {
     static final int LONGEST_ADDRESS = 253;
 
     @Test
-    void aNamespaceAtItsQuotaWithTheLargestServicesFitsInOneConfigMap() {
+    void aNamespaceAtItsQuotaWithTheLargestServicesFitsInOneConfigMap() throws JsonProcessingException {
+        assertFits(ForwarderConfigSizeTest::longName, "253-character names");
+    }
+
+    /** The usual case: load balancers with a ClusterIP, here IPv6 ones of the longest form. */
+    @Test
+    void aNamespaceAtItsQuotaWithClusterIpLoadBalancersFitsInOneConfigMap() throws JsonProcessingException {
+        assertFits(
+                (service, lb) -> String.format("fd00:10:96:ffff:ffff:%04x:%04x:%04x", service, lb, 0xffff),
+                "IPv6 ClusterIPs");
+    }
+
+    private static void assertFits(BiFunction<Integer, Integer, String> address, String what)
+            throws JsonProcessingException {
         OperatorSettings settings = TestSettings.defaults();
-        ForwarderWorld world = worstCase(settings.endpointQuota());
+        ForwarderWorld world = worstCase(settings.endpointQuota(), address);
 
         ForwarderPlan plan = ForwarderPlan.of(world, settings);
 
@@ -52,8 +68,17 @@ class ForwarderConfigSizeTest {
         assertThat(plan.unplaced()).as("endpoints left without a listener port").isEmpty();
         assertThat(ForwarderConfig.from(configMap).routes()).hasSize(settings.endpointQuota() * MAX_PORTS);
         int size = dataSize(configMap);
-        System.out.printf("worst-case forwarder ConfigMap data: %d bytes%n", size);
+        // The same routes as the route list operators wrote before the compact form.
+        int routeList = new ObjectMapper()
+                .writeValueAsString(Map.of("routes", plan.config().routes()))
+                .getBytes(StandardCharsets.UTF_8)
+                .length;
+        System.out.printf(
+                "worst-case forwarder config with %s: %d bytes (as a route list: %d)%n", what, size, routeList);
         assertThat(size).as("data bytes of the worst case").isLessThan(BUDGET);
+        assertThat(routeList)
+                .as("the route list, which this test was written against")
+                .isGreaterThan(CONFIG_MAP_LIMIT);
     }
 
     /** The ConfigMap data size as the API server counts it: every key and value, in bytes. */
@@ -71,14 +96,14 @@ class ForwarderConfigSizeTest {
      * characters with cluster.local and more with a longer cluster domain), the largest weight,
      * PROXY v2, and the most ports, all of five digits.
      */
-    static ForwarderWorld worstCase(int endpoints) {
+    static ForwarderWorld worstCase(int endpoints, BiFunction<Integer, Integer, String> address) {
         List<InterfaceEndpoint> eps = new ArrayList<>();
         Map<String, EndpointService> services = new HashMap<>();
         List<Integer> ports =
                 IntStream.rangeClosed(65536 - MAX_PORTS, 65535).boxed().toList();
         for (int i = 0; i < endpoints; i++) {
             String serviceName = Ids.serviceName("service-" + i);
-            services.put(serviceName, service(i));
+            services.put(serviceName, service(i, address));
             eps.add(endpoint(i, serviceName, ports));
         }
         return new ForwarderWorld(
@@ -90,13 +115,13 @@ class ForwarderConfigSizeTest {
                 Instant.parse("2026-11-30T12:00:00Z"));
     }
 
-    static EndpointService service(int i) {
+    static EndpointService service(int i, BiFunction<Integer, Integer, String> address) {
         EndpointServiceSpec spec = new EndpointServiceSpec();
         spec.setProxyProtocol(EndpointServiceSpec.ProxyProtocol.V2);
         EndpointServiceStatus status = new EndpointServiceStatus();
         List<LoadBalancerAddress> upstreams = new ArrayList<>();
         for (int lb = 0; lb < MAX_LOAD_BALANCERS; lb++) {
-            upstreams.add(new LoadBalancerAddress("lb-" + lb, longName(i, lb), 1000));
+            upstreams.add(new LoadBalancerAddress("lb-" + lb, address.apply(i, lb), 1000));
         }
         status.setUpstreams(upstreams);
         EndpointService es = new EndpointService();
@@ -111,7 +136,7 @@ class ForwarderConfigSizeTest {
     }
 
     /** A DNS name of exactly {@link #LONGEST_ADDRESS} characters, distinct per service and load balancer. */
-    static String longName(int service, int lb) {
+    static String longName(Integer service, Integer lb) {
         String head = "lb" + lb + "-svc" + service + ".";
         StringBuilder name = new StringBuilder(head);
         while (name.length() < LONGEST_ADDRESS) {
