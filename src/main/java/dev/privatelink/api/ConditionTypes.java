@@ -12,6 +12,12 @@ public final class ConditionTypes {
     public static final String RESOLVED_REFS = "ResolvedRefs";
     /** Which workloads of the consumer namespace may use an endpoint (its policy and the owner's restriction). */
     public static final String WORKLOADS_ADMITTED = "WorkloadsAdmitted";
+    /**
+     * On an endpoint, False while its forwarder lacks its routes because the API server refused
+     * the forwarder's config (SEC-03); absent otherwise, as the operator knows the config is
+     * stored, not that every forwarder pod has applied it.
+     */
+    public static final String DATA_PLANE_SYNCED = "DataPlaneSynced";
 
     public static final class Reasons {
         private Reasons() {}
@@ -53,6 +59,8 @@ public final class ConditionTypes {
         public static final String WORKLOAD_POLICY = "WorkloadPolicy";
         /** The policies leave no workload that may use the endpoint: the forwarder refuses every connection. */
         public static final String NO_WORKLOAD_ADMITTED = "NoWorkloadAdmitted";
+        /** The API server refused the forwarder config that has the endpoint's routes. */
+        public static final String FORWARDER_CONFIG_REJECTED = "ForwarderConfigRejected";
         /** An object the operator needs to create exists and was not created by it. */
         public static final String OBJECT_CONFLICT = "ObjectConflict";
     }

@@ -17,16 +17,36 @@ public final class DataPlane {
     private DataPlane() {}
 
     /** The reasons of a Pending endpoint that only waits for the data plane: its forwarder needs routes for it. */
-    public static final Set<String> WAITING_REASONS =
-            Set.of(Reasons.NO_LISTENER_PORT, Reasons.LISTENER_PORT_PENDING, Reasons.NO_READY_FORWARDER);
+    public static final Set<String> WAITING_REASONS = Set.of(
+            Reasons.NO_LISTENER_PORT,
+            Reasons.LISTENER_PORT_PENDING,
+            Reasons.NO_READY_FORWARDER,
+            Reasons.FORWARDER_CONFIG_REJECTED);
 
+    /**
+     * @param refusal what the API server said when it refused the forwarder config with this
+     *                endpoint's routes, if it did: the forwarder serves an older config
+     */
     static Optional<ConnectionOutcome> waitingFor(
-            List<Integer> ports, Map<Integer, Integer> listenPorts, boolean unplaced, EndpointObjects objects) {
+            List<Integer> ports,
+            Map<Integer, Integer> listenPorts,
+            boolean unplaced,
+            Optional<String> refusal,
+            EndpointObjects objects) {
+        if (refusal.isPresent()) {
+            return Optional.of(pending(
+                    Reasons.FORWARDER_CONFIG_REJECTED,
+                    "the API server refused the forwarder configuration with this endpoint's routes ("
+                            + refusal.get() + "); its forwarder serves the last stored one, with owners'"
+                            + " revocations applied, until a write succeeds"));
+        }
         if (unplaced) {
             return Optional.of(pending(
                     Reasons.NO_LISTENER_PORT,
-                    "the forwarder of this namespace has no free listener port; delete unused endpoints in this"
-                            + " namespace or ask the operator's admin to widen forwarder.listenPorts"));
+                    "the forwarder of this namespace has no free listener port (a freed one is given to no other"
+                            + " endpoint for " + FreedPorts.QUARANTINE.toMinutes()
+                            + " minutes); delete unused endpoints in this namespace or ask the"
+                            + " operator's admin to widen forwarder.listenPorts"));
         }
         List<Integer> withoutListener =
                 ports.stream().filter(p -> !listenPorts.containsKey(p)).toList();

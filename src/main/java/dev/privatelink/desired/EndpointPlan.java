@@ -1,6 +1,7 @@
 package dev.privatelink.desired;
 
 import static dev.privatelink.api.ConditionTypes.ACCEPTED;
+import static dev.privatelink.api.ConditionTypes.DATA_PLANE_SYNCED;
 import static dev.privatelink.api.ConditionTypes.READY;
 import static dev.privatelink.api.ConditionTypes.RESOLVED_REFS;
 
@@ -43,7 +44,11 @@ public record EndpointPlan(
                 ep, endpointId, outcome.state(), ports, listenPorts, world.forwarderPods(), world.servedZones());
         if (outcome.state() == ConnectionState.Available) {
             outcome = DataPlane.waitingFor(
-                            ports, listenPorts, world.forwarder().unplaced().contains(endpointId), objects)
+                            ports,
+                            listenPorts,
+                            world.forwarder().unplaced().contains(endpointId),
+                            world.forwarder().refusalFor(endpointId),
+                            objects)
                     .orElse(outcome);
         }
         return new EndpointPlan(world, outcome, ports, objects);
@@ -138,6 +143,15 @@ public record EndpointPlan(
             WorkloadPolicies.InForce inForce = workloadsInForce();
             status.setAllowedWorkloads(inForce.status());
             conditions.add(inForce.condition(ep.getMetadata().getGeneration()));
+            world.forwarder()
+                    .refusalFor(endpointId())
+                    .ifPresent(refusal -> conditions.add(Conditions.of(
+                            DATA_PLANE_SYNCED,
+                            false,
+                            Reasons.FORWARDER_CONFIG_REJECTED,
+                            "the forwarder lacks this endpoint's latest routes: the API server refused the"
+                                    + " configuration with them (" + refusal + ")",
+                            ep.getMetadata().getGeneration())));
         }
         List<Condition> previous =
                 ep.getStatus() == null ? null : ep.getStatus().getConditions();
@@ -182,7 +196,8 @@ public record EndpointPlan(
             case Pending ->
                 Reasons.NO_LISTENER_PORT.equals(outcome.reason())
                         || Reasons.NO_READY_FORWARDER.equals(outcome.reason())
-                        || Reasons.OBJECT_CONFLICT.equals(outcome.reason());
+                        || Reasons.OBJECT_CONFLICT.equals(outcome.reason())
+                        || Reasons.FORWARDER_CONFIG_REJECTED.equals(outcome.reason());
             default -> false;
         };
     }

@@ -38,8 +38,23 @@ public record EndpointWorld(
      * @param readable false when the ConfigMap holds something that is not a config (edited by
      *                 hand): the forwarders then keep serving their last good one, and so must
      *                 the endpoints' slices
+     * @param unsynced the endpoint IDs whose desired routes the config lacks, because the API
+     *                 server refused the config that had them (SEC-03)
+     * @param refusal  what the API server said then; null while nothing is refused
      */
-    public record ForwarderView(ForwarderConfig config, Set<String> unplaced, boolean readable) {
+    public record ForwarderView(
+            ForwarderConfig config, Set<String> unplaced, boolean readable, Set<String> unsynced, String refusal) {
         public static final ForwarderView NONE = new ForwarderView(ForwarderConfig.EMPTY, Set.of(), true);
+
+        public ForwarderView(ForwarderConfig config, Set<String> unplaced, boolean readable) {
+            this(config, unplaced, readable, Set.of(), null);
+        }
+
+        /** Why the forwarder lacks the endpoint's routes, if it does. */
+        public Optional<String> refusalFor(String endpointId) {
+            return unsynced.contains(endpointId)
+                    ? Optional.of(refusal == null ? "refused" : refusal)
+                    : Optional.empty();
+        }
     }
 }

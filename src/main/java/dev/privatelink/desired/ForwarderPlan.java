@@ -10,6 +10,7 @@ import dev.privatelink.api.InterfaceEndpoint;
 import dev.privatelink.api.InterfaceEndpointStatus;
 import dev.privatelink.api.LoadBalancerAddress;
 import dev.privatelink.config.OperatorSettings;
+import dev.privatelink.forwarder.config.ForwarderConfig;
 import dev.privatelink.forwarder.config.ForwarderConfig.ProxyProtocol;
 import dev.privatelink.forwarder.config.ForwarderConfig.RouteState;
 import dev.privatelink.forwarder.config.ForwarderConfig.Upstream;
@@ -35,8 +36,11 @@ import java.util.stream.Collectors;
  *
  * @param objects  the forwarder's objects, or empty when the namespace needs no forwarder
  * @param unplaced the endpoint IDs left without a listener port (the port range is used up)
+ * @param config   the config its ConfigMap holds (empty without a forwarder)
+ * @param freed    the listener ports in quarantine with it
  */
-public record ForwarderPlan(Optional<ForwarderObjects> objects, Set<String> unplaced) {
+public record ForwarderPlan(
+        Optional<ForwarderObjects> objects, Set<String> unplaced, ForwarderConfig config, FreedPorts freed) {
 
     /**
      * @param serviceAccount the forwarder pods' own account, in the operator's namespace
@@ -59,11 +63,13 @@ public record ForwarderPlan(Optional<ForwarderObjects> objects, Set<String> unpl
         // Pods cost the namespace's tenant nothing (they run in the operator's namespace): only
         // endpoints that carry traffic, or may resume it, get them; pending or failed ones do not.
         if (world.endpoints().stream().noneMatch(ep -> wantsRoutes(ep.getStatus()))) {
-            return new ForwarderPlan(Optional.empty(), Set.of());
+            return new ForwarderPlan(Optional.empty(), Set.of(), ForwarderConfig.EMPTY, FreedPorts.NONE);
         }
         ForwarderRoutes.Result routes = ForwarderRoutes.assign(
                 routeRequests(world),
                 world.current(),
+                world.freed(),
+                world.now(),
                 settings.forwarder().firstListenPort(),
                 settings.forwarder().lastListenPort());
         Set<String> unplaced =
@@ -71,7 +77,7 @@ public record ForwarderPlan(Optional<ForwarderObjects> objects, Set<String> unpl
         ConsumerNamespace consumer = world.consumerNamespace();
         return new ForwarderPlan(
                 Optional.of(new ForwarderObjects(
-                        ForwarderResources.configMap(consumer, routes.config(), unplaced, settings),
+                        ForwarderResources.configMap(consumer, routes.config(), unplaced, routes.freed(), settings),
                         ForwarderResources.deployment(consumer, settings),
                         ForwarderPolicies.of(world, settings),
                         ForwarderResources.serviceAccount(consumer, settings),
@@ -79,7 +85,22 @@ public record ForwarderPlan(Optional<ForwarderObjects> objects, Set<String> unpl
                         ForwarderResources.configReaderBinding(consumer, settings),
                         ForwarderResources.podReaderBinding(consumer, settings),
                         ForwarderResources.disruptionBudget(consumer, settings))),
-                unplaced);
+                unplaced,
+                routes.config(),
+                routes.freed());
+    }
+
+    /**
+     * The ConfigMap to write when the API server refuses this plan's (too large, or any other
+     * error): the config the forwarders serve ({@code served}) with every revocation of this plan
+     * applied and nothing added, so that owners' suspensions and terminations are enforced
+     * whatever happens to the rest; its annotations name the endpoints whose routes it lacks, so
+     * that they report it instead of claiming to be Available.
+     */
+    public ConfigMap failClosed(ForwarderConfig served, String refusal) {
+        ForwarderConfig revoked = ForwarderRoutes.revocationsOnly(served, config);
+        return ForwarderResources.refused(
+                objects.orElseThrow().configMap(), revoked, ForwarderRoutes.unsynced(config, revoked), refusal);
     }
 
     /**
@@ -148,9 +169,12 @@ public record ForwarderPlan(Optional<ForwarderObjects> objects, Set<String> unpl
                 if (state == RouteState.ACTIVE && upstreams.isEmpty()) {
                     continue;
                 }
-                List<Upstream> targets = upstreams.stream()
-                        .map(lb -> new Upstream(lb.getAddress(), port, lb.getWeight()))
-                        .toList();
+                // A suspended route has no listener, so it dials nothing: it keeps only its port.
+                List<Upstream> targets = state == RouteState.SUSPENDED
+                        ? List.of()
+                        : upstreams.stream()
+                                .map(lb -> new Upstream(lb.getAddress(), port, lb.getWeight()))
+                                .toList();
                 requests.add(new RouteRequest(
                         status.getEndpointId(), port, targets, proxy, state, status.getAddress(), allowed));
             }

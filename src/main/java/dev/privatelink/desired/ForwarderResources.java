@@ -25,6 +25,7 @@ import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,16 +53,25 @@ public final class ForwarderResources {
     }
 
     /**
-     * The forwarder's ConfigMap: the config it serves, and (as an annotation the endpoints' reconciles
-     * read) the endpoints that got no listener port.
+     * The forwarder's ConfigMap: the config it serves, and as annotations the endpoints that got no
+     * listener port (their reconciles read it) and the listener ports in quarantine (so that the
+     * quarantine outlives the operator).
      */
     public static ConfigMap configMap(
-            ConsumerNamespace consumer, ForwarderConfig config, Set<String> unplaced, OperatorSettings settings) {
+            ConsumerNamespace consumer,
+            ForwarderConfig config,
+            Set<String> unplaced,
+            FreedPorts freed,
+            OperatorSettings settings) {
         Map<String, String> labels = new LinkedHashMap<>(Labels.managed(Labels.COMPONENT_FORWARDER_CONFIG));
         labels.put(Labels.CONSUMER_NAMESPACE, consumer.name());
-        Map<String, String> annotations = unplaced.isEmpty()
-                ? Map.of()
-                : Map.of(Labels.UNPLACED_ENDPOINTS, String.join(",", new TreeSet<>(unplaced)));
+        Map<String, String> annotations = new LinkedHashMap<>();
+        if (!unplaced.isEmpty()) {
+            annotations.put(Labels.UNPLACED_ENDPOINTS, String.join(",", new TreeSet<>(unplaced)));
+        }
+        if (!freed.until().isEmpty()) {
+            annotations.put(Labels.FREED_LISTEN_PORTS, freed.render());
+        }
         return new ConfigMapBuilder()
                 .withNewMetadata()
                 .withName(consumer.forwarderName())
@@ -178,18 +188,27 @@ public final class ForwarderResources {
         }
     }
 
+    /** The listener ports in quarantine, as a forwarder's ConfigMap records them. */
+    public static FreedPorts freed(ConfigMap configMap) {
+        Map<String, String> annotations =
+                configMap == null ? null : configMap.getMetadata().getAnnotations();
+        return FreedPorts.parse(annotations == null ? null : annotations.get(Labels.FREED_LISTEN_PORTS));
+    }
+
     /** What the endpoints of a namespace read of its forwarder. */
     public static EndpointWorld.ForwarderView view(ConfigMap configMap) {
         if (configMap == null) {
             return EndpointWorld.ForwarderView.NONE;
         }
         Map<String, String> annotations = configMap.getMetadata().getAnnotations();
-        String unplaced = annotations == null ? null : annotations.get(Labels.UNPLACED_ENDPOINTS);
-        Set<String> unplacedIds = unplaced == null || unplaced.isBlank() ? Set.of() : Set.of(unplaced.split(","));
+        Set<String> unplacedIds = ids(annotations, Labels.UNPLACED_ENDPOINTS);
+        Set<String> unsyncedIds = ids(annotations, Labels.UNSYNCED_ENDPOINTS);
+        String refusal = annotations == null ? null : annotations.get(Labels.CONFIG_REFUSED);
         try {
-            return new EndpointWorld.ForwarderView(ForwarderConfig.from(configMap), unplacedIds, true);
+            return new EndpointWorld.ForwarderView(
+                    ForwarderConfig.from(configMap), unplacedIds, true, unsyncedIds, refusal);
         } catch (IllegalArgumentException e) {
-            return new EndpointWorld.ForwarderView(ForwarderConfig.EMPTY, unplacedIds, false);
+            return new EndpointWorld.ForwarderView(ForwarderConfig.EMPTY, unplacedIds, false, unsyncedIds, refusal);
         }
     }
 
@@ -257,6 +276,54 @@ public final class ForwarderResources {
                             + e.getOriginalMessage(),
                     e);
         }
+    }
+
+    private static Set<String> ids(Map<String, String> annotations, String key) {
+        String ids = annotations == null ? null : annotations.get(key);
+        return ids == null || ids.isBlank() ? Set.of() : Set.of(ids.split(","));
+    }
+
+    /** What a ConfigMap's data holds at most, keys and values together (the API server's limit). */
+    public static final int CONFIG_MAP_DATA_LIMIT = 1024 * 1024;
+
+    /** Why the API server would refuse {@code configMap} for its size, if it would. */
+    public static Optional<String> tooLarge(ConfigMap configMap) {
+        long bytes = configMap.getData() == null
+                ? 0
+                : configMap.getData().entrySet().stream()
+                        .mapToLong(e -> e.getKey().getBytes(StandardCharsets.UTF_8).length
+                                + e.getValue().getBytes(StandardCharsets.UTF_8).length)
+                        .sum();
+        return bytes > CONFIG_MAP_DATA_LIMIT
+                ? Optional.of("the forwarder configuration is " + bytes + " bytes; a ConfigMap holds at most "
+                        + CONFIG_MAP_DATA_LIMIT)
+                : Optional.empty();
+    }
+
+    /** The longest refusal kept in the ConfigMap's annotation: the API server's message, shortened. */
+    static final int MAX_REFUSAL_LENGTH = 1024;
+
+    /**
+     * {@code desired} (the ConfigMap the API server refused) holding {@code served} instead, and
+     * naming the endpoints whose routes that lacks and why, for their reconciles to report.
+     */
+    static ConfigMap refused(ConfigMap desired, ForwarderConfig served, Set<String> unsynced, String refusal) {
+        Map<String, String> annotations = new LinkedHashMap<>(
+                desired.getMetadata().getAnnotations() == null
+                        ? Map.of()
+                        : desired.getMetadata().getAnnotations());
+        if (!unsynced.isEmpty()) {
+            annotations.put(Labels.UNSYNCED_ENDPOINTS, String.join(",", new TreeSet<>(unsynced)));
+            annotations.put(
+                    Labels.CONFIG_REFUSED,
+                    refusal.length() > MAX_REFUSAL_LENGTH ? refusal.substring(0, MAX_REFUSAL_LENGTH) + "…" : refusal);
+        }
+        return new ConfigMapBuilder(desired)
+                .editMetadata()
+                .withAnnotations(annotations)
+                .endMetadata()
+                .withData(Map.of(ForwarderConfig.DATA_KEY, served.toJson()))
+                .build();
     }
 
     public static Deployment deployment(ConsumerNamespace consumer, OperatorSettings settings) {

@@ -3,6 +3,7 @@ package dev.privatelink.desired;
 import dev.privatelink.api.EndpointService;
 import dev.privatelink.api.InterfaceEndpoint;
 import dev.privatelink.forwarder.config.ForwarderConfig;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -13,9 +14,13 @@ import java.util.Map;
  * @param endpoints         its live interface endpoints
  * @param services          the endpoint services they name, by service name ({@code vpce-svc-…})
  * @param current           the config the forwarder serves now (empty if none or unreadable)
+ * @param freed             the listener ports in quarantine, as its ConfigMap records them
+ * @param now               to tell which of them are released
  */
 public record ForwarderWorld(
         ConsumerNamespace consumerNamespace,
         List<InterfaceEndpoint> endpoints,
         Map<String, EndpointService> services,
-        ForwarderConfig current) {}
+        ForwarderConfig current,
+        FreedPorts freed,
+        Instant now) {}

@@ -40,6 +40,15 @@ public final class Labels {
 
     /** On a forwarder's ConfigMap: the endpoint IDs it has no listener port for, comma-separated. */
     public static final String UNPLACED_ENDPOINTS = "privatelink.dev/unplaced-endpoints";
+    /**
+     * On a forwarder's ConfigMap: the endpoint IDs whose routes it lacks because the API server
+     * refused the config with them (comma-separated), and what the API server said.
+     */
+    public static final String UNSYNCED_ENDPOINTS = "privatelink.dev/unsynced-endpoints";
+
+    public static final String CONFIG_REFUSED = "privatelink.dev/config-refused";
+    /** On a forwarder's ConfigMap: the listener ports in quarantine and until when (see {@link FreedPorts}). */
+    public static final String FREED_LISTEN_PORTS = "privatelink.dev/freed-listen-ports";
 
     public static final String SLICE_SERVICE_NAME = "kubernetes.io/service-name";
     public static final String SLICE_MANAGED_BY = "endpointslice.kubernetes.io/managed-by";

@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -35,6 +36,9 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import jakarta.inject.Inject;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +48,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.jboss.logging.Logger;
 
 /**
  * One forwarder per consumer namespace that has endpoints: its routes (from the endpoints' states
@@ -58,6 +64,7 @@ import java.util.stream.Collectors;
         maxReconciliationInterval =
                 @MaxReconciliationInterval(interval = Resync.INTERVAL_MINUTES, timeUnit = TimeUnit.MINUTES))
 public class ForwarderReconciler implements Reconciler<Namespace> {
+    private static final Logger LOG = Logger.getLogger(ForwarderReconciler.class);
 
     private final OperatorSettings settings;
     private InformerEventSource<InterfaceEndpoint, Namespace> endpoints;
@@ -82,6 +89,8 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
     /** Per consumer namespace, the last config read or written that parsed. */
     private final Map<String, ForwarderConfig> lastGood = new ConcurrentHashMap<>();
 
+    private final Clock clock = Clock.systemUTC();
+
     @Inject
     public ForwarderReconciler(OperatorSettings settings) {
         this.settings = settings;
@@ -100,7 +109,8 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
                 configReaderBindings.get(id),
                 budgets.get(id),
                 podReaders.get(new ResourceID(ForwarderResources.POD_READER_BINDING, consumer.name())));
-        ForwarderPlan plan = ForwarderPlan.of(resolve(consumer, current.configMap()), settings);
+        ForwarderWorld world = resolve(consumer, current.configMap());
+        ForwarderPlan plan = ForwarderPlan.of(world, settings);
         deleteOthers(
                 consumer,
                 plan.objects().isPresent() ? id.getName() : null,
@@ -109,10 +119,27 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
                                 .isPresent()
                         ? id.getName()
                         : null);
-        plan.objects()
-                .ifPresentOrElse(objects -> apply(namespace, objects, current), () -> lastGood.remove(consumer.name()));
-        return UpdateControl.noUpdate();
+        if (plan.objects().isEmpty()) {
+            lastGood.remove(consumer.name());
+            return UpdateControl.noUpdate();
+        }
+        boolean refused = apply(namespace, plan, world.current(), current);
+        // Whatever made the API server refuse it may pass (an admission webhook back, an owner
+        // shrinking its service): try again now and then, not at once.
+        Optional<Duration> retry = refused ? Optional.of(RETRY_REFUSED) : Optional.empty();
+        // Endpoints left without a port may get one when a port leaves quarantine.
+        Optional<Duration> release = plan.unplaced().isEmpty()
+                ? Optional.empty()
+                : plan.freed().nextRelease(world.now()).map(t -> Duration.between(world.now(), t));
+        return Stream.of(retry, release)
+                .flatMap(Optional::stream)
+                .min(Comparator.naturalOrder())
+                .map(after -> UpdateControl.<Namespace>noUpdate().rescheduleAfter(after))
+                .orElseGet(UpdateControl::noUpdate);
     }
+
+    /** How long after the API server refused a forwarder config the operator tries it again. */
+    static final Duration RETRY_REFUSED = Duration.ofMinutes(1);
 
     /** The forwarder's objects as the caches hold them. */
     private record Current(
@@ -125,7 +152,9 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
             Optional<PodDisruptionBudget> budget,
             Optional<RoleBinding> podReader) {}
 
-    private void apply(Namespace namespace, ForwarderPlan.ForwarderObjects objects, Current current) {
+    /** Applies the plan's objects; returns whether the API server refused its ConfigMap. */
+    private boolean apply(Namespace namespace, ForwarderPlan plan, ForwarderConfig served, Current current) {
+        ForwarderPlan.ForwarderObjects objects = plan.objects().orElseThrow();
         // The policy first, so that a new forwarder pod starts fenced.
         policyApplier
                 .apply(objects.networkPolicy(), current.policy().orElse(null))
@@ -146,15 +175,48 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
         podReaderApplier
                 .apply(objects.podReader(), current.podReader().orElse(null))
                 .ifPresent(c -> conflict(namespace, c));
-        configMapApplier
-                .apply(objects.configMap(), current.configMap().orElse(null))
-                .ifPresent(c -> conflict(namespace, c));
+        boolean refused =
+                applyConfig(namespace, plan, served, current.configMap().orElse(null));
         deploymentApplier
                 .apply(objects.deployment(), current.deployment().orElse(null))
                 .ifPresent(c -> conflict(namespace, c));
         objects.disruptionBudget()
                 .flatMap(budget -> budgetApplier.apply(budget, current.budget().orElse(null)))
                 .ifPresent(c -> conflict(namespace, c));
+        return refused;
+    }
+
+    /**
+     * Writes the plan's ConfigMap. If the API server refuses it (one it would refuse for its size
+     * is not sent), writes the fail-closed one instead: what the forwarders serve, with every
+     * revocation applied and nothing added, naming the endpoints it leaves behind (SEC-03).
+     * Returns whether the plan's ConfigMap was refused.
+     */
+    private boolean applyConfig(Namespace namespace, ForwarderPlan plan, ForwarderConfig served, ConfigMap current) {
+        ConfigMap desired = plan.objects().orElseThrow().configMap();
+        Optional<String> refusal = ForwarderResources.tooLarge(desired);
+        if (refusal.isEmpty()) {
+            try {
+                configMapApplier.apply(desired, current).ifPresent(c -> conflict(namespace, c));
+                return false;
+            } catch (KubernetesClientException e) {
+                refusal = Optional.of(describe(e));
+            }
+        }
+        LOG.warnf(
+                "the API server refused the forwarder config of namespace %s (%s); writing the config its forwarders"
+                        + " serve with only its revocations applied",
+                namespace.getMetadata().getName(), refusal.get());
+        configMapApplier.apply(plan.failClosed(served, refusal.get()), current).ifPresent(c -> conflict(namespace, c));
+        return true;
+    }
+
+    /** What the API server said, for a person; the same for the same refusal, so that annotations do not churn. */
+    static String describe(KubernetesClientException e) {
+        String message = e.getStatus() != null && e.getStatus().getMessage() != null
+                ? e.getStatus().getMessage()
+                : e.getMessage();
+        return e.getCode() > 0 ? "HTTP " + e.getCode() + ": " + message : message;
     }
 
     /**
@@ -195,7 +257,13 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
                     .findFirst()
                     .ifPresent(es -> services.put(ep.getSpec().getServiceName(), es));
         }
-        return new ForwarderWorld(consumer, live, services, currentConfig(consumer.name(), configMap));
+        return new ForwarderWorld(
+                consumer,
+                live,
+                services,
+                currentConfig(consumer.name(), configMap),
+                ForwarderResources.freed(configMap.orElse(null)),
+                Instant.now(clock));
     }
 
     /**
@@ -223,7 +291,7 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
 
     @Override
     public List<EventSource<?, Namespace>> prepareEventSources(EventSourceContext<Namespace> ctx) {
-        events = new EventRecorder(ctx.getClient(), Clock.systemUTC());
+        events = new EventRecorder(ctx.getClient(), clock);
         endpoints = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(InterfaceEndpoint.class, Namespace.class)
                         .withItemStore(new LeanItemStore<>())

@@ -91,7 +91,7 @@ class DesiredObjectsGoldenTest {
         GoldenFiles.assertMatches(
                 "forwarder-shop.yaml",
                 List.of(
-                        ForwarderResources.configMap(SHOP, config, Set.of(), settings),
+                        ForwarderResources.configMap(SHOP, config, Set.of(), FreedPorts.NONE, settings),
                         ForwarderResources.deployment(SHOP, settings),
                         ForwarderResources.serviceAccount(SHOP, settings),
                         ForwarderResources.configReaderRole(SHOP, settings),

@@ -90,7 +90,9 @@ class NetworkPolicyPlansTest {
                         PlanGoldenTest.SHOP,
                         List.of(ep),
                         Map.of(Ids.serviceName(PlanGoldenTest.SERVICE_UID), es),
-                        ForwarderConfig.EMPTY),
+                        ForwarderConfig.EMPTY,
+                        FreedPorts.NONE,
+                        PlanGoldenTest.NOW),
                 settings);
     }
 

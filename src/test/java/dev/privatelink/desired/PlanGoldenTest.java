@@ -196,6 +196,22 @@ class PlanGoldenTest {
                         "10.96.5.5"))));
     }
 
+    /** SEC-03: the API server refused the forwarder config with this endpoint's routes. */
+    @Test
+    void anEndpointWhoseRoutesTheApiServerRefusedSaysSo() {
+        var refused = new EndpointWorld.ForwarderView(
+                ForwarderConfig.EMPTY,
+                Set.of(),
+                true,
+                Set.of(ENDPOINT_ID),
+                "HTTP 422: ConfigMap \"plfwd-shop-1c3e5a7b9d0f2468\" is invalid: []: Too long: must have at most"
+                        + " 1048576 bytes");
+        GoldenFiles.assertMatches(
+                "plans/endpoint-forwarder-config-rejected.yaml",
+                render(EndpointPlan.of(
+                        world(endpoint(ConnectionState.Available), found(Grant.AUTO_ACCEPT), refused, "10.96.5.5"))));
+    }
+
     @Test
     void anAcceptedEndpointWithoutAReadyForwarderIsPending() {
         var notReady = List.of(
@@ -280,7 +296,9 @@ class PlanGoldenTest {
                         SHOP,
                         List.of(routable("shop", "u-everyone", ConnectionState.Available), restricted, nobody),
                         Map.of(Ids.serviceName(SERVICE_UID), es),
-                        ForwarderConfig.EMPTY),
+                        ForwarderConfig.EMPTY,
+                        FreedPorts.NONE,
+                        NOW),
                 TestSettings.defaults());
 
         String json = plan.objects().orElseThrow().configMap().getData().get(ForwarderConfig.DATA_KEY);
@@ -377,7 +395,13 @@ class PlanGoldenTest {
         endpoints.get(0).getStatus().setAddress("10.96.7.1");
         endpoints.get(1).getStatus().setAddress("10.96.7.2");
         ForwarderPlan plan = ForwarderPlan.of(
-                new ForwarderWorld(SHOP, endpoints, Map.of(Ids.serviceName(SERVICE_UID), es), ForwarderConfig.EMPTY),
+                new ForwarderWorld(
+                        SHOP,
+                        endpoints,
+                        Map.of(Ids.serviceName(SERVICE_UID), es),
+                        ForwarderConfig.EMPTY,
+                        FreedPorts.NONE,
+                        NOW),
                 TestSettings.defaults());
 
         var objects = plan.objects().orElseThrow();
@@ -397,6 +421,34 @@ class PlanGoldenTest {
                         objects.configReaderBinding(),
                         objects.podReader(),
                         objects.disruptionBudget().orElseThrow()));
+    }
+
+    /**
+     * SEC-03: what the operator writes when the API server refuses the plan's config: the served
+     * one with the suspension applied and the new endpoint left out, and said so.
+     */
+    @Test
+    void aRefusedForwarderConfigIsReplacedByTheServedOneWithItsRevocations() {
+        EndpointService es = endpointService();
+        es.setStatus(EndpointServicePlan.of(resolvable(es, List.of())).status());
+        List<InterfaceEndpoint> endpoints = List.of(
+                routable("shop", "u-suspended", ConnectionState.Suspended),
+                routable("shop", "u-new", ConnectionState.Available));
+        ForwarderConfig served = new ForwarderConfig(List.of(new Route(
+                Ids.endpointId("u-suspended"),
+                443,
+                10000,
+                List.of(new Upstream("10.96.0.10", 443, 3), new Upstream("10.96.0.11", 443, 1)),
+                ProxyProtocol.V2,
+                RouteState.ACTIVE)));
+        ForwarderPlan plan = ForwarderPlan.of(
+                new ForwarderWorld(
+                        SHOP, endpoints, Map.of(Ids.serviceName(SERVICE_UID), es), served, FreedPorts.NONE, NOW),
+                TestSettings.defaults());
+
+        var refused = plan.failClosed(served, "HTTP 422: Too long: must have at most 1048576 bytes");
+
+        GoldenFiles.assertMatches("plans/forwarder-shop.refused.yaml", refused);
     }
 
     /** A load balancer as owners write them: pods behind a selector, a named target port. */
@@ -440,7 +492,13 @@ class PlanGoldenTest {
         es.setStatus(EndpointServicePlan.of(withPods(List.of())).status());
         List<InterfaceEndpoint> endpoints = List.of(routable("shop", "u-available", ConnectionState.Available));
         ForwarderPlan plan = ForwarderPlan.of(
-                new ForwarderWorld(SHOP, endpoints, Map.of(Ids.serviceName(SERVICE_UID), es), ForwarderConfig.EMPTY),
+                new ForwarderWorld(
+                        SHOP,
+                        endpoints,
+                        Map.of(Ids.serviceName(SERVICE_UID), es),
+                        ForwarderConfig.EMPTY,
+                        FreedPorts.NONE,
+                        NOW),
                 TestSettings.defaults());
 
         GoldenFiles.assertMatches(

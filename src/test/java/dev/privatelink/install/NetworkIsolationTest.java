@@ -16,6 +16,7 @@ import dev.privatelink.desired.EndpointServicePlan;
 import dev.privatelink.desired.EndpointServiceWorld;
 import dev.privatelink.desired.ForwarderPlan;
 import dev.privatelink.desired.ForwarderWorld;
+import dev.privatelink.desired.FreedPorts;
 import dev.privatelink.desired.Labels;
 import dev.privatelink.forwarder.config.ForwarderConfig;
 import dev.privatelink.ids.Ids;
@@ -282,7 +283,9 @@ class NetworkIsolationTest {
                             new ConsumerNamespace(consumer, "uid-" + consumer),
                             List.of(ep, elsewhere),
                             Map.of(Ids.serviceName(SERVICE_UID), es),
-                            ForwarderConfig.EMPTY),
+                            ForwarderConfig.EMPTY,
+                            FreedPorts.NONE,
+                            NOW),
                     settings);
             var objects = plan.objects().orElseThrow();
             policies.add(objects.networkPolicy());

@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.privatelink.config.OperatorSettings;
 import dev.privatelink.desired.ConsumerNamespace;
 import dev.privatelink.desired.ForwarderResources;
+import dev.privatelink.desired.FreedPorts;
+import dev.privatelink.desired.Labels;
 import dev.privatelink.forwarder.config.ForwarderConfig;
 import dev.privatelink.forwarder.config.ForwarderConfig.ProxyProtocol;
 import dev.privatelink.forwarder.config.ForwarderConfig.Route;
 import dev.privatelink.forwarder.config.ForwarderConfig.RouteState;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +28,8 @@ class ListenPortChangesTest {
     }
 
     private static ConfigMap version(String resourceVersion, Set<String> unplaced, Route... routes) {
-        ConfigMap cm = ForwarderResources.configMap(SHOP, new ForwarderConfig(List.of(routes)), unplaced, SETTINGS);
+        ConfigMap cm = ForwarderResources.configMap(
+                SHOP, new ForwarderConfig(List.of(routes)), unplaced, FreedPorts.NONE, SETTINGS);
         cm.getMetadata().setResourceVersion(resourceVersion);
         return cm;
     }
@@ -60,6 +64,21 @@ class ListenPortChangesTest {
         assertThat(changes.changedEndpointIds(version("2", Set.of("vpce-b"), route("vpce-a", 443, 10000))))
                 .containsExactly("vpce-b");
         assertThat(changes.changedEndpointIds(version("3", Set.of(), route("vpce-b", 443, 10000))))
+                .containsExactlyInAnyOrder("vpce-a", "vpce-b");
+    }
+
+    /** SEC-03: an endpoint learns through the ConfigMap that its routes were refused, and when they are served. */
+    @Test
+    void anEndpointWhoseRoutesWereRefusedChangesAndAgainWhenTheyAreServed() {
+        changes.changedEndpointIds(version("1", Set.of(), route("vpce-a", 443, 10000)));
+        ConfigMap refused = version("2", Set.of(), route("vpce-a", 443, 10000));
+        refused.getMetadata()
+                .setAnnotations(Map.of(
+                        Labels.UNSYNCED_ENDPOINTS, "vpce-a,vpce-b", Labels.CONFIG_REFUSED, "HTTP 422: too long"));
+
+        assertThat(changes.changedEndpointIds(refused)).containsExactlyInAnyOrder("vpce-a", "vpce-b");
+        assertThat(changes.changedEndpointIds(
+                        version("3", Set.of(), route("vpce-a", 443, 10000), route("vpce-b", 443, 10001))))
                 .containsExactlyInAnyOrder("vpce-a", "vpce-b");
     }
 

@@ -8,6 +8,7 @@ import dev.privatelink.api.EndpointService;
 import dev.privatelink.api.InterfaceEndpoint;
 import dev.privatelink.api.Principal;
 import dev.privatelink.config.OperatorSettings;
+import dev.privatelink.desired.Labels;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
@@ -212,8 +213,12 @@ class StewardshipTest extends OperatorTestBase {
                 .isNull();
     }
 
+    /**
+     * The one listener port, freed by "first", stays in quarantine (SEC-14) before "second" gets
+     * it; the quarantine's end is played by editing its release time into the past.
+     */
     @Test
-    void anEndpointWithoutAListenerPortIsPendingUntilAPortFrees() {
+    void anEndpointWithoutAListenerPortIsPendingUntilAPortFreesAndLeavesQuarantine() {
         connect("first");
         world.endpoint(CONSUMER, "second", serviceNameOf(OWNER, "api"));
 
@@ -232,9 +237,28 @@ class StewardshipTest extends OperatorTestBase {
                 .inNamespace(CONSUMER)
                 .withName("first")
                 .delete();
+        eventually().until(() -> freedPorts().contains(":10000"));
+        assertThat(stateOf(CONSUMER, "second")).contains(ConnectionState.Pending);
 
+        client.configMaps()
+                .inNamespace(TestSettings.OPERATOR_NAMESPACE)
+                .withName(world.forwarderName(CONSUMER))
+                .edit(cm -> {
+                    cm.getMetadata().getAnnotations().put(Labels.FREED_LISTEN_PORTS, "1:10000");
+                    return cm;
+                });
         awaitState(CONSUMER, "second", ConnectionState.Available);
         eventually().until(() -> readyAddresses("second") == 1);
+    }
+
+    private String freedPorts() {
+        var annotations = client.configMaps()
+                .inNamespace(TestSettings.OPERATOR_NAMESPACE)
+                .withName(world.forwarderName(CONSUMER))
+                .get()
+                .getMetadata()
+                .getAnnotations();
+        return annotations == null ? "" : annotations.getOrDefault(Labels.FREED_LISTEN_PORTS, "");
     }
 
     private List<Event> warningsAbout(String endpoint) {

@@ -1,12 +1,12 @@
 package dev.privatelink.forwarder.config;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.netty.util.NetUtil;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -14,8 +14,9 @@ import java.util.Set;
 
 /**
  * What one forwarder serves: the one contract between the control plane and the data plane.
- * The operator writes it (as JSON, key {@link #DATA_KEY}) into a ConfigMap per consumer
- * namespace; the forwarder watches that ConfigMap and serves every route in it.
+ * The operator writes it (as JSON, key {@link #DATA_KEY}, in the compact form of {@link
+ * WireFormat}) into a ConfigMap per consumer namespace; the forwarder watches that ConfigMap and
+ * serves every route in it.
  */
 public record ForwarderConfig(List<Route> routes) {
 
@@ -27,10 +28,17 @@ public record ForwarderConfig(List<Route> routes) {
     private static final ObjectMapper JSON =
             new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
+    private static final Comparator<Route> LISTEN_PORT_ORDER = Comparator.comparingInt(Route::listenPort)
+            .thenComparing(Route::endpointId, Comparator.nullsFirst(Comparator.naturalOrder()))
+            .thenComparingInt(Route::endpointPort);
+
     public static final ForwarderConfig EMPTY = new ForwarderConfig(List.of());
 
+    /** Routes in listen-port order: a config is a set of listeners, whatever order it was built in. */
     public ForwarderConfig {
-        routes = routes == null ? List.of() : List.copyOf(routes);
+        routes = routes == null
+                ? List.of()
+                : routes.stream().sorted(LISTEN_PORT_ORDER).toList();
     }
 
     /**
@@ -103,21 +111,15 @@ public record ForwarderConfig(List<Route> routes) {
     }
 
     /**
-     * Parses the JSON form the operator writes.
+     * Parses the JSON form the operator writes: the compact form ({@link WireFormat#FORMAT}), or
+     * the route list older operators wrote (no {@code format} field).
      *
-     * @throws IllegalArgumentException if the text is not JSON of this shape, or describes a
-     *                                  config that cannot be served (see {@link #problems()})
+     * @throws IllegalArgumentException if the text is not JSON of this shape, is of a format newer
+     *                                  than this code knows, or describes a config that cannot be
+     *                                  served (see {@link #problems()})
      */
     public static ForwarderConfig fromJson(String json) {
-        ForwarderConfig config;
-        try {
-            config = JSON.readValue(json, ForwarderConfig.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("not a forwarder config: " + e.getOriginalMessage(), e);
-        }
-        if (config == null) {
-            throw new IllegalArgumentException("not a forwarder config: empty document");
-        }
+        ForwarderConfig config = WireFormat.read(JSON, json);
         List<String> problems = config.problems();
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("invalid forwarder config: " + String.join("; ", problems));
@@ -140,13 +142,9 @@ public record ForwarderConfig(List<Route> routes) {
         return fromJson(json);
     }
 
-    /** The JSON form, as stored under {@link #DATA_KEY}. */
+    /** The JSON form, as stored under {@link #DATA_KEY}: the compact form (see {@link WireFormat}). */
     public String toJson() {
-        try {
-            return JSON.writeValueAsString(this);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a forwarder config always serializes", e);
-        }
+        return WireFormat.write(JSON, this);
     }
 
     /** What makes this config unservable, for a person; empty when it can be served. */
