@@ -8,22 +8,27 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The connections one forwarder may hold: in all (bounded by its memory) and from any one client
- * address, so that one noisy or hostile client cannot take every endpoint of the namespace down
- * with it. Shared by the forwarder's listeners; called from any event loop.
+ * address, and how fast one address may open them, so that one noisy or hostile client cannot
+ * take every endpoint of the namespace down with it. Shared by the forwarder's listeners; called from any event loop.
  */
 final class ConnectionBudget {
     private final int maxTotal;
     private final int maxPerSource;
     private final AtomicInteger total = new AtomicInteger();
     private final Map<InetAddress, AtomicInteger> perSource = new ConcurrentHashMap<>();
+    private final SourceRate rate;
 
-    ConnectionBudget(int maxTotal, int maxPerSource) {
+    ConnectionBudget(int maxTotal, int maxPerSource, SourceRate rate) {
         this.maxTotal = maxTotal;
         this.maxPerSource = maxPerSource;
+        this.rate = rate;
     }
 
     /** Takes a place for a connection from {@code source}, or says why there is none. */
     Optional<RefusalReason> tryAcquire(InetAddress source) {
+        if (!rate.tryAcquire(source)) {
+            return Optional.of(RefusalReason.SOURCE_RATE);
+        }
         if (total.incrementAndGet() > maxTotal) {
             total.decrementAndGet();
             return Optional.of(RefusalReason.FORWARDER_LIMIT);

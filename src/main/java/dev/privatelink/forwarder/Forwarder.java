@@ -94,7 +94,10 @@ public final class Forwarder implements AutoCloseable {
             SourcePolicy sourcePolicy) {
         this.settings = settings;
         this.sourcePolicy = sourcePolicy;
-        this.budget = new ConnectionBudget(settings.maxConnections(), settings.maxConnectionsPerSource());
+        this.budget = new ConnectionBudget(
+                settings.maxConnections(),
+                settings.maxConnectionsPerSource(),
+                new SourceRate(settings.maxNewConnectionsPerSourcePerSecond(), System::nanoTime));
         this.registry = registry;
         this.ownsGroup = sharedGroup == null;
         this.group = ownsGroup

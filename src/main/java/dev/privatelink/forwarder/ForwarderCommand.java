@@ -184,6 +184,14 @@ public class ForwarderCommand implements Callable<Integer> {
                     + " ${DEFAULT-VALUE}).")
     int maxConnectionsPerSource;
 
+    @Option(
+            names = "--max-new-connections-per-source",
+            paramLabel = "N",
+            defaultValue = "" + ForwarderSettings.DEFAULT_MAX_NEW_CONNECTIONS_PER_SOURCE_PER_SECOND,
+            description = "Refuse (reset) new connections from one client address beyond this many a second,"
+                    + " after a burst of as many; 0: no limit (default: ${DEFAULT-VALUE}).")
+    int maxNewConnectionsPerSource;
+
     @Inject
     MeterRegistry registry;
 
@@ -260,6 +268,7 @@ public class ForwarderCommand implements Callable<Integer> {
                 .withIdleTimeout(idleTimeout)
                 .withMaxConnectionsPerRoute(maxConnectionsPerRoute)
                 .withConnectionLimits(maxConnections, maxConnectionsPerSource)
+                .withSourceRate(maxNewConnectionsPerSource)
                 .withClientProxyHeadersRefused(!allowClientProxyHeader);
     }
 

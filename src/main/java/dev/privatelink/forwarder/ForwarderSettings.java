@@ -13,6 +13,8 @@ import java.time.Duration;
  *                                that keeps its memory within the pod's limit
  * @param maxConnectionsPerSource connections from one client address beyond this are refused, so
  *                                that one client cannot use up the forwarder for every other
+ * @param maxNewConnectionsPerSourcePerSecond new connections one client address may open per
+ *                                second (a bucket of as many, refilled at that rate); 0: no limit
  * @param writeBufferLowMark      bytes queued towards one side below which reading the other resumes
  * @param writeBufferHighMark     bytes queued towards one side above which reading the other pauses
  * @param upstreamGuard           the addresses never dialled, whatever the routes say
@@ -30,6 +32,7 @@ public record ForwarderSettings(
         int maxConnectionsPerRoute,
         int maxConnections,
         int maxConnectionsPerSource,
+        int maxNewConnectionsPerSourcePerSecond,
         int writeBufferLowMark,
         int writeBufferHighMark,
         UpstreamGuard upstreamGuard,
@@ -47,6 +50,13 @@ public record ForwarderSettings(
 
     public static final int DEFAULT_MAX_CONNECTIONS_PER_SOURCE = 2_000;
 
+    /**
+     * Well above what one client pod opens to one namespace's endpoints in normal use (a
+     * connection per request at 1,000 requests a second), well below what the forwarder accepts
+     * (BENCHMARKS.md: about 7,000 a second per core).
+     */
+    public static final int DEFAULT_MAX_NEW_CONNECTIONS_PER_SOURCE_PER_SECOND = 1_000;
+
     public ForwarderSettings {
         if (connectTimeout.isNegative() || connectTimeout.isZero()) {
             throw new IllegalArgumentException("connectTimeout must be positive");
@@ -56,6 +66,9 @@ public record ForwarderSettings(
         }
         if (maxConnectionsPerRoute < 1 || maxConnections < 1 || maxConnectionsPerSource < 1) {
             throw new IllegalArgumentException("connection limits must be at least 1");
+        }
+        if (maxNewConnectionsPerSourcePerSecond < 0) {
+            throw new IllegalArgumentException("maxNewConnectionsPerSourcePerSecond must be 0 (no limit) or more");
         }
         if (writeBufferLowMark < 0 || writeBufferHighMark < writeBufferLowMark) {
             throw new IllegalArgumentException("need 0 <= writeBufferLowMark <= writeBufferHighMark");
@@ -70,6 +83,7 @@ public record ForwarderSettings(
                 Integer.MAX_VALUE,
                 DEFAULT_MAX_CONNECTIONS,
                 DEFAULT_MAX_CONNECTIONS_PER_SOURCE,
+                DEFAULT_MAX_NEW_CONNECTIONS_PER_SOURCE_PER_SECOND,
                 32 * 1024,
                 64 * 1024,
                 UpstreamGuard.STRICT,
@@ -85,6 +99,7 @@ public record ForwarderSettings(
                 maxConnectionsPerRoute,
                 maxConnections,
                 maxConnectionsPerSource,
+                maxNewConnectionsPerSourcePerSecond,
                 writeBufferLowMark,
                 writeBufferHighMark,
                 upstreamGuard,
@@ -100,6 +115,7 @@ public record ForwarderSettings(
                 maxConnectionsPerRoute,
                 maxConnections,
                 maxConnectionsPerSource,
+                maxNewConnectionsPerSourcePerSecond,
                 writeBufferLowMark,
                 writeBufferHighMark,
                 upstreamGuard,
@@ -115,6 +131,7 @@ public record ForwarderSettings(
                 maxConnectionsPerRoute,
                 maxConnections,
                 maxConnectionsPerSource,
+                maxNewConnectionsPerSourcePerSecond,
                 writeBufferLowMark,
                 writeBufferHighMark,
                 upstreamGuard,
@@ -130,6 +147,7 @@ public record ForwarderSettings(
                 max,
                 maxConnections,
                 maxConnectionsPerSource,
+                maxNewConnectionsPerSourcePerSecond,
                 writeBufferLowMark,
                 writeBufferHighMark,
                 upstreamGuard,
@@ -145,6 +163,23 @@ public record ForwarderSettings(
                 maxConnectionsPerRoute,
                 total,
                 perSource,
+                maxNewConnectionsPerSourcePerSecond,
+                writeBufferLowMark,
+                writeBufferHighMark,
+                upstreamGuard,
+                refuseClientProxyHeaders,
+                dialFromClientAddress);
+    }
+
+    public ForwarderSettings withSourceRate(int newConnectionsPerSecond) {
+        return new ForwarderSettings(
+                bindAddress,
+                connectTimeout,
+                idleTimeout,
+                maxConnectionsPerRoute,
+                maxConnections,
+                maxConnectionsPerSource,
+                newConnectionsPerSecond,
                 writeBufferLowMark,
                 writeBufferHighMark,
                 upstreamGuard,
@@ -160,6 +195,7 @@ public record ForwarderSettings(
                 maxConnectionsPerRoute,
                 maxConnections,
                 maxConnectionsPerSource,
+                maxNewConnectionsPerSourcePerSecond,
                 writeBufferLowMark,
                 writeBufferHighMark,
                 guard,
@@ -175,6 +211,7 @@ public record ForwarderSettings(
                 maxConnectionsPerRoute,
                 maxConnections,
                 maxConnectionsPerSource,
+                maxNewConnectionsPerSourcePerSecond,
                 writeBufferLowMark,
                 writeBufferHighMark,
                 upstreamGuard,
@@ -190,6 +227,7 @@ public record ForwarderSettings(
                 maxConnectionsPerRoute,
                 maxConnections,
                 maxConnectionsPerSource,
+                maxNewConnectionsPerSourcePerSecond,
                 writeBufferLowMark,
                 writeBufferHighMark,
                 upstreamGuard,

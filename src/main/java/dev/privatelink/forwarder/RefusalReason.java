@@ -13,6 +13,8 @@ enum RefusalReason {
     ROUTE_LIMIT,
     /** This client address has as many connections as one source may. */
     SOURCE_LIMIT,
+    /** This client address opens connections faster than one source may. */
+    SOURCE_RATE,
     /** The forwarder has as many connections as its memory allows. */
     FORWARDER_LIMIT,
     /** The source address is no pod of the forwarder's consumer namespace (nor was it when looked up). */

@@ -81,4 +81,40 @@ class ConnectionLimitsTest {
             assertThat(roundTrip(connectFrom("127.0.0.3", port), "four")).isEqualTo("four");
         }
     }
+
+    @Test
+    void aSourceOpeningConnectionsFasterThanItsRateIsResetAndOthersAreNot() throws Exception {
+        SimpleMeterRegistry rateRegistry = new SimpleMeterRegistry();
+        Meters rateMeters = new Meters(rateRegistry);
+        try (TestServer server = TestServer.echo();
+                Forwarder limited = new Forwarder(
+                        ForwarderSettings.defaults()
+                                .withUpstreamGuard(UpstreamGuard.SAME_HOST)
+                                .withBindAddress(Loopback.HOST)
+                                .withSourceRate(5),
+                        rateRegistry)) {
+            var route = route("vpce-rate", freePort(), server.port());
+            assertThat(limited.apply(Loopback.config(route)).complete()).isTrue();
+            int port = route.listenPort();
+
+            // twenty at once from one address: a burst of five gets through, then a trickle
+            int answered = 0;
+            for (int i = 0; i < 20; i++) {
+                try (Socket socket = connectFrom("127.0.0.1", port)) {
+                    if (("n" + i).equals(roundTrip(socket, "n" + i))) {
+                        answered++;
+                    }
+                } catch (IOException reset) {
+                    // refused: counted below
+                }
+            }
+            int refused = 20 - answered;
+            assertThat(answered).isBetween(5, 19);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> rateMeters.refused("vpce-rate", "source_rate") == refused);
+
+            // another client is not held back by the first one's flood
+            assertThat(roundTrip(connectFrom("127.0.0.2", port), "other")).isEqualTo("other");
+        }
+    }
 }
