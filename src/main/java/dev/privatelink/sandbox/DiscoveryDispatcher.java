@@ -2,6 +2,7 @@ package dev.privatelink.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.privatelink.api.EndpointService;
 import dev.privatelink.api.InterfaceEndpoint;
@@ -27,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -56,6 +58,8 @@ final class DiscoveryDispatcher extends Dispatcher {
     private final Map<String, Object> documents = new LinkedHashMap<>();
     /** The printer columns of our kinds, by "group/plural". */
     private final Map<String, List<TableView.Column>> columns = new LinkedHashMap<>();
+    /** apiVersion and list kind of each resource, by "group/plural". */
+    private final Map<String, String[]> listKinds = new LinkedHashMap<>();
 
     DiscoveryDispatcher(Dispatcher crud) {
         this.crud = crud;
@@ -142,6 +146,10 @@ final class DiscoveryDispatcher extends Dispatcher {
             }
         });
         documents.put("/apis", Map.of("kind", "APIGroupList", "apiVersion", "v1", "groups", groupList));
+        groups.forEach((groupVersion, resources) -> resources.forEach(r -> {
+            String group = groupVersion.contains("/") ? groupVersion.substring(0, groupVersion.indexOf('/')) : "";
+            listKinds.putIfAbsent(group + "/" + r.get("name"), new String[] {groupVersion, r.get("kind") + "List"});
+        }));
     }
 
     private static Map<String, Object> resource(
@@ -218,12 +226,11 @@ final class DiscoveryDispatcher extends Dispatcher {
                 return crud.dispatch(new RecordedRequest(
                         request.getHttpVersion(), request.method(), path, headers, request.getBody()));
             }
-            List<TableView.Column> table = "GET".equals(request.getMethod())
-                            && String.valueOf(request.getHeader("Accept")).contains("as=Table")
-                            && !(query >= 0 && path.substring(query).matches(".*[?&]watch=(true|1).*"))
-                    ? tableColumns(query < 0 ? path : path.substring(0, query))
-                    : null;
-            return table == null ? crud.dispatch(request) : asTable(crud.dispatch(request), table);
+            if ("GET".equals(request.getMethod())) {
+                return get(
+                        request, query < 0 ? path : path.substring(0, query), query < 0 ? "" : path.substring(query));
+            }
+            return crud.dispatch(request);
         }
         try {
             return new MockResponse()
@@ -356,6 +363,16 @@ final class DiscoveryDispatcher extends Dispatcher {
      * {@code /apis/GROUP/VERSION/[namespaces/NS/]PLURAL[/NAME]}.
      */
     private List<TableView.Column> tableColumns(String path) {
+        String resource = resource(path);
+        return resource == null ? null : columns.getOrDefault(resource, List.of(TableView.NAME, TableView.AGE));
+    }
+
+    /**
+     * "group/plural" of the resource (or list) at this path, or null if the path is not one of a
+     * resource kind: {@code /api/v1/[namespaces/NS/]PLURAL[/NAME]} or
+     * {@code /apis/GROUP/VERSION/[namespaces/NS/]PLURAL[/NAME]}.
+     */
+    static String resource(String path) {
         String[] segments = path.replaceFirst("^/", "").split("/");
         int at;
         String group;
@@ -376,7 +393,86 @@ final class DiscoveryDispatcher extends Dispatcher {
         if (rest > 2) {
             return null; // a subresource (status, log…)
         }
-        return columns.getOrDefault(group + "/" + segments[at], List.of(TableView.NAME, TableView.AGE));
+        return group + "/" + segments[at];
+    }
+
+    /**
+     * A GET: a list or watch filtered by its field selector (the mock server knows only
+     * {@code metadata.name}; kubectl describe asks for the Events of {@code involvedObject.*}), as a
+     * Table when kubectl asks for one; a watch that is no WebSocket (kubectl's) is adapted by
+     * {@link WatchStream}. The sandbox's own clients' WebSocket watches are the mock server's.
+     */
+    private MockResponse get(RecordedRequest request, String path, String query) {
+        boolean watch = query.matches(".*[?&]watch=(true|1)(&.*|$)");
+        boolean webSocket = "websocket".equalsIgnoreCase(String.valueOf(request.getHeader("Upgrade")));
+        if (watch && webSocket) {
+            return crud.dispatch(request);
+        }
+        List<TableView.Column> table =
+                String.valueOf(request.getHeader("Accept")).contains("as=Table") ? tableColumns(path) : null;
+        String selector = WatchStream.parameter(query, "fieldSelector");
+        Predicate<JsonNode> selected = FieldSelector.parse(selector);
+        RecordedRequest forwarded = request;
+        if (selector != null) {
+            String rest = query.replaceFirst("^\\?", "")
+                    .replaceAll("(^|&)fieldSelector=[^&]*", "")
+                    .replaceFirst("^&", "");
+            forwarded = new RecordedRequest(
+                    request.getHttpVersion(),
+                    request.method(),
+                    rest.isEmpty() ? path : path + "?" + rest,
+                    request.getHeaders(),
+                    request.getBody());
+        }
+        MockResponse response = crud.dispatch(forwarded);
+        if (watch) {
+            if (response.getWebSocketListener() != null) {
+                response.withWebSocketUpgrade(WatchStream.of(response.getWebSocketListener(), query, table, selected));
+            }
+            return response;
+        }
+        response = asList(response, listKinds.get(resource(path)), selected);
+        return table == null ? response : asTable(response, table);
+    }
+
+    /**
+     * A list answer as kube-apiserver gives it: of the kind's own list kind ({@code EventList}, not
+     * the mock server's {@code List}, which kubectl describe cannot read), with a resourceVersion
+     * (the newest of its items, to watch from), and only the items the field selector matches.
+     */
+    private static MockResponse asList(MockResponse response, String[] listKind, Predicate<JsonNode> selected) {
+        if (response.code() != 200 || response.getBody() == null) {
+            return response;
+        }
+        try {
+            JsonNode body = JSON.readTree(response.getBody().getBytes());
+            if (body == null || !body.path("items").isArray()) {
+                return response;
+            }
+            ObjectNode list = JSON.createObjectNode();
+            long newest = 0;
+            ArrayNode items = JSON.createArrayNode();
+            for (JsonNode item : body.get("items")) {
+                newest = Math.max(
+                        newest, item.path("metadata").path("resourceVersion").asLong(0));
+                if (selected.test(item)) {
+                    items.add(item);
+                }
+            }
+            if (listKind != null) {
+                list.put("apiVersion", listKind[0]).put("kind", listKind[1]);
+            } else {
+                list.setAll((ObjectNode) body);
+            }
+            list.putObject("metadata").put("resourceVersion", String.valueOf(newest));
+            list.set("items", items);
+            return new MockResponse()
+                    .setResponseCode(200)
+                    .addHeader("Content-Type", "application/json")
+                    .setBody(JSON.writeValueAsString(list));
+        } catch (IOException e) {
+            return response;
+        }
     }
 
     private static MockResponse asTable(MockResponse response, List<TableView.Column> columns) {
