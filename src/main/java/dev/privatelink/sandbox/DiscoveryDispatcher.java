@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.privatelink.api.Api;
 import dev.privatelink.api.EndpointService;
 import dev.privatelink.api.InterfaceEndpoint;
 import dev.privatelink.api.ServicePermission;
@@ -51,10 +52,12 @@ final class DiscoveryDispatcher extends Dispatcher {
 
     private static final String STRATEGIC_MERGE = "application/strategic-merge-patch+json";
     private static final String PROTOBUF = "application/vnd.kubernetes.protobuf";
+    private static final String APPLY = "application/apply-patch";
     /** A Deployment's scale subresource; group 1 is the Deployment's own path. */
     private static final Pattern SCALE = Pattern.compile("(/apis/apps/v1/namespaces/[^/]+/deployments/[^/]+)/scale");
 
     private final Dispatcher crud;
+    private final Admission admission;
     private final Map<String, Object> documents = new LinkedHashMap<>();
     /** The printer columns of our kinds, by "group/plural". */
     private final Map<String, List<TableView.Column>> columns = new LinkedHashMap<>();
@@ -63,6 +66,7 @@ final class DiscoveryDispatcher extends Dispatcher {
 
     DiscoveryDispatcher(Dispatcher crud) {
         this.crud = crud;
+        this.admission = new Admission(crud);
         Map<String, List<Map<String, Object>>> groups = new LinkedHashMap<>();
         groups.put(
                 "v1",
@@ -217,8 +221,25 @@ final class DiscoveryDispatcher extends Dispatcher {
             if (String.valueOf(request.getHeader("Content-Type")).startsWith(PROTOBUF)) {
                 return fromProtobuf(request, query < 0 ? path : path.substring(0, query));
             }
-            if ("PATCH".equals(request.getMethod())
-                    && String.valueOf(request.getHeader("Content-Type")).startsWith(STRATEGIC_MERGE)) {
+            String contentType = String.valueOf(request.getHeader("Content-Type"));
+            if ("PATCH".equals(request.getMethod()) && contentType.startsWith(APPLY)) {
+                return status(
+                        415,
+                        "UnsupportedMediaType",
+                        "the sandbox's API server does not implement server-side apply (field managers,"
+                                + " conflicts, merge keys): use kubectl apply without --server-side (client-side"
+                                + " apply), or kubectl create -f / replace -f");
+            }
+            if (path.startsWith("/apis/" + Api.GROUP + "/")) {
+                if ("PATCH".equals(request.getMethod()) && contentType.startsWith(STRATEGIC_MERGE)) {
+                    return Admission.unsupportedPatch();
+                }
+                MockResponse admitted = admission.handle(request);
+                if (admitted != null) {
+                    return admitted;
+                }
+            }
+            if ("PATCH".equals(request.getMethod()) && contentType.startsWith(STRATEGIC_MERGE)) {
                 Headers headers = request.getHeaders()
                         .newBuilder()
                         .set("Content-Type", "application/merge-patch+json")
@@ -343,7 +364,7 @@ final class DiscoveryDispatcher extends Dispatcher {
                 .setHeader("Content-Type", "application/json");
     }
 
-    private static MockResponse status(int code, String reason, String message) {
+    static MockResponse status(int code, String reason, String message) {
         ObjectNode status = JSON.createObjectNode()
                 .put("kind", "Status")
                 .put("apiVersion", "v1")

@@ -1,4 +1,4 @@
-package dev.privatelink.api;
+package dev.privatelink.sandbox.admission;
 
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
@@ -9,6 +9,10 @@ import com.networknt.schema.dialect.Dialects;
 import com.networknt.schema.keyword.NonValidationKeyword;
 import com.networknt.schema.path.PathType;
 import dev.cel.common.CelException;
+import dev.privatelink.api.Api;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -19,10 +23,12 @@ import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
- * The {@code openAPIV3Schema} of one committed CRD, and an admission check of objects against it
- * in the API server's order: defaults, then the OpenAPI schema, then the CEL rules.
+ * The {@code openAPIV3Schema} of one CRD, and an admission check of objects against it in the API
+ * server's order: pruning of unknown fields, defaults, then the OpenAPI schema, then the CEL rules
+ * (transition rules with {@code oldSelf} on updates). The sandbox's API server admits the
+ * project's kinds with it, and the tests check the committed CRDs with the same code.
  */
-final class CrdSchema {
+public final class CrdSchema {
 
     /** The schema keywords that can reject an object (besides the CEL rules). */
     private static final List<String> KEYWORDS = List.of(
@@ -53,14 +59,14 @@ final class CrdSchema {
     private static final Set<String> BLOCKING =
             Set.of("type", "required", "enum", "maxLength", "maxItems", "maxProperties");
 
-    static final String NOT_CHECKED = "some validation rules were not checked because the object was invalid;"
+    public static final String NOT_CHECKED = "some validation rules were not checked because the object was invalid;"
             + " correct the existing errors to complete validation";
 
     private static final YAMLMapper YAML = new YAMLMapper();
     private static final String SPEC = "#/properties/spec";
 
-    final String name;
-    final String kind;
+    private final String name;
+    private final String kind;
     private final JsonNode openApi;
     private final Schema validator;
 
@@ -71,12 +77,44 @@ final class CrdSchema {
         this.validator = SCHEMAS.getSchema(openApi);
     }
 
-    static CrdSchema load(String file) {
+    /** A committed CRD, from the {@code crds} folder of the project. */
+    public static CrdSchema load(String file) {
         return new CrdSchema(YAML.readTree(Path.of("crds", file).toFile()));
     }
 
-    /** What a violation found, where, and which constraint of the schema (CRD name + location) it breaks. */
-    record Violation(String path, String message, String constraint) {
+    /** A CRD from the class path (the jar carries the generated CRDs under {@code crds/}). */
+    public static CrdSchema fromResource(String resource) {
+        try (InputStream in = CrdSchema.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no " + resource + " on the class path");
+            }
+            return new CrdSchema(YAML.readTree(in));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The CRD's name ({@code plural.group}). */
+    public String name() {
+        return name;
+    }
+
+    /** The kind it defines. */
+    public String kind() {
+        return kind;
+    }
+
+    /** The {@code openAPIV3Schema} of its version, as JSON (what {@code kubectl explain} is served). */
+    public String openApiJson() {
+        return openApi.toString();
+    }
+
+    /**
+     * What a violation found, where, and which constraint of the schema (CRD name + location) it
+     * breaks; {@code reason} and {@code detail} are the API server's for it (a {@code StatusCause}:
+     * {@code FieldValueInvalid}, {@code Invalid value: "x": spec.a in body should match '^b$'}).
+     */
+    public record Violation(String path, String message, String constraint, String reason, String detail) {
         @Override
         public String toString() {
             return path.isEmpty() ? message : path + ": " + message;
@@ -84,22 +122,72 @@ final class CrdSchema {
     }
 
     /** The outcome of admitting one object: its violations and every constraint that was checked. */
-    record Review(List<Violation> violations, Set<String> checked) {
-        List<String> messages() {
+    public record Review(List<Violation> violations, Set<String> checked) {
+        public List<String> messages() {
             return violations.stream().map(Violation::toString).toList();
         }
     }
 
-    Review create(String specYaml) {
+    /** An admitted (or refused) object: pruned and defaulted, as it would be stored, and its review. */
+    public record Admission(String objectJson, Review review) {
+        public boolean allowed() {
+            return review.violations().isEmpty();
+        }
+    }
+
+    /** Admission of a new object with this spec (named "sample"). */
+    public Review create(String specYaml) {
         return review(null, object(specYaml));
     }
 
-    Review update(String oldSpecYaml, String specYaml) {
+    /** Admission of an update from an object with the old spec to one with this one. */
+    public Review update(String oldSpecYaml, String specYaml) {
         return review(object(oldSpecYaml), object(specYaml));
     }
 
+    /**
+     * Admission of a whole object (JSON) as the API server admits a create ({@code oldJson} null)
+     * or an update: unknown fields of spec and status pruned, defaults applied, then validated.
+     */
+    public Admission admit(String oldJson, String json) {
+        ObjectNode object = (ObjectNode) YAML.readTree(json);
+        prune(openApi.path("properties").path("spec"), object.get("spec"));
+        prune(openApi.path("properties").path("status"), object.get("status"));
+        applyDefaults(openApi, object);
+        JsonNode old = null;
+        if (oldJson != null) {
+            old = YAML.readTree(oldJson);
+            applyDefaults(openApi, old);
+        }
+        return new Admission(object.toString(), review(old, object));
+    }
+
+    /** Drops the fields the schema does not know, as the API server prunes them (unless preserved). */
+    private static void prune(JsonNode schema, JsonNode json) {
+        if (json == null || schema.path("x-kubernetes-preserve-unknown-fields").asBoolean(false)) {
+            return;
+        }
+        if (json.isObject()) {
+            JsonNode properties = schema.path("properties");
+            JsonNode additional = schema.path("additionalProperties");
+            List<String> unknown = new ArrayList<>();
+            json.forEachEntry((key, child) -> {
+                if (properties.has(key)) {
+                    prune(properties.get(key), child);
+                } else if (additional.isObject()) {
+                    prune(additional, child);
+                } else if (!additional.asBoolean(false)) {
+                    unknown.add(key);
+                }
+            });
+            unknown.forEach(((ObjectNode) json)::remove);
+        } else if (json.isArray()) {
+            json.forEach(item -> prune(schema.path("items"), item));
+        }
+    }
+
     /** Every constraint under spec and every CEL rule of the CRD, keyed as in {@link Violation#constraint()}. */
-    Set<String> constraints() {
+    public Set<String> constraints() {
         Set<String> constraints = new LinkedHashSet<>();
         collect(openApi, "#", constraints);
         return constraints;
@@ -171,7 +259,8 @@ final class CrdSchema {
             blocking |= BLOCKING.contains(error.getKeyword());
         }
         if (blocking) {
-            review.violations().add(new Violation("", NOT_CHECKED, null));
+            review.violations()
+                    .add(new Violation("", NOT_CHECKED, null, "InternalError", "Internal error: " + NOT_CHECKED));
         }
         walk(openApi, "#", object, old, "", !blocking, review);
         return review;
@@ -179,11 +268,66 @@ final class CrdSchema {
 
     private Violation violation(Error error) {
         String path = error.getInstanceLocation().toString().replaceFirst("^\\$\\.?", "");
-        String constraint = name + error.getSchemaLocation();
-        if ("required".equals(error.getKeyword())) {
-            return new Violation(path + "." + error.getProperty(), "required", constraint + "/" + error.getProperty());
+        String location = error.getSchemaLocation().toString();
+        String constraint = name + location;
+        String keyword = error.getKeyword();
+        if ("required".equals(keyword)) {
+            String field = path.isEmpty() ? error.getProperty() : path + "." + error.getProperty();
+            return new Violation(
+                    field, "required", constraint + "/" + error.getProperty(), "FieldValueRequired", "Required value");
         }
-        return new Violation(path, error.getKeyword(), constraint);
+        JsonNode bound = openApi.at(location.replaceFirst("^#", ""));
+        JsonNode value = error.getInstanceNode();
+        String shown = value == null ? "null" : value.toString();
+        String detail = switch (keyword) {
+            case "pattern" ->
+                "Invalid value: " + shown + ": " + path + " in body should match '" + bound.stringValue() + "'";
+            case "enum" -> {
+                List<String> supported = new ArrayList<>();
+                bound.forEach(v -> supported.add(v.toString()));
+                yield "Unsupported value: " + shown + ": supported values: " + String.join(", ", supported);
+            }
+            case "minimum" ->
+                "Invalid value: " + shown + ": " + path + " in body should be greater than or equal to " + bound;
+            case "maximum" ->
+                "Invalid value: " + shown + ": " + path + " in body should be less than or equal to " + bound;
+            case "minLength" ->
+                "Invalid value: " + shown + ": " + path + " in body should be at least " + bound + " chars long";
+            case "maxLength" -> "Too long: may not be longer than " + bound;
+            case "minItems" ->
+                "Invalid value: " + value.size() + ": " + path + " in body should have at least " + bound + " items";
+            case "maxItems" -> "Too many: " + value.size() + ": must have at most " + bound + " items";
+            case "type" ->
+                "Invalid value: " + shown + ": " + path + " in body must be of type " + bound.stringValue() + ": "
+                        + typeName(value);
+            default -> "Invalid value: " + shown + ": " + error.getMessage();
+        };
+        String reason = switch (keyword) {
+            case "enum" -> "FieldValueNotSupported";
+            case "maxLength" -> "FieldValueTooLong";
+            case "maxItems" -> "FieldValueTooMany";
+            case "type" -> "FieldValueTypeInvalid";
+            default -> "FieldValueInvalid";
+        };
+        return new Violation(path, keyword, constraint, reason, detail);
+    }
+
+    /** The name of a value's type as CEL and the API server's messages show it. */
+    private static String typeName(JsonNode value) {
+        if (value == null || value.isNull()) {
+            return "null";
+        } else if (value.isObject()) {
+            return "object";
+        } else if (value.isArray()) {
+            return "array";
+        } else if (value.isIntegralNumber()) {
+            return "integer";
+        } else if (value.isNumber()) {
+            return "number";
+        } else if (value.isBoolean()) {
+            return "boolean";
+        }
+        return "string";
     }
 
     /** Records the constraints that apply to the value and evaluates the CEL rules sitting at its schema. */
@@ -232,10 +376,18 @@ final class CrdSchema {
         try {
             Object oldSelf = old == null ? null : CelRules.value(schema, old);
             if (!CelRules.holds(rule, CelRules.value(schema, json), oldSelf)) {
-                review.violations().add(new Violation(path, message, constraint));
+                review.violations()
+                        .add(new Violation(
+                                path,
+                                message,
+                                constraint,
+                                "FieldValueInvalid",
+                                "Invalid value: \"" + typeName(json) + "\": "
+                                        + (message == null ? "failed rule: " + rule : message)));
             }
         } catch (CelException e) {
-            review.violations().add(new Violation(path, "cannot evaluate " + rule + ": " + e.getMessage(), null));
+            String problem = "cannot evaluate " + rule + ": " + e.getMessage();
+            review.violations().add(new Violation(path, problem, null, "InternalError", "Internal error: " + problem));
         }
     }
 
