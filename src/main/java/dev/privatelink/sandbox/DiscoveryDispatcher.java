@@ -38,8 +38,8 @@ import java.util.regex.Pattern;
  * {@code /apis} and each group version) for the kinds the sandbox holds, which the mock API
  * server does not (it answers them with a list of every object); everything else goes to the
  * CRUD dispatcher. Two requests it adapts on the way: a GET that asks for a Table (kubectl get)
- * is answered with one ({@link TableView}: the CRD's printer columns for our kinds, Name and Age
- * for the others), and a strategic merge patch (kubectl apply, edit and patch of built-in kinds)
+ * is answered with one ({@link TableView}: the CRD's printer columns for our kinds, kube-apiserver's
+ * for the built-in ones), and a strategic merge patch (kubectl apply, edit and patch of built-in kinds)
  * goes to the CRUD dispatcher as a JSON merge patch, which the mock server would refuse. And
  * {@code kubectl create namespace NAME}, the one protobuf request it serves, is created from
  * JSON ({@link ProtobufNamespace}); other protobuf bodies are refused (415) rather than left to
@@ -59,7 +59,7 @@ final class DiscoveryDispatcher extends Dispatcher {
     private final Dispatcher crud;
     private final Admission admission;
     private final Map<String, Object> documents = new LinkedHashMap<>();
-    /** The printer columns of our kinds, by "group/plural". */
+    /** The printer columns of each kind, by "group/plural". */
     private final Map<String, List<TableView.Column>> columns = new LinkedHashMap<>();
     /** apiVersion and list kind of each resource, by "group/plural". */
     private final Map<String, String[]> listKinds = new LinkedHashMap<>();
@@ -96,8 +96,8 @@ final class DiscoveryDispatcher extends Dispatcher {
                         false,
                         List.of("crd", "crds"),
                         List.of())));
-        columns.put("/pods", TableView.POD_COLUMNS);
-        columns.put("apps/deployments", TableView.DEPLOYMENT_COLUMNS);
+        columns.putAll(BuiltInColumns.BY_RESOURCE);
+        columns.put("events.k8s.io/events", BuiltInColumns.EVENTS);
         List<Map<String, Object>> privatelink = new ArrayList<>();
         for (Class<? extends HasMetadata> kind :
                 List.of(EndpointService.class, ServicePermission.class, InterfaceEndpoint.class)) {
