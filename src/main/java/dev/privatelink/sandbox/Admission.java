@@ -137,6 +137,17 @@ final class Admission {
             throws IOException {
         CrdSchema.Admission admission =
                 schema.admit(current == null ? null : JSON.writeValueAsString(current), JSON.writeValueAsString(next));
+        String fieldValidation = WatchStream.parameter(query(request), "fieldValidation");
+        List<String> unknown = admission.unknownFields().stream()
+                .map(f -> "unknown field \"" + f + "\"")
+                .toList();
+        if ("Strict".equals(fieldValidation) && !unknown.isEmpty()) {
+            return DiscoveryDispatcher.status(
+                    400,
+                    "BadRequest",
+                    schema.kind() + " in version \"" + Api.VERSION + "\" cannot be handled as a " + schema.kind()
+                            + ": strict decoding error: " + String.join(", ", unknown));
+        }
         if (!admission.allowed()) {
             return invalid(schema, next.path("metadata").path("name").asText(), admission.review());
         }
@@ -152,7 +163,17 @@ final class Admission {
         if (method == HttpMethod.POST && response.code() == 200) {
             response.setResponseCode(201);
         }
-        return response.setHeader("Content-Type", "application/json");
+        response.setHeader("Content-Type", "application/json");
+        if (!"Ignore".equals(fieldValidation)) {
+            // the default, Warn: stored without them, and kubectl prints "Warning: unknown field ..."
+            unknown.forEach(u -> response.addHeader("Warning", "299 - \"" + u.replace("\"", "\\\"") + "\""));
+        }
+        return response;
+    }
+
+    private static String query(RecordedRequest request) {
+        int at = request.getPath().indexOf('?');
+        return at < 0 ? null : request.getPath().substring(at + 1);
     }
 
     private static ObjectNode object(String json) throws IOException {

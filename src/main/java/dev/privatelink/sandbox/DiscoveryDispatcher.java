@@ -58,6 +58,7 @@ final class DiscoveryDispatcher extends Dispatcher {
 
     private final Dispatcher crud;
     private final Admission admission;
+    private final OpenApiDocuments openApiDocuments;
     private final Map<String, Object> documents = new LinkedHashMap<>();
     /** The printer columns of each kind, by "group/plural". */
     private final Map<String, List<TableView.Column>> columns = new LinkedHashMap<>();
@@ -67,6 +68,7 @@ final class DiscoveryDispatcher extends Dispatcher {
     DiscoveryDispatcher(Dispatcher crud) {
         this.crud = crud;
         this.admission = new Admission(crud);
+        this.openApiDocuments = new OpenApiDocuments(admission.schemas().values());
         Map<String, List<Map<String, Object>>> groups = new LinkedHashMap<>();
         groups.put(
                 "v1",
@@ -207,10 +209,13 @@ final class DiscoveryDispatcher extends Dispatcher {
                 return scale(request, scale.group(1));
             }
             if (path.startsWith("/openapi/v3")) {
-                return new MockResponse()
-                        .setResponseCode(200)
-                        .addHeader("Content-Type", "application/json")
-                        .setBody("{\"paths\":{}}");
+                String openApi = openApiDocuments.document(query < 0 ? path : path.substring(0, query));
+                return openApi == null
+                        ? status(404, "NotFound", "no OpenAPI document at " + path)
+                        : new MockResponse()
+                                .setResponseCode(200)
+                                .addHeader("Content-Type", "application/json")
+                                .setBody(openApi);
             }
             if (path.startsWith("/openapi/v2")) {
                 return new MockResponse()

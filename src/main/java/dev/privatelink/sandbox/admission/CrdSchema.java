@@ -128,8 +128,11 @@ public final class CrdSchema {
         }
     }
 
-    /** An admitted (or refused) object: pruned and defaulted, as it would be stored, and its review. */
-    public record Admission(String objectJson, Review review) {
+    /**
+     * An admitted (or refused) object: pruned and defaulted, as it would be stored, its review, and
+     * the unknown fields that were pruned ({@code spec.bogus}).
+     */
+    public record Admission(String objectJson, Review review, List<String> unknownFields) {
         public boolean allowed() {
             return review.violations().isEmpty();
         }
@@ -151,19 +154,20 @@ public final class CrdSchema {
      */
     public Admission admit(String oldJson, String json) {
         ObjectNode object = (ObjectNode) YAML.readTree(json);
-        prune(openApi.path("properties").path("spec"), object.get("spec"));
-        prune(openApi.path("properties").path("status"), object.get("status"));
+        List<String> unknown = new ArrayList<>();
+        prune(openApi.path("properties").path("spec"), object.get("spec"), "spec", unknown);
+        prune(openApi.path("properties").path("status"), object.get("status"), "status", unknown);
         applyDefaults(openApi, object);
         JsonNode old = null;
         if (oldJson != null) {
             old = YAML.readTree(oldJson);
             applyDefaults(openApi, old);
         }
-        return new Admission(object.toString(), review(old, object));
+        return new Admission(object.toString(), review(old, object), unknown);
     }
 
     /** Drops the fields the schema does not know, as the API server prunes them (unless preserved). */
-    private static void prune(JsonNode schema, JsonNode json) {
+    private static void prune(JsonNode schema, JsonNode json, String path, List<String> pruned) {
         if (json == null || schema.path("x-kubernetes-preserve-unknown-fields").asBoolean(false)) {
             return;
         }
@@ -173,16 +177,19 @@ public final class CrdSchema {
             List<String> unknown = new ArrayList<>();
             json.forEachEntry((key, child) -> {
                 if (properties.has(key)) {
-                    prune(properties.get(key), child);
+                    prune(properties.get(key), child, path + "." + key, pruned);
                 } else if (additional.isObject()) {
-                    prune(additional, child);
+                    prune(additional, child, path + "." + key, pruned);
                 } else if (!additional.asBoolean(false)) {
                     unknown.add(key);
+                    pruned.add(path + "." + key);
                 }
             });
             unknown.forEach(((ObjectNode) json)::remove);
         } else if (json.isArray()) {
-            json.forEach(item -> prune(schema.path("items"), item));
+            for (int i = 0; i < json.size(); i++) {
+                prune(schema.path("items"), json.get(i), path + "[" + i + "]", pruned);
+            }
         }
     }
 
