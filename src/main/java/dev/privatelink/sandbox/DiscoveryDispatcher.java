@@ -437,7 +437,12 @@ final class DiscoveryDispatcher extends Dispatcher {
         List<TableView.Column> table =
                 String.valueOf(request.getHeader("Accept")).contains("as=Table") ? tableColumns(path) : null;
         String selector = WatchStream.parameter(query, "fieldSelector");
-        Predicate<JsonNode> selected = FieldSelector.parse(selector);
+        Predicate<JsonNode> selected;
+        try {
+            selected = FieldSelector.parse(selector);
+        } catch (IllegalArgumentException e) {
+            return status(400, "BadRequest", "unable to parse requirement: " + e.getMessage());
+        }
         RecordedRequest forwarded = request;
         if (selector != null) {
             String rest = query.replaceFirst("^\\?", "")
