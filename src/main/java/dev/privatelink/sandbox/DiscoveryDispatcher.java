@@ -36,14 +36,22 @@ import java.util.regex.Pattern;
 /**
  * Answers the discovery requests kubectl starts with ({@code /version}, {@code /api},
  * {@code /apis} and each group version) for the kinds the sandbox holds, which the mock API
- * server does not (it answers them with a list of every object); everything else goes to the
- * CRUD dispatcher. Two requests it adapts on the way: a GET that asks for a Table (kubectl get)
- * is answered with one ({@link TableView}: the CRD's printer columns for our kinds, kube-apiserver's
- * for the built-in ones), and a strategic merge patch (kubectl apply, edit and patch of built-in kinds)
- * goes to the CRUD dispatcher as a JSON merge patch, which the mock server would refuse. And
- * {@code kubectl create namespace NAME}, the one protobuf request it serves, is created from
- * JSON ({@link ProtobufNamespace}); other protobuf bodies are refused (415) rather than left to
- * the mock server, which never answers them.
+ * server does not (it answers them with a list of every object), and the CRDs' OpenAPI v3
+ * document ({@link OpenApiDocuments}, for kubectl explain); everything else goes to the CRUD
+ * dispatcher, adapted on the way to what kube-apiserver would answer:
+ * <ul>
+ *   <li>a write of one of the project's kinds is admitted by its CRD ({@link Admission});
+ *   <li>a GET that asks for a Table (kubectl get) is answered with one ({@link TableView}: the
+ *       CRD's printer columns for our kinds, kube-apiserver's for the built-in ones), a list is of
+ *       its kind's list kind and filtered by any field selector, and a watch kubectl asks for is
+ *       adapted ({@link WatchStream}, streamed by {@link ApiServerFront});
+ *   <li>a strategic merge patch of a built-in kind (kubectl apply, edit and patch) goes to the
+ *       CRUD dispatcher as a JSON merge patch, which the mock server would refuse; server-side
+ *       apply is refused with what to use instead;
+ *   <li>{@code kubectl create namespace NAME}, the one protobuf request it serves, is created from
+ *       JSON ({@link ProtobufNamespace}); other protobuf bodies are refused (415) rather than left
+ *       to the mock server, which never answers them.
+ * </ul>
  */
 final class DiscoveryDispatcher extends Dispatcher {
     private static final ObjectMapper JSON = new ObjectMapper();
