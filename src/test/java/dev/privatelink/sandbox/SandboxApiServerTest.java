@@ -183,6 +183,22 @@ class SandboxApiServerTest {
                         "jsonpath={.spec.acceptanceRequired} {.spec.loadBalancers[0].weight} {.spec.networkPolicy}"))
                 .isEqualTo("true 1 Enabled");
         kubectl("delete", "epsvc", "defaults", "-n", "payments");
+
+        // a server-side dry run admits and defaults, and stores nothing
+        assertThat(kubectl(
+                        "create",
+                        "--dry-run=server",
+                        "-o",
+                        "jsonpath={.spec.acceptanceRequired}",
+                        "-f",
+                        manifest("""
+                                apiVersion: privatelink.dev/v1alpha1
+                                kind: EndpointService
+                                metadata: {name: dry, namespace: payments}
+                                spec: {loadBalancers: [{name: payments-api}]}
+                                """).toString()))
+                .isEqualTo("true");
+        assertThat(run("get", "epsvc", "dry", "-n", "payments").succeeded()).isFalse();
     }
 
     @Test
@@ -212,7 +228,7 @@ class SandboxApiServerTest {
                         "jsonpath={.metadata.generation} {.status.state}"))
                 .isEqualTo(generation + " Available");
 
-        // the status subresource is admitted by the schema too, and moves no generation
+        // a write of the status subresource is admitted by the schema too
         assertThat(refused(
                         "patch",
                         "vpce",
