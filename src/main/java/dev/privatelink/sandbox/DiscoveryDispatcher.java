@@ -2,7 +2,9 @@ package dev.privatelink.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.privatelink.api.Api;
 import dev.privatelink.api.EndpointService;
 import dev.privatelink.api.InterfaceEndpoint;
 import dev.privatelink.api.ServicePermission;
@@ -27,20 +29,29 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Answers the discovery requests kubectl starts with ({@code /version}, {@code /api},
  * {@code /apis} and each group version) for the kinds the sandbox holds, which the mock API
- * server does not (it answers them with a list of every object); everything else goes to the
- * CRUD dispatcher. Two requests it adapts on the way: a GET that asks for a Table (kubectl get)
- * is answered with one ({@link TableView}: the CRD's printer columns for our kinds, Name and Age
- * for the others), and a strategic merge patch (kubectl apply, edit and patch of built-in kinds)
- * goes to the CRUD dispatcher as a JSON merge patch, which the mock server would refuse. And
- * {@code kubectl create namespace NAME}, the one protobuf request it serves, is created from
- * JSON ({@link ProtobufNamespace}); other protobuf bodies are refused (415) rather than left to
- * the mock server, which never answers them.
+ * server does not (it answers them with a list of every object), and the CRDs' OpenAPI v3
+ * document ({@link OpenApiDocuments}, for kubectl explain); everything else goes to the CRUD
+ * dispatcher, adapted on the way to what kube-apiserver would answer:
+ * <ul>
+ *   <li>a write of one of the project's kinds is admitted by its CRD ({@link Admission});
+ *   <li>a GET that asks for a Table (kubectl get) is answered with one ({@link TableView}: the
+ *       CRD's printer columns for our kinds, kube-apiserver's for the built-in ones), a list is of
+ *       its kind's list kind and filtered by any field selector, and a watch kubectl asks for is
+ *       adapted ({@link WatchStream}, streamed by {@link ApiServerFront});
+ *   <li>a strategic merge patch of a built-in kind (kubectl apply, edit and patch) goes to the
+ *       CRUD dispatcher as a JSON merge patch, which the mock server would refuse; server-side
+ *       apply is refused with what to use instead;
+ *   <li>{@code kubectl create namespace NAME}, the one protobuf request it serves, is created from
+ *       JSON ({@link ProtobufNamespace}); other protobuf bodies are refused (415) rather than left
+ *       to the mock server, which never answers them.
+ * </ul>
  */
 final class DiscoveryDispatcher extends Dispatcher {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -49,16 +60,23 @@ final class DiscoveryDispatcher extends Dispatcher {
 
     private static final String STRATEGIC_MERGE = "application/strategic-merge-patch+json";
     private static final String PROTOBUF = "application/vnd.kubernetes.protobuf";
+    private static final String APPLY = "application/apply-patch";
     /** A Deployment's scale subresource; group 1 is the Deployment's own path. */
     private static final Pattern SCALE = Pattern.compile("(/apis/apps/v1/namespaces/[^/]+/deployments/[^/]+)/scale");
 
     private final Dispatcher crud;
+    private final Admission admission;
+    private final OpenApiDocuments openApiDocuments;
     private final Map<String, Object> documents = new LinkedHashMap<>();
-    /** The printer columns of our kinds, by "group/plural". */
+    /** The printer columns of each kind, by "group/plural". */
     private final Map<String, List<TableView.Column>> columns = new LinkedHashMap<>();
+    /** apiVersion and list kind of each resource, by "group/plural". */
+    private final Map<String, String[]> listKinds = new LinkedHashMap<>();
 
     DiscoveryDispatcher(Dispatcher crud) {
         this.crud = crud;
+        this.admission = new Admission(crud);
+        this.openApiDocuments = new OpenApiDocuments(admission.schemas().values());
         Map<String, List<Map<String, Object>>> groups = new LinkedHashMap<>();
         groups.put(
                 "v1",
@@ -88,8 +106,8 @@ final class DiscoveryDispatcher extends Dispatcher {
                         false,
                         List.of("crd", "crds"),
                         List.of())));
-        columns.put("/pods", TableView.POD_COLUMNS);
-        columns.put("apps/deployments", TableView.DEPLOYMENT_COLUMNS);
+        columns.putAll(BuiltInColumns.BY_RESOURCE);
+        columns.put("events.k8s.io/events", BuiltInColumns.EVENTS);
         List<Map<String, Object>> privatelink = new ArrayList<>();
         for (Class<? extends HasMetadata> kind :
                 List.of(EndpointService.class, ServicePermission.class, InterfaceEndpoint.class)) {
@@ -142,6 +160,10 @@ final class DiscoveryDispatcher extends Dispatcher {
             }
         });
         documents.put("/apis", Map.of("kind", "APIGroupList", "apiVersion", "v1", "groups", groupList));
+        groups.forEach((groupVersion, resources) -> resources.forEach(r -> {
+            String group = groupVersion.contains("/") ? groupVersion.substring(0, groupVersion.indexOf('/')) : "";
+            listKinds.putIfAbsent(group + "/" + r.get("name"), new String[] {groupVersion, r.get("kind") + "List"});
+        }));
     }
 
     private static Map<String, Object> resource(
@@ -195,10 +217,13 @@ final class DiscoveryDispatcher extends Dispatcher {
                 return scale(request, scale.group(1));
             }
             if (path.startsWith("/openapi/v3")) {
-                return new MockResponse()
-                        .setResponseCode(200)
-                        .addHeader("Content-Type", "application/json")
-                        .setBody("{\"paths\":{}}");
+                String openApi = openApiDocuments.document(query < 0 ? path : path.substring(0, query));
+                return openApi == null
+                        ? status(404, "NotFound", "no OpenAPI document at " + path)
+                        : new MockResponse()
+                                .setResponseCode(200)
+                                .addHeader("Content-Type", "application/json")
+                                .setBody(openApi);
             }
             if (path.startsWith("/openapi/v2")) {
                 return new MockResponse()
@@ -209,8 +234,25 @@ final class DiscoveryDispatcher extends Dispatcher {
             if (String.valueOf(request.getHeader("Content-Type")).startsWith(PROTOBUF)) {
                 return fromProtobuf(request, query < 0 ? path : path.substring(0, query));
             }
-            if ("PATCH".equals(request.getMethod())
-                    && String.valueOf(request.getHeader("Content-Type")).startsWith(STRATEGIC_MERGE)) {
+            String contentType = String.valueOf(request.getHeader("Content-Type"));
+            if ("PATCH".equals(request.getMethod()) && contentType.startsWith(APPLY)) {
+                return status(
+                        415,
+                        "UnsupportedMediaType",
+                        "the sandbox's API server does not implement server-side apply (field managers,"
+                                + " conflicts, merge keys): use kubectl apply without --server-side (client-side"
+                                + " apply), or kubectl create -f / replace -f");
+            }
+            if (path.startsWith("/apis/" + Api.GROUP + "/")) {
+                if ("PATCH".equals(request.getMethod()) && contentType.startsWith(STRATEGIC_MERGE)) {
+                    return Admission.unsupportedPatch();
+                }
+                MockResponse admitted = admission.handle(request);
+                if (admitted != null) {
+                    return admitted;
+                }
+            }
+            if ("PATCH".equals(request.getMethod()) && contentType.startsWith(STRATEGIC_MERGE)) {
                 Headers headers = request.getHeaders()
                         .newBuilder()
                         .set("Content-Type", "application/merge-patch+json")
@@ -218,12 +260,11 @@ final class DiscoveryDispatcher extends Dispatcher {
                 return crud.dispatch(new RecordedRequest(
                         request.getHttpVersion(), request.method(), path, headers, request.getBody()));
             }
-            List<TableView.Column> table = "GET".equals(request.getMethod())
-                            && String.valueOf(request.getHeader("Accept")).contains("as=Table")
-                            && !(query >= 0 && path.substring(query).matches(".*[?&]watch=(true|1).*"))
-                    ? tableColumns(query < 0 ? path : path.substring(0, query))
-                    : null;
-            return table == null ? crud.dispatch(request) : asTable(crud.dispatch(request), table);
+            if ("GET".equals(request.getMethod())) {
+                return get(
+                        request, query < 0 ? path : path.substring(0, query), query < 0 ? "" : path.substring(query));
+            }
+            return crud.dispatch(request);
         }
         try {
             return new MockResponse()
@@ -336,7 +377,7 @@ final class DiscoveryDispatcher extends Dispatcher {
                 .setHeader("Content-Type", "application/json");
     }
 
-    private static MockResponse status(int code, String reason, String message) {
+    static MockResponse status(int code, String reason, String message) {
         ObjectNode status = JSON.createObjectNode()
                 .put("kind", "Status")
                 .put("apiVersion", "v1")
@@ -356,6 +397,16 @@ final class DiscoveryDispatcher extends Dispatcher {
      * {@code /apis/GROUP/VERSION/[namespaces/NS/]PLURAL[/NAME]}.
      */
     private List<TableView.Column> tableColumns(String path) {
+        String resource = resource(path);
+        return resource == null ? null : columns.getOrDefault(resource, List.of(TableView.NAME, TableView.AGE));
+    }
+
+    /**
+     * "group/plural" of the resource (or list) at this path, or null if the path is not one of a
+     * resource kind: {@code /api/v1/[namespaces/NS/]PLURAL[/NAME]} or
+     * {@code /apis/GROUP/VERSION/[namespaces/NS/]PLURAL[/NAME]}.
+     */
+    static String resource(String path) {
         String[] segments = path.replaceFirst("^/", "").split("/");
         int at;
         String group;
@@ -376,7 +427,91 @@ final class DiscoveryDispatcher extends Dispatcher {
         if (rest > 2) {
             return null; // a subresource (status, log…)
         }
-        return columns.getOrDefault(group + "/" + segments[at], List.of(TableView.NAME, TableView.AGE));
+        return group + "/" + segments[at];
+    }
+
+    /**
+     * A GET: a list or watch filtered by its field selector (the mock server knows only
+     * {@code metadata.name}; kubectl describe asks for the Events of {@code involvedObject.*}), as a
+     * Table when kubectl asks for one; a watch that is no WebSocket (kubectl's) is adapted by
+     * {@link WatchStream}. The sandbox's own clients' WebSocket watches are the mock server's.
+     */
+    private MockResponse get(RecordedRequest request, String path, String query) {
+        boolean watch = query.matches(".*[?&]watch=(true|1)(&.*|$)");
+        boolean webSocket = "websocket".equalsIgnoreCase(String.valueOf(request.getHeader("Upgrade")));
+        if (watch && webSocket) {
+            return crud.dispatch(request);
+        }
+        List<TableView.Column> table =
+                String.valueOf(request.getHeader("Accept")).contains("as=Table") ? tableColumns(path) : null;
+        String selector = WatchStream.parameter(query, "fieldSelector");
+        Predicate<JsonNode> selected;
+        try {
+            selected = FieldSelector.parse(selector);
+        } catch (IllegalArgumentException e) {
+            return status(400, "BadRequest", "unable to parse requirement: " + e.getMessage());
+        }
+        RecordedRequest forwarded = request;
+        if (selector != null) {
+            String rest = query.replaceFirst("^\\?", "")
+                    .replaceAll("(^|&)fieldSelector=[^&]*", "")
+                    .replaceFirst("^&", "");
+            forwarded = new RecordedRequest(
+                    request.getHttpVersion(),
+                    request.method(),
+                    rest.isEmpty() ? path : path + "?" + rest,
+                    request.getHeaders(),
+                    request.getBody());
+        }
+        MockResponse response = crud.dispatch(forwarded);
+        if (watch) {
+            if (response.getWebSocketListener() != null) {
+                response.withWebSocketUpgrade(WatchStream.of(response.getWebSocketListener(), query, table, selected));
+            }
+            return response;
+        }
+        response = asList(response, listKinds.get(resource(path)), selected);
+        return table == null ? response : asTable(response, table);
+    }
+
+    /**
+     * A list answer as kube-apiserver gives it: of the kind's own list kind ({@code EventList}, not
+     * the mock server's {@code List}, which kubectl describe cannot read), with a resourceVersion
+     * (the newest of its items, to watch from), and only the items the field selector matches.
+     */
+    private static MockResponse asList(MockResponse response, String[] listKind, Predicate<JsonNode> selected) {
+        if (response.code() != 200 || response.getBody() == null) {
+            return response;
+        }
+        try {
+            JsonNode body = JSON.readTree(response.getBody().getBytes());
+            if (body == null || !body.path("items").isArray()) {
+                return response;
+            }
+            ObjectNode list = JSON.createObjectNode();
+            long newest = 0;
+            ArrayNode items = JSON.createArrayNode();
+            for (JsonNode item : body.get("items")) {
+                newest = Math.max(
+                        newest, item.path("metadata").path("resourceVersion").asLong(0));
+                if (selected.test(item)) {
+                    items.add(item);
+                }
+            }
+            if (listKind != null) {
+                list.put("apiVersion", listKind[0]).put("kind", listKind[1]);
+            } else {
+                list.setAll((ObjectNode) body);
+            }
+            list.putObject("metadata").put("resourceVersion", String.valueOf(newest));
+            list.set("items", items);
+            return new MockResponse()
+                    .setResponseCode(200)
+                    .addHeader("Content-Type", "application/json")
+                    .setBody(JSON.writeValueAsString(list));
+        } catch (IOException e) {
+            return response;
+        }
     }
 
     private static MockResponse asTable(MockResponse response, List<TableView.Column> columns) {

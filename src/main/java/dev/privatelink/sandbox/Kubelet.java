@@ -12,11 +12,15 @@ import dev.privatelink.forwarder.UpstreamGuard;
 import dev.privatelink.forwarder.config.ForwarderConfig;
 import dev.privatelink.operator.ControlPlane;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -33,6 +37,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -194,6 +199,70 @@ final class Kubelet implements AutoCloseable {
         }
         if (running.isEmpty()) {
             pods.remove(name);
+        }
+        reportStatus(name);
+    }
+
+    /**
+     * The Deployment's status as its controller keeps it (kubectl get shows READY, UP-TO-DATE and
+     * AVAILABLE from it; kubectl wait --for=condition=Available reads it): written only when it
+     * changes, since writing it is an update of the Deployment that brings us back here.
+     */
+    private void reportStatus(String name) {
+        Deployment deployment = deployments.getStore().getByKey(namespace + "/" + name);
+        if (deployment == null) {
+            return;
+        }
+        List<SandboxPod> running = pods.getOrDefault(name, List.of());
+        int replicas = running.size();
+        int ready = (int) running.stream()
+                .filter(p -> Boolean.TRUE.equals(p.reportedReady))
+                .count();
+        int wanted = deployment.getSpec().getReplicas() == null
+                ? 1
+                : deployment.getSpec().getReplicas();
+        boolean available = ready >= wanted;
+        DeploymentStatus now = deployment.getStatus();
+        if (now != null
+                && Objects.equals(
+                        now.getObservedGeneration(), deployment.getMetadata().getGeneration())
+                && Objects.equals(now.getReplicas(), replicas)
+                && Objects.equals(now.getReadyReplicas(), ready)
+                && now.getConditions() != null
+                && now.getConditions().stream()
+                        .anyMatch(c -> c.getType().equals("Available")
+                                && c.getStatus().equals(available ? "True" : "False"))) {
+            return;
+        }
+        String at = Instant.now().toString();
+        DeploymentStatus status = new DeploymentStatusBuilder()
+                .withObservedGeneration(deployment.getMetadata().getGeneration())
+                .withReplicas(replicas)
+                .withUpdatedReplicas(replicas)
+                .withReadyReplicas(ready)
+                .withAvailableReplicas(ready)
+                .withUnavailableReplicas(Math.max(0, wanted - ready))
+                .addNewCondition()
+                .withType("Available")
+                .withStatus(available ? "True" : "False")
+                .withReason(available ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable")
+                .withMessage(
+                        available
+                                ? "Deployment has minimum availability."
+                                : "Deployment does not have minimum availability.")
+                .withLastUpdateTime(at)
+                .withLastTransitionTime(at)
+                .endCondition()
+                .build();
+        try {
+            client.apps().deployments().inNamespace(namespace).withName(name).editStatus(d -> {
+                d.setStatus(status);
+                return d;
+            });
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 404) {
+                throw e;
+            }
         }
     }
 
@@ -449,7 +518,8 @@ final class Kubelet implements AutoCloseable {
         private final Role role;
         private final String ip;
         private final Workload workload;
-        private Boolean reportedReady;
+        private final Instant started = Instant.now();
+        private volatile Boolean reportedReady;
         private boolean stopped;
 
         SandboxPod(String name, Deployment deployment, Role role) {
@@ -495,6 +565,7 @@ final class Kubelet implements AutoCloseable {
                     .endPodIP()
                     .withHostIP("127.0.0.1")
                     .withStartTime(Instant.now().toString())
+                    .withContainerStatuses(containerStatuses(ready))
                     .addNewCondition()
                     .withType("Ready")
                     .withStatus(ready ? "True" : "False")
@@ -516,9 +587,30 @@ final class Kubelet implements AutoCloseable {
                 throw e;
             }
             reportedReady = ready;
+            submit(() -> reportStatus(deployment.getMetadata().getName()));
             LOG.infof(
                     "%s pod %s/%s at %s is %s",
                     role.name().toLowerCase(), namespace, name, ip, ready ? "ready" : "not ready");
+        }
+
+        /** Each container of the template, running since the pod started, ready when the pod is. */
+        private List<ContainerStatus> containerStatuses(boolean ready) {
+            List<ContainerStatus> statuses = new ArrayList<>();
+            for (Container c : deployment.getSpec().getTemplate().getSpec().getContainers()) {
+                statuses.add(new ContainerStatusBuilder()
+                        .withName(c.getName())
+                        .withImage(c.getImage())
+                        .withReady(ready)
+                        .withStarted(true)
+                        .withRestartCount(0)
+                        .withNewState()
+                        .withNewRunning()
+                        .withStartedAt(started.toString())
+                        .endRunning()
+                        .endState()
+                        .build());
+            }
+            return statuses;
         }
 
         /**

@@ -77,6 +77,7 @@ public final class Sandbox implements AutoCloseable {
     private final SandboxOptions options;
     private final Deque<AutoCloseable> running = new ArrayDeque<>();
     private KubernetesMockServer server;
+    private ApiServerFront front;
     private KubernetesClient client;
     private Kubelet kubelet;
 
@@ -108,10 +109,14 @@ public final class Sandbox implements AutoCloseable {
 
     private void startAll(MeterRegistry registry, Metrics operatorMetrics) throws IOException {
         MockWebServer web = new MockWebServer();
-        server = new KubernetesMockServer(
-                new Context(), web, new HashMap<>(), new DiscoveryDispatcher(new SandboxCrudDispatcher()), false);
-        server.init(InetAddress.getByName(options.apiHost()), options.apiPort());
+        DiscoveryDispatcher dispatcher = new DiscoveryDispatcher(new SandboxCrudDispatcher());
+        server = new KubernetesMockServer(new Context(), web, new HashMap<>(), dispatcher, false);
+        // the mock server on a port of its own, for the sandbox's own clients (WebSocket watches);
+        // kubectl and the kubeconfig go to the front, which also streams watches over HTTP
+        server.init(InetAddress.getByName(options.apiHost()), 0);
         running.push(server::destroy);
+        front = new ApiServerFront(dispatcher, options.apiHost(), options.apiPort());
+        running.push(front);
         forgetRequests(web);
         client = server.createClient();
         running.push(client::close);
@@ -485,7 +490,7 @@ public final class Sandbox implements AutoCloseable {
     }
 
     public String apiUrl() {
-        return "http://" + options.apiHost() + ":" + server.getPort();
+        return "http://" + options.apiHost() + ":" + front.port();
     }
 
     public Path kubeconfig() {

@@ -95,9 +95,9 @@ final class SandboxGuide {
                   kubectl -n %4$s run checkout --image=none --labels=app=checkout
                   curl --interface $(kubectl -n %4$s get pod checkout -o jsonpath='{.status.podIP}') %15$s
 
-                kubectl: discovery, get (with printer columns), describe (of privatelink kinds), delete,
-                create/apply -f, create namespace, run, edit, patch and scale work; not get -w, explain (no
-                OpenAPI) or other protobuf requests (use -f manifests). See README.md, section "The sandbox".
+                kubectl: get (-w, wait), describe (with Events), explain, create/apply -f (admitted by the CRDs'
+                schemas and CEL rules), edit, patch, scale work; not apply --server-side or other protobuf
+                requests (use -f manifests). See README.md, section "The sandbox".
                 ================================================================================
                 """.formatted(
                         sandbox.apiUrl(),

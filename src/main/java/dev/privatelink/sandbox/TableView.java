@@ -11,23 +11,31 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * A {@code meta.k8s.io/v1} Table of objects, the answer an API server gives {@code kubectl get}
  * (which asks for one in its Accept header): a Name column, then the CRD's
- * additionalPrinterColumns for a custom resource, or just Age for a built-in kind.
+ * additionalPrinterColumns for a custom resource, or the columns kube-apiserver prints for a
+ * built-in kind ({@link BuiltInColumns}).
  */
 final class TableView {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final Pattern STEP =
             Pattern.compile("\\.([^.\\[]+)|\\[\\?\\(@\\.([^=!\\s]+)\\s*==\\s*['\"]([^'\"]*)['\"]\\)]|\\[(\\d+)]");
 
-    /** A column: its header, type (string, integer, boolean, date…), JSONPath and priority. */
-    record Column(String name, String type, String format, String description, int priority, String jsonPath) {
+    /** A column: its header, type (string, integer, boolean, date…), priority and how to read its cell. */
+    record Column(
+            String name,
+            String type,
+            String format,
+            String description,
+            int priority,
+            Function<JsonNode, JsonNode> cell) {
         static Column of(CustomResourceColumnDefinition d) {
-            return new Column(
+            return path(
                     d.getName(),
                     d.getType(),
                     d.getFormat() == null ? "" : d.getFormat(),
@@ -35,36 +43,23 @@ final class TableView {
                     d.getPriority() == null ? 0 : d.getPriority(),
                     d.getJsonPath());
         }
+
+        /** A column of the value at a JSONPath (as a CRD's printer columns are). */
+        static Column path(String name, String type, String format, String description, int priority, String jsonPath) {
+            evaluate(NODES.objectNode(), jsonPath); // an unsupported path fails now, not on every row
+            return new Column(name, type, format, description, priority, object -> evaluate(object, jsonPath));
+        }
     }
 
     static final Column NAME =
-            new Column("Name", "string", "name", "Name must be unique within a namespace.", 0, ".metadata.name");
-    static final Column AGE = new Column(
+            Column.path("Name", "string", "name", "Name must be unique within a namespace.", 0, ".metadata.name");
+    static final Column AGE = Column.path(
             "Age",
             "date",
             "",
             "CreationTimestamp is a timestamp representing the server time when this object was created.",
             0,
             ".metadata.creationTimestamp");
-
-    /** Pods: whether Ready, the phase, the pod IP and the node (with {@code -o wide}). */
-    static final List<Column> POD_COLUMNS = List.of(
-            NAME,
-            new Column(
-                    "Ready",
-                    "string",
-                    "",
-                    "Whether the pod's Ready condition is True.",
-                    0,
-                    ".status.conditions[?(@.type==\"Ready\")].status"),
-            new Column("Status", "string", "", "The pod's phase.", 0, ".status.phase"),
-            new Column("IP", "string", "", "The pod's address.", 0, ".status.podIP"),
-            new Column("Node", "string", "", "The node the pod runs on.", 1, ".spec.nodeName"),
-            AGE);
-
-    /** Deployments: the replicas asked for (the sandbox keeps no Deployment status). */
-    static final List<Column> DEPLOYMENT_COLUMNS = List.of(
-            NAME, new Column("Replicas", "integer", "", "The number of pods asked for.", 0, ".spec.replicas"), AGE);
 
     private TableView() {}
 
@@ -156,7 +151,7 @@ final class TableView {
             ObjectNode row = rows.addObject();
             ArrayNode cells = row.putArray("cells");
             for (Column c : columns) {
-                JsonNode value = evaluate(object, c.jsonPath());
+                JsonNode value = c.cell().apply(object);
                 if (value != null && value.isTextual() && c.type().equals("date")) {
                     try {
                         value = NODES.textNode(humanDuration(Duration.between(Instant.parse(value.asText()), now)));

@@ -1,5 +1,6 @@
 package dev.privatelink.api;
 
+import dev.privatelink.sandbox.admission.CrdSchema;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -35,7 +36,7 @@ public final class CrdAdmission {
             return files.map(f -> f.getFileName().toString())
                     .filter(f -> f.endsWith(".yml"))
                     .map(CrdSchema::load)
-                    .collect(Collectors.toMap(crd -> crd.kind, Function.identity()));
+                    .collect(Collectors.toMap(CrdSchema::kind, Function.identity()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -2,6 +2,7 @@ package dev.privatelink.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.privatelink.sandbox.admission.CrdSchema;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -45,7 +46,7 @@ class CrdValidationTest {
 
         @Override
         public String toString() {
-            return crd.kind + (accepted() ? " accepts " : " rejects ") + behaviour;
+            return crd.kind() + (accepted() ? " accepts " : " rejects ") + behaviour;
         }
     }
 

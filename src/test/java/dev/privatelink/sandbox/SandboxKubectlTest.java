@@ -93,9 +93,9 @@ class SandboxKubectlTest {
                 "payments",
                 "--type=merge",
                 "-p",
-                "{\"spec\":{\"connections\":[{\"endpointId\":\"vpce-a\",\"decision\":\"Suspend\"},"
-                        + "{\"endpointId\":\"vpce-b\",\"decision\":\"Reject\"}]}}");
-        assertThat(connections()).containsExactly("vpce-a=Suspend", "vpce-b=Reject");
+                "{\"spec\":{\"connections\":[{\"endpointId\":\"vpce-0000000000000000a\",\"decision\":\"Suspend\"},"
+                        + "{\"endpointId\":\"vpce-0000000000000000b\",\"decision\":\"Reject\"}]}}");
+        assertThat(connections()).containsExactly("vpce-0000000000000000a=Suspend", "vpce-0000000000000000b=Reject");
 
         kubectl(
                 "patch",
@@ -105,8 +105,8 @@ class SandboxKubectlTest {
                 "payments",
                 "--type=merge",
                 "-p",
-                "{\"spec\":{\"connections\":[{\"endpointId\":\"vpce-c\",\"decision\":\"Suspend\"}]}}");
-        assertThat(connections()).containsExactly("vpce-c=Suspend");
+                "{\"spec\":{\"connections\":[{\"endpointId\":\"vpce-0000000000000000c\",\"decision\":\"Suspend\"}]}}");
+        assertThat(connections()).containsExactly("vpce-0000000000000000c=Suspend");
 
         // kubectl edit sends a merge patch of what changed, the whole list
         Tools.Result edit = Tools.run(
@@ -121,7 +121,7 @@ class SandboxKubectlTest {
                 "-n",
                 "payments");
         edit.outOrFail();
-        assertThat(connections()).containsExactly("vpce-c=Accept");
+        assertThat(connections()).containsExactly("vpce-0000000000000000c=Accept");
 
         kubectl(
                 "patch",
@@ -213,10 +213,10 @@ class SandboxKubectlTest {
                     .hasValueSatisfying(b -> assertThat(b)
                             .contains("endpoint=" + endpoint.getStatus().getEndpointId()));
         });
-        // kubectl get pods shows readiness, phase and address
+        // kubectl get pods shows ready containers, status and restarts, as a real cluster does
         String newPod = forwarderPods().get(0).split(" ")[0];
         assertThat(kubectl("get", "pods", "-n", ns).lines())
-                .anySatisfy(line -> assertThat(line.split("\\s+")).containsSubsequence(newPod, "True", "Running"));
+                .anySatisfy(line -> assertThat(line.split("\\s+")).containsSubsequence(newPod, "1/1", "Running"));
     }
 
     private static Optional<String> answer() {

@@ -100,6 +100,34 @@ class TableViewTest {
     }
 
     @Test
+    void builtInKindsGetTheColumnsKubeApiserverPrints() throws Exception {
+        Instant now = Instant.parse("2026-01-01T00:01:00Z");
+        JsonNode pod = json("{'metadata':{'name':'p','creationTimestamp':'2026-01-01T00:00:00Z'},"
+                + "'spec':{'containers':[{'name':'a'},{'name':'b'}],'nodeName':'n'},"
+                + "'status':{'phase':'Running','podIP':'127.0.1.2','containerStatuses':["
+                + "{'name':'a','ready':true,'restartCount':2},{'name':'b','ready':false,'restartCount':1,"
+                + "'state':{'waiting':{'reason':'CrashLoopBackOff'}}}]}}");
+        assertThat(TableView.table(pod, BuiltInColumns.PODS, now).at("/rows/0/cells"))
+                .isEqualTo(json("['p','1/2','CrashLoopBackOff','3','60s','127.0.1.2','n','<none>','<none>']"));
+
+        JsonNode service = json("{'metadata':{'name':'s','creationTimestamp':'2026-01-01T00:00:00Z'},"
+                + "'spec':{'type':'LoadBalancer','clusterIP':'127.0.2.1','selector':{'app':'x'},"
+                + "'ports':[{'port':80,'nodePort':30080,'protocol':'TCP'},{'port':53,'protocol':'UDP'}]}}");
+        assertThat(TableView.table(service, BuiltInColumns.SERVICES, now).at("/rows/0/cells"))
+                .isEqualTo(json("['s','LoadBalancer','127.0.2.1','<pending>','80:30080/TCP,53/UDP','60s','app=x']"));
+
+        JsonNode event = json("{'metadata':{'name':'e'},'type':'Warning','reason':'Failed','message':'m',"
+                + "'lastTimestamp':'2026-01-01T00:00:30Z','firstTimestamp':'2026-01-01T00:00:00Z','count':3,"
+                + "'source':{'component':'kube-privatelink'},"
+                + "'involvedObject':{'kind':'InterfaceEndpoint','name':'payments'}}");
+        // compared as text: a count is a long here, an int when parsed
+        assertThat(TableView.table(event, BuiltInColumns.EVENTS, now).at("/rows/0/cells"))
+                .hasToString(json("['30s','Warning','Failed','interfaceendpoint/payments','','kube-privatelink','m',"
+                                + "'60s',3,'e']")
+                        .toString());
+    }
+
+    @Test
     void agesReadAsKubernetesPrintsThem() {
         assertThat(TableView.humanDuration(Duration.ofSeconds(-5))).isEqualTo("<invalid>");
         assertThat(TableView.humanDuration(Duration.ofMillis(-500))).isEqualTo("0s");

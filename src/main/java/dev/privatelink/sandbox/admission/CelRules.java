@@ -1,4 +1,4 @@
-package dev.privatelink.api;
+package dev.privatelink.sandbox.admission;
 
 import dev.cel.bundle.Cel;
 import dev.cel.bundle.CelFactory;
