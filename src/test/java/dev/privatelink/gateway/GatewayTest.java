@@ -8,11 +8,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.privatelink.forwarder.ProxyProtocolV2Decoder;
+import dev.privatelink.gateway.config.GatewayConfig;
 import dev.privatelink.gateway.config.GatewayConfig.EndpointState;
+import dev.privatelink.gateway.config.GatewayConfig.Peer;
 import dev.privatelink.gateway.config.GatewayConfig.PeerState;
 import dev.privatelink.gateway.config.GatewayConfig.ProxyProtocol;
 import dev.privatelink.pki.CertificateAuthority;
 import dev.privatelink.pki.Credential;
+import dev.privatelink.pki.Pem;
 import dev.privatelink.pki.SpiffeId;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.BufferedReader;
@@ -21,6 +24,7 @@ import java.io.InputStreamReader;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
@@ -208,11 +212,39 @@ class GatewayTest {
 
             gateway.apply(peers.config(
                     EndpointState.AVAILABLE, PeerState.ACTIVE, SERVICE_PORT, owner.port(), ProxyProtocol.V2));
-            gateway.useCredential(peers.east.issue(SpiffeId.gateway("east"), CertificateAuthority.LEAF_VALIDITY));
+            Credential rotated = peers.east.issue(SpiffeId.gateway("east"), CertificateAuthority.LEAF_VALIDITY);
+            gateway.useCredential(rotated);
 
             send(socket, "two\n".getBytes(StandardCharsets.US_ASCII));
             assertThat(readLine(socket)).isEqualTo("two");
+            // the next handshake presents the rotated certificate
+            try (SSLSocket next = peers.connect(gateway.port(), peers.shop)) {
+                assertThat(next.getSession().getPeerCertificates()[0]).isEqualTo(rotated.certificate());
+            }
         }
+    }
+
+    @Test
+    void aPeerWhoseRootsNoLongerSignItsCertificateIsCut() throws Exception {
+        try (SSLSocket socket = peers.connect(gateway.port(), peers.shop)) {
+            send(socket, preamble(ENDPOINT_ID, SERVICE_PORT), "hello\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(readLine(socket)).isEqualTo("hello");
+
+            // west's bundle replaced by another root of the same name: its old chain no longer validates
+            CertificateAuthority replaced =
+                    CertificateAuthority.newRoot("west", peers.clock, CertificateAuthority.ROOT_VALIDITY);
+            GatewayConfig config = peers.config(
+                    EndpointState.AVAILABLE, PeerState.ACTIVE, SERVICE_PORT, owner.port(), ProxyProtocol.V2);
+            Peer west = config.peers().get(0);
+            gateway.apply(new GatewayConfig(
+                    List.of(new Peer(
+                            west.name(), west.trustDomain(), Pem.certificates(List.of(replaced.root())), west.state())),
+                    config.endpoints()));
+
+            assertThatThrownBy(() -> socket.getInputStream().read()).isInstanceOf(SocketException.class);
+        }
+        assertThat(counter("privatelink.gateway.connections.cut", "reason", "unknown_peer"))
+                .isEqualTo(1);
     }
 
     private void assertReset(Credential credential, byte[] firstBytes) throws Exception {
