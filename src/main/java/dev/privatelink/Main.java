@@ -1,6 +1,7 @@
 package dev.privatelink;
 
 import dev.privatelink.forwarder.ForwarderCommand;
+import dev.privatelink.gateway.GatewayCommand;
 import dev.privatelink.operator.OperatorCommand;
 import dev.privatelink.sandbox.SandboxCommand;
 import io.quarkus.picocli.runtime.annotations.TopCommand;
@@ -12,5 +13,5 @@ import picocli.CommandLine.Command;
         name = "kube-privatelink",
         mixinStandardHelpOptions = true,
         description = "PrivateLink for Kubernetes.",
-        subcommands = {OperatorCommand.class, ForwarderCommand.class, SandboxCommand.class})
+        subcommands = {OperatorCommand.class, ForwarderCommand.class, GatewayCommand.class, SandboxCommand.class})
 public class Main {}

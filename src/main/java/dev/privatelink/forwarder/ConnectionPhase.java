@@ -5,7 +5,7 @@ package dev.privatelink.forwarder;
  * or closed from any phase. The transitions are the methods below, each of which rejects what
  * cannot follow the current phase; a {@link ProxiedConnection} changes its phase only through them.
  */
-sealed interface ConnectionPhase {
+public sealed interface ConnectionPhase {
 
     /** The client is accepted and not read yet; the upstreams are being dialled in turn. */
     record Connecting() implements ConnectionPhase {}

@@ -63,6 +63,7 @@ public final class Forwarder implements AutoCloseable {
     private final Map<String, EndpointMetrics> metrics = new HashMap<>();
     // changed under this object's lock, read from any thread
     private volatile ForwarderState state = ForwarderState.AWAITING_CONFIG;
+    private volatile GatewayClient gatewayClient;
 
     /** A forwarder with its own event loops, one per core, on the best transport. */
     public Forwarder(ForwarderSettings settings, MeterRegistry registry) {
@@ -203,8 +204,23 @@ public final class Forwarder implements AutoCloseable {
     private RoutePlan plan(Route route) {
         EndpointMetrics endpointMetrics =
                 metrics.computeIfAbsent(route.endpointId(), id -> new EndpointMetrics(registry, id));
+        GatewayClient client = gatewayClient;
         return new RoutePlan(
-                route, UpstreamOrder.of(route.upstreams()), endpointMetrics, RoutePlan.proxyDestination(route));
+                route,
+                UpstreamOrder.of(route.upstreams()),
+                endpointMetrics,
+                RoutePlan.proxyDestination(route),
+                route.gateway() == null || client == null
+                        ? null
+                        : client.contextFor(route.gateway().trustDomain()));
+    }
+
+    /**
+     * The credentials for routes to other clusters' gateways, used by routes planned from now on.
+     * Without them such a route resets its connections: it never sends them in the clear.
+     */
+    public void useGatewayClient(GatewayClient client) {
+        this.gatewayClient = client;
     }
 
     ForwarderState state() {

@@ -280,7 +280,7 @@ public class ForwarderCommand implements Callable<Integer> {
         return literal == null ? guard : guard.forbidding(literal);
     }
 
-    static final class HostPortConverter implements ITypeConverter<HostPort> {
+    public static final class HostPortConverter implements ITypeConverter<HostPort> {
         @Override
         public HostPort convert(String value) {
             return HostPort.parse(value);
@@ -295,7 +295,7 @@ public class ForwarderCommand implements Callable<Integer> {
     }
 
     /** {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h}, or ISO-8601 ({@code PT5S}). */
-    static final class DurationConverter implements ITypeConverter<Duration> {
+    public static final class DurationConverter implements ITypeConverter<Duration> {
         private static final Pattern SIMPLE = Pattern.compile("(\\d+)(ms|s|m|h)");
 
         @Override

@@ -68,10 +68,19 @@ final class ProxiedConnection implements Relay.Events, UpstreamDialer.Callback {
             finish(CloseReason.UPSTREAM_UNAVAILABLE);
             return;
         }
+        if (plan.route().gateway() != null && plan.gatewayTls() == null) {
+            // a route to another cluster without credentials for it: never in the clear
+            finish(CloseReason.UPSTREAM_UNAVAILABLE);
+            return;
+        }
         dialer.dial(
                 client.eventLoop(),
                 order,
-                () -> new Relay(Side.UPSTREAM, this, plan.metrics().bytesUpstreamToClient, client),
+                plan.gatewayTls() == null
+                        ? () -> new Relay(Side.UPSTREAM, this, plan.metrics().bytesUpstreamToClient, client)
+                        : () -> GatewayClient.tlsThen(
+                                plan.gatewayTls(),
+                                new Relay(Side.UPSTREAM, this, plan.metrics().bytesUpstreamToClient, client)),
                 dialFromClientAddress ? ((InetSocketAddress) client.remoteAddress()).getAddress() : null,
                 this);
     }
@@ -99,7 +108,9 @@ final class ProxiedConnection implements Relay.Events, UpstreamDialer.Callback {
         }
         upstream = channel;
         phase = phase.upstreamConnected();
-        if (plan.route().proxyProtocol() == ProxyProtocol.V2) {
+        // to another cluster's gateway the header is the preamble, always sent (inside TLS, written
+        // before the handshake ends and sent once it has)
+        if (plan.route().proxyProtocol() == ProxyProtocol.V2 || plan.gatewayTls() != null) {
             // the destination is what the consumer dialled, the endpoint's address, not this pod's (SEC-16)
             InetSocketAddress destination = plan.proxyDestination() != null
                     ? plan.proxyDestination()

@@ -22,11 +22,14 @@ import java.util.ArrayDeque;
  * <p>The client's relay exists before the upstream does (the kernel may hand over bytes and
  * even the end of input before the upstream connects, on EPOLLRDHUP); it keeps them until
  * {@link #connectTo(Channel)}.
+ *
+ * <p>Public for the cross-cluster gateway, which relays between a TLS channel and the owner's load
+ * balancer with the same semantics.
  */
-final class Relay extends ChannelInboundHandlerAdapter {
+public final class Relay extends ChannelInboundHandlerAdapter {
 
     /** What a relay reports to the connection it belongs to; all calls on the channel's event loop. */
-    interface Events {
+    public interface Events {
         void activity();
 
         void inputClosed(Side side);
@@ -50,7 +53,7 @@ final class Relay extends ChannelInboundHandlerAdapter {
     private boolean checkFirstBytes;
     private boolean refused;
 
-    Relay(Side side, Events events, Counter bytesRead) {
+    public Relay(Side side, Events events, Counter bytesRead) {
         this.side = side;
         this.events = events;
         this.bytesRead = bytesRead;
@@ -63,13 +66,13 @@ final class Relay extends ChannelInboundHandlerAdapter {
         return relay;
     }
 
-    Relay(Side side, Events events, Counter bytesRead, Channel peer) {
+    public Relay(Side side, Events events, Counter bytesRead, Channel peer) {
         this(side, events, bytesRead);
         this.peer = peer;
     }
 
     /** Starts relaying to the peer: first what arrived before it existed, then reading. */
-    void connectTo(Channel peer) {
+    public void connectTo(Channel peer) {
         this.peer = peer;
         if (beforePeer != null) {
             for (Object msg : beforePeer) {

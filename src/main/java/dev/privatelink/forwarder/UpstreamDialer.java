@@ -19,9 +19,9 @@ import java.util.function.Supplier;
  * Connects to the first upstream of a list that accepts, trying them in order, on the event loop
  * of the client's channel (so both channels of a connection share one thread and need no locks).
  */
-final class UpstreamDialer {
+public final class UpstreamDialer {
 
-    interface Callback {
+    public interface Callback {
         void connected(Channel upstream);
 
         void attemptFailed(InetSocketAddress upstream, Throwable cause);
@@ -40,7 +40,7 @@ final class UpstreamDialer {
      * @param template a bootstrap with channel type and options set; group and handler are set per dial
      * @param resolver looks names up; the addresses it returns pass the guard before they are dialled
      */
-    UpstreamDialer(Bootstrap template, AddressResolverGroup<InetSocketAddress> resolver, UpstreamGuard guard) {
+    public UpstreamDialer(Bootstrap template, AddressResolverGroup<InetSocketAddress> resolver, UpstreamGuard guard) {
         this.template = template;
         this.resolver = resolver;
         this.guard = guard;
@@ -50,7 +50,7 @@ final class UpstreamDialer {
      * @param handlers a fresh handler for each attempt's channel (a handler belongs to one pipeline)
      * @param from     the local address to connect from; null for the system's choice
      */
-    void dial(
+    public void dial(
             EventLoop loop,
             List<InetSocketAddress> upstreams,
             Supplier<ChannelHandler> handlers,

@@ -3,6 +3,7 @@ package dev.privatelink.forwarder.config;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.privatelink.pki.SpiffeId;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.netty.util.NetUtil;
 import java.util.ArrayList;
@@ -55,6 +56,8 @@ public record ForwarderConfig(List<Route> routes) {
      *                        PrivateLink sends it (SEC-16); {@code null} (not allocated yet, or an
      *                        older operator): the listener's own address and port
      * @param allowedWorkloads which pods of the consumer namespace the endpoint admits; null: every pod
+     * @param gateway         set when the service is in another cluster: the upstreams are that
+     *                        cluster's gateway, dialled with mutual TLS 1.3 and a PROXY v2 preamble
      */
     public record Route(
             String endpointId,
@@ -65,11 +68,34 @@ public record ForwarderConfig(List<Route> routes) {
             RouteState state,
             @JsonInclude(JsonInclude.Include.NON_NULL) String endpointAddress,
             // absent, not null, on the wire: most routes admit every pod
-            @JsonInclude(JsonInclude.Include.NON_NULL) WorkloadAdmission allowedWorkloads) {
+            @JsonInclude(JsonInclude.Include.NON_NULL) WorkloadAdmission allowedWorkloads,
+            @JsonInclude(JsonInclude.Include.NON_NULL) RemoteGateway gateway) {
         public Route {
             upstreams = upstreams == null ? List.of() : List.copyOf(upstreams);
             proxyProtocol = proxyProtocol == null ? ProxyProtocol.NONE : proxyProtocol;
             state = state == null ? RouteState.ACTIVE : state;
+        }
+
+        /** A route to a service of this cluster. */
+        public Route(
+                String endpointId,
+                int endpointPort,
+                int listenPort,
+                List<Upstream> upstreams,
+                ProxyProtocol proxyProtocol,
+                RouteState state,
+                String endpointAddress,
+                WorkloadAdmission allowedWorkloads) {
+            this(
+                    endpointId,
+                    endpointPort,
+                    listenPort,
+                    upstreams,
+                    proxyProtocol,
+                    state,
+                    endpointAddress,
+                    allowedWorkloads,
+                    null);
         }
 
         /** A route whose endpoint has no address (yet) and that admits every pod of the consumer namespace. */
@@ -80,7 +106,7 @@ public record ForwarderConfig(List<Route> routes) {
                 List<Upstream> upstreams,
                 ProxyProtocol proxyProtocol,
                 RouteState state) {
-            this(endpointId, endpointPort, listenPort, upstreams, proxyProtocol, state, null, null);
+            this(endpointId, endpointPort, listenPort, upstreams, proxyProtocol, state, null, null, null);
         }
     }
 
@@ -98,6 +124,15 @@ public record ForwarderConfig(List<Route> routes) {
             return takesTraffic(weight);
         }
     }
+
+    /**
+     * The provider cluster's gateway, for a route to a service of another cluster: the route's
+     * upstreams are the gateway's addresses, and the gateway must prove it is the gateway of
+     * {@code trustDomain} (a certificate for {@code spiffe://<trustDomain>/privatelink/gateway}).
+     * The preamble (PROXY v2 with the endpoint ID) is always sent, inside TLS; whether the owner
+     * gets one is the owner's choice, made at its gateway.
+     */
+    public record RemoteGateway(String trustDomain) {}
 
     public enum ProxyProtocol {
         NONE,
@@ -165,6 +200,10 @@ public record ForwarderConfig(List<Route> routes) {
                 problems.add(name + ": listenPort is not a TCP port");
             } else if (!listenPorts.add(route.listenPort())) {
                 problems.add(name + ": listenPort is used by another route");
+            }
+            if (route.gateway() != null
+                    && !SpiffeId.isTrustDomain(route.gateway().trustDomain())) {
+                problems.add(name + ": gateway.trustDomain is not a trust domain name");
             }
             if (route.allowedWorkloads() != null) {
                 route.allowedWorkloads().problems(name + ": allowedWorkloads").forEach(problems::add);

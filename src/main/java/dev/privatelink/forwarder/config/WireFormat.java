@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.privatelink.forwarder.config.ForwarderConfig.ProxyProtocol;
+import dev.privatelink.forwarder.config.ForwarderConfig.RemoteGateway;
 import dev.privatelink.forwarder.config.ForwarderConfig.Route;
 import dev.privatelink.forwarder.config.ForwarderConfig.RouteState;
 import dev.privatelink.forwarder.config.ForwarderConfig.Upstream;
@@ -61,7 +62,8 @@ final class WireFormat {
             List<Integer> ports,
             List<Integer> listenPorts,
             String endpointAddress,
-            WorkloadAdmission allowedWorkloads) {}
+            WorkloadAdmission allowedWorkloads,
+            RemoteGateway gateway) {}
 
     /** A load balancer; without a port, the forwarder dials the route's endpoint port. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -77,7 +79,8 @@ final class WireFormat {
             ProxyProtocol proxyProtocol,
             Integer upstreamSet,
             String endpointAddress,
-            WorkloadAdmission allowedWorkloads) {}
+            WorkloadAdmission allowedWorkloads,
+            RemoteGateway gateway) {}
 
     static String write(ObjectMapper json, ForwarderConfig config) {
         Map<List<UpstreamEntry>, Integer> sets = new LinkedHashMap<>();
@@ -95,7 +98,8 @@ final class WireFormat {
                                     route.proxyProtocol(),
                                     setIndex,
                                     route.endpointAddress(),
-                                    route.allowedWorkloads()),
+                                    route.allowedWorkloads(),
+                                    route.gateway()),
                             g -> new ArrayList<>())
                     .add(route);
         }
@@ -109,7 +113,8 @@ final class WireFormat {
                     routes.stream().map(Route::endpointPort).toList(),
                     routes.stream().map(Route::listenPort).toList(),
                     group.endpointAddress(),
-                    group.allowedWorkloads());
+                    group.allowedWorkloads(),
+                    group.gateway());
             (group.state() == RouteState.SUSPENDED ? suspended : active).add(entry);
         });
         Document document =
@@ -177,7 +182,8 @@ final class WireFormat {
                         entry.proxyProtocol(),
                         state,
                         entry.endpointAddress(),
-                        entry.allowedWorkloads()));
+                        entry.allowedWorkloads(),
+                        entry.gateway()));
             }
         }
     }

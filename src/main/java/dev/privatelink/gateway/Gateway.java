@@ -1,0 +1,252 @@
+package dev.privatelink.gateway;
+
+import dev.privatelink.forwarder.Transport;
+import dev.privatelink.forwarder.UpstreamDialer;
+import dev.privatelink.gateway.Authorization.Allowed;
+import dev.privatelink.gateway.Authorization.Decision;
+import dev.privatelink.gateway.Authorization.Denied;
+import dev.privatelink.gateway.config.GatewayConfig;
+import dev.privatelink.pki.ChainVerifier;
+import dev.privatelink.pki.Credential;
+import dev.privatelink.pki.SpiffeId;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.resolver.DefaultAddressResolverGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import org.jboss.logging.Logger;
+
+/**
+ * The provider cluster's gateway: one TCP port, TLS 1.3 with client certificates from peer trust
+ * domains, then a PROXY v2 preamble naming an endpoint ID and port. Every connection is decided
+ * locally and purely ({@link Authorization}) from the certificate, the preamble and the current
+ * {@link GatewayConfig}; an allowed one is relayed to the owner's load balancer, with a fresh
+ * PROXY v2 header where the owner asked for one. Every new config is checked against every live
+ * connection, and those it no longer allows are reset at once.
+ *
+ * <p>Free of CDI and of global state, like the forwarder: tests build it directly.
+ */
+public final class Gateway implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(Gateway.class);
+
+    private final GatewaySettings settings;
+    private final Clock clock;
+    private final GatewayMetrics metrics;
+    private final EventLoopGroup group;
+    private final UpstreamDialer dialer;
+    private final PeerTrustManager trust;
+    private final Set<GatewayConnection> live = ConcurrentHashMap.newKeySet();
+    private volatile GatewayConfig config = GatewayConfig.EMPTY;
+    private volatile Map<String, List<X509Certificate>> roots = Map.of();
+    private volatile SslContext tls;
+    private Channel server;
+
+    public Gateway(GatewaySettings settings, Credential credential, MeterRegistry registry, Clock clock) {
+        this.settings = settings;
+        this.clock = clock;
+        this.metrics = new GatewayMetrics(registry);
+        Transport transport = Transport.best();
+        this.group = transport.newGroup(0, new DefaultThreadFactory("gateway", true));
+        WriteBufferWaterMark waterMark =
+                new WriteBufferWaterMark(settings.writeBufferLowMark(), settings.writeBufferHighMark());
+        this.dialer = new UpstreamDialer(
+                new Bootstrap()
+                        .channel(transport.socketChannelType())
+                        .option(ChannelOption.AUTO_READ, false)
+                        .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                        .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark)
+                        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
+                                settings.connectTimeout().toMillis()),
+                // upstreams are IP addresses (the config refuses names): nothing is looked up
+                DefaultAddressResolverGroup.INSTANCE,
+                settings.upstreamGuard());
+        this.trust = new PeerTrustManager(td -> roots.getOrDefault(td, List.of()), clock);
+        this.tls = GatewayTls.server(credential, trust);
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(group)
+                .channel(transport.serverChannelType())
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        SslHandler handler = tls.newHandler(channel.alloc());
+                        handler.setHandshakeTimeout(settings.preambleTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                        channel.pipeline()
+                                .addLast("tls", handler)
+                                .addLast(
+                                        "preamble",
+                                        new PreambleReader(
+                                                new Admission(),
+                                                settings.preambleTimeout().toNanos()));
+                    }
+                });
+        try {
+            this.server = bootstrap
+                    .bind(settings.bindAddress(), settings.port())
+                    .sync()
+                    .channel();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            throw new IllegalStateException("interrupted while binding", e);
+        } catch (RuntimeException e) {
+            group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            throw e;
+        }
+        LOG.infof(
+                "gateway listening on %s (TLS 1.3 through %s)",
+                server.localAddress(), GatewayTls.provider().name());
+    }
+
+    /**
+     * Serves {@code next} from now on: new connections are decided by it, and every live
+     * connection is decided again and reset if it no longer passes.
+     */
+    public void apply(GatewayConfig next) {
+        List<String> problems = next.problems();
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("invalid gateway config: " + String.join("; ", problems));
+        }
+        Map<String, List<X509Certificate>> nextRoots = next.rootsByTrustDomain();
+        roots = nextRoots;
+        config = next;
+        for (GatewayConnection connection : live) {
+            connection.recheck(next, nextRoots);
+        }
+    }
+
+    /** Presents {@code credential} from the next handshake on; live connections keep theirs. */
+    public void useCredential(Credential credential) {
+        tls = GatewayTls.server(credential, trust);
+    }
+
+    public int port() {
+        return ((InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    /** Connections relayed now. */
+    public int liveConnections() {
+        return live.size();
+    }
+
+    @Override
+    public void close() {
+        server.close().syncUninterruptibly();
+        for (GatewayConnection connection : new ArrayList<>(live)) {
+            connection.resetAsync();
+        }
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    /**
+     * SO_LINGER 0 makes close() send RST: a denial or a cut is a reset with no message. The close
+     * starts below the pipeline's first handler, so that the TLS handler sends no close_notify
+     * (which would read as a clean end of the stream).
+     */
+    static void reset(Channel channel) {
+        if (channel != null && channel.isOpen()) {
+            channel.config().setOption(ChannelOption.SO_LINGER, 0);
+            ChannelHandlerContext first = channel.pipeline().firstContext();
+            if (first != null) {
+                first.close();
+            } else {
+                channel.close();
+            }
+        }
+    }
+
+    /** Decides a connection once its handshake and preamble are in. */
+    private final class Admission implements PreambleReader.Sink {
+
+        @Override
+        public void preambleRead(ChannelHandlerContext ctx, Preamble preamble, ByteBuf rest) {
+            Channel channel = ctx.channel();
+            List<X509Certificate> chain = peerChain(channel);
+            Optional<SpiffeId> consumer = chain.isEmpty() ? Optional.empty() : ChainVerifier.identity(chain.get(0));
+            GatewayConfig current = config;
+            Decision decision = consumer.isEmpty()
+                    ? new Denied(Denial.HANDSHAKE)
+                    : Authorization.decide(current, consumer.get(), preamble.endpointId(), preamble.port());
+            if (!(decision instanceof Allowed allowed)) {
+                rest.release();
+                Denial reason = ((Denied) decision).reason();
+                String tag = current.endpoint(preamble.endpointId()).isPresent()
+                        ? preamble.endpointId()
+                        : GatewayMetrics.NO_ENDPOINT;
+                metrics.refused(reason, tag);
+                LOG.debugf("refused %s for %s: %s", consumer.orElse(null), preamble.endpointId(), reason.tag());
+                reset(channel);
+                return;
+            }
+            GatewayConnection connection = new GatewayConnection(
+                    channel,
+                    consumer.get(),
+                    chain,
+                    clock.instant(),
+                    preamble,
+                    allowed.endpoint(),
+                    allowed.port().upstreams(),
+                    metrics,
+                    settings,
+                    live::remove);
+            live.add(connection);
+            ctx.pipeline().replace(ctx.handler(), "relay", connection.clientRelay());
+            if (rest.isReadable()) {
+                ctx.fireChannelRead(rest); // reaches the relay, which keeps it until the upstream connects
+            } else {
+                rest.release();
+            }
+            connection.start(dialer);
+            // a config applied between the decision and the registration above must reach this one too
+            if (config != current) {
+                connection.recheck(config, roots);
+            }
+        }
+
+        @Override
+        public void refused(ChannelHandlerContext ctx, Denial reason) {
+            metrics.refused(reason, GatewayMetrics.NO_ENDPOINT);
+            reset(ctx.channel());
+        }
+
+        private static List<X509Certificate> peerChain(Channel channel) {
+            SslHandler tls = channel.pipeline().get(SslHandler.class);
+            try {
+                List<X509Certificate> chain = new ArrayList<>();
+                for (Certificate certificate : tls.engine().getSession().getPeerCertificates()) {
+                    chain.add((X509Certificate) certificate);
+                }
+                return chain;
+            } catch (SSLPeerUnverifiedException e) {
+                return List.of();
+            }
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package dev.privatelink.gateway;
+
+import dev.privatelink.forwarder.ForwarderCommand.DurationConverter;
+import dev.privatelink.forwarder.ForwarderCommand.HostPortConverter;
+import dev.privatelink.forwarder.HostPort;
+import dev.privatelink.forwarder.UpstreamGuard;
+import dev.privatelink.gateway.config.GatewayConfigFile;
+import dev.privatelink.pki.Credential;
+import dev.privatelink.pki.Pem;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Quarkus;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The provider side of cross-cluster endpoints: one TLS port for peer clusters' consumers. */
+@Command(
+        name = "gateway",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Serve cross-cluster endpoints: mutual TLS 1.3 from peer clusters, a PROXY v2 preamble naming the"
+                    + " endpoint, each connection authorised from the config file.",
+            "gateway --config FILE --certificate-chain FILE --private-key FILE [--listen HOST:PORT]",
+            "HTTP (metrics /q/metrics, health /q/health) listens on 8080; set -Dquarkus.http.port=N."
+        })
+public class GatewayCommand implements Callable<Integer> {
+
+    @Option(
+            names = "--listen",
+            paramLabel = "HOST:PORT",
+            defaultValue = "0.0.0.0:8443",
+            converter = HostPortConverter.class,
+            description = "The one port (default: ${DEFAULT-VALUE}).")
+    HostPort listen;
+
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            required = true,
+            description = "The gateway config (JSON: peers and endpoints), read again when it changes; a bad one"
+                    + " leaves the last good one in force.")
+    Path config;
+
+    @Option(
+            names = "--config-poll-interval",
+            paramLabel = "DURATION",
+            defaultValue = "1s",
+            converter = DurationConverter.class,
+            description = "How often the config file is read (default: ${DEFAULT-VALUE}).")
+    Duration configPollInterval;
+
+    @Option(
+            names = "--certificate-chain",
+            paramLabel = "FILE",
+            required = true,
+            description = "PEM: the gateway's certificate, then its intermediate.")
+    Path certificateChain;
+
+    @Option(
+            names = "--private-key",
+            paramLabel = "FILE",
+            required = true,
+            description = "PEM (PKCS#8): the gateway's EC private key.")
+    Path privateKey;
+
+    @Option(
+            names = "--allow-loopback-upstreams",
+            description = "Allow upstreams on loopback addresses: only for a local test.")
+    boolean allowLoopbackUpstreams;
+
+    @Option(
+            names = "--preamble-timeout",
+            paramLabel = "DURATION",
+            defaultValue = "10s",
+            converter = DurationConverter.class,
+            description = "For the TLS handshake and the preamble together (default: ${DEFAULT-VALUE}).")
+    Duration preambleTimeout;
+
+    @Option(
+            names = "--connect-timeout",
+            paramLabel = "DURATION",
+            defaultValue = "5s",
+            converter = DurationConverter.class,
+            description = "Per attempt at the owner's load balancer (default: ${DEFAULT-VALUE}).")
+    Duration connectTimeout;
+
+    @Option(
+            names = "--idle-timeout",
+            paramLabel = "DURATION",
+            defaultValue = "350s",
+            converter = DurationConverter.class,
+            description = "Close connections silent both ways for this long (default: ${DEFAULT-VALUE}).")
+    Duration idleTimeout;
+
+    @Inject
+    MeterRegistry registry;
+
+    @Override
+    public Integer call() throws IOException {
+        Credential credential = new Credential(
+                Pem.parsePrivateKey(Files.readString(privateKey, StandardCharsets.US_ASCII)),
+                Pem.parseCertificates(Files.readString(certificateChain, StandardCharsets.US_ASCII)));
+        GatewaySettings settings = GatewaySettings.defaults()
+                .withListen(listen.host(), listen.port())
+                .withTimeouts(preambleTimeout, connectTimeout, idleTimeout)
+                .withUpstreamGuard(allowLoopbackUpstreams ? UpstreamGuard.SAME_HOST : UpstreamGuard.STRICT);
+        try (Gateway gateway = new Gateway(settings, credential, registry, Clock.systemUTC());
+                GatewayConfigFile source = new GatewayConfigFile(config, gateway::apply)) {
+            source.start(configPollInterval);
+            Quarkus.waitForExit();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,34 @@
+package dev.privatelink.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class GatewayCommandTest {
+
+    @Test
+    void needsItsConfigAndCredentialsAndHasDefaultsForTheRest() {
+        GatewayCommand command = new GatewayCommand();
+        new CommandLine(command)
+                .parseArgs(
+                        "--config",
+                        "/etc/gateway/gateway.json",
+                        "--certificate-chain",
+                        "tls.crt",
+                        "--private-key",
+                        "tls.key");
+
+        assertThat(command.config).isEqualTo(Path.of("/etc/gateway/gateway.json"));
+        assertThat(command.listen.port()).isEqualTo(8443);
+        assertThat(command.idleTimeout).isEqualTo(Duration.ofSeconds(350));
+        assertThat(command.allowLoopbackUpstreams).isFalse();
+
+        assertThatThrownBy(() -> new CommandLine(new GatewayCommand()).parseArgs("--config", "gateway.json"))
+                .isInstanceOf(CommandLine.MissingParameterException.class)
+                .hasMessageContaining("--certificate-chain");
+    }
+}
