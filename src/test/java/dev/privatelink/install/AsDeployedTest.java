@@ -41,6 +41,11 @@ class AsDeployedTest {
                 .isEqualTo(argfile(Files.readString(DEFINITION)));
         assertThat(definition).contains("-XX:+UseSerialGC", "-Xmx96m");
         assertThat(jvmOptions(forwarder(TestSettings.defaults()))).isEqualTo(String.join(" ", definition));
+        assertThat(jvmOptions(forwarder(TestSettings.with(Map.of("privatelink.forwarder.jvm-options", " ")))))
+                .as("a blank setting is no setting")
+                .isEqualTo(String.join(" ", definition));
+        assertThat(jvmOptions(forwarder(TestSettings.with(Map.of("privatelink.forwarder.jvm-options", "-Xmx1g")))))
+                .isEqualTo("-Xmx1g");
     }
 
     @Test

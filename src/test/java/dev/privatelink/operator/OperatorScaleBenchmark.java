@@ -12,24 +12,17 @@ import dev.privatelink.forwarder.config.ForwarderConfig;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.http.AsyncBody;
-import io.fabric8.kubernetes.client.http.HttpRequest;
-import io.fabric8.kubernetes.client.http.HttpResponse;
-import io.fabric8.kubernetes.client.http.Interceptor;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import java.lang.management.ManagementFactory;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -75,7 +68,7 @@ class OperatorScaleBenchmark {
                         .incrementAndGet();
             }
         };
-        ApiRequests requests = new ApiRequests();
+        ApiRequestCounter requests = new ApiRequestCounter();
         Map<String, Long> createdAt = new ConcurrentHashMap<>();
         Map<String, Long> availableAt = new ConcurrentHashMap<>();
         Map<String, Long> suspendedInConfigAt = new ConcurrentHashMap<>();
@@ -177,17 +170,10 @@ class OperatorScaleBenchmark {
             convergeRequests.forEach((what, count) -> System.out.printf("  %-60s %d%n", what, count));
             System.out.printf(
                     "update conflicts (409) in all: %d, of them during the decisions: %d%n",
-                    requests.conflicts(), requests.conflicts() - conflicts(convergeRequests));
+                    requests.conflicts(), requests.conflicts() - ApiRequestCounter.conflicts(convergeRequests));
             System.out.printf(
                     "heap after GC (operator + mock API server + this benchmark in one JVM): %d MiB%n", heap >> 20);
         }
-    }
-
-    static long conflicts(Map<String, Long> requests) {
-        return requests.entrySet().stream()
-                .filter(e -> e.getKey().endsWith(" 409"))
-                .mapToLong(Map.Entry::getValue)
-                .sum();
     }
 
     static String key(HasMetadata o) {
@@ -213,9 +199,7 @@ class OperatorScaleBenchmark {
     }
 
     static Map<String, Long> snapshot(Map<String, AtomicLong> counts) {
-        Map<String, Long> copy = new TreeMap<>();
-        counts.forEach((k, v) -> copy.put(k, v.get()));
-        return copy;
+        return ApiRequestCounter.snapshot(counts);
     }
 
     static <T> ResourceEventHandler<T> onChange(Consumer<T> seen) {
@@ -249,53 +233,5 @@ class OperatorScaleBenchmark {
                 .get()
                 .getStatus()
                 .getServiceName();
-    }
-
-    /** The operator's requests, by verb, resource and answer ("PUT services 409"), watches aside. */
-    static final class ApiRequests {
-        final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
-
-        KubernetesClient countingClient(KubernetesClient client) {
-            Interceptor counter = new Interceptor() {
-                @Override
-                public void after(
-                        HttpRequest request, HttpResponse<?> response, AsyncBody.Consumer<List<ByteBuffer>> consumer) {
-                    if (request.uri().getQuery() != null
-                            && request.uri().getQuery().contains("watch=true")) {
-                        return;
-                    }
-                    String what =
-                            request.method() + " " + resource(request.uri().getPath()) + " " + response.code();
-                    counts.computeIfAbsent(what, k -> new AtomicLong()).incrementAndGet();
-                }
-            };
-            return new KubernetesClientBuilder()
-                    .withConfig(client.getConfiguration())
-                    .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("count-requests", counter))
-                    .build();
-        }
-
-        /** {@code /api/v1/namespaces/a/services/b/status} → {@code services/status}. */
-        static String resource(String path) {
-            String[] parts = path.split("/");
-            int at = path.startsWith("/apis/") ? 4 : 3;
-            if (parts.length > at + 1 && parts[at].equals("namespaces")) {
-                at += 2;
-            }
-            String kind = parts.length > at ? parts[at] : path;
-            return parts.length > at + 2 ? kind + "/" + parts[at + 2] : kind;
-        }
-
-        void reset() {
-            counts.clear();
-        }
-
-        Map<String, Long> snapshot() {
-            return OperatorScaleBenchmark.snapshot(counts);
-        }
-
-        long conflicts() {
-            return OperatorScaleBenchmark.conflicts(snapshot());
-        }
     }
 }
