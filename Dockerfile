@@ -1,5 +1,7 @@
 # The one image of kube-privatelink: every role (operator, forwarder) runs from it; the role is
-# the first argument (`operator` by default, `forwarder ...` in the pods the operator creates).
+# the first argument (`operator` by default, `forwarder ...` in the pods the operator creates,
+# which also get the forwarder's JVM options in JDK_JAVA_OPTIONS: the java launcher reads them
+# before the ENTRYPOINT's flags, and an explicit -Xmx there outranks MaxRAMPercentage).
 #
 # Build the application first, then the image (no Maven inside the image build):
 #   mvn -B package -DskipTests
@@ -24,6 +26,16 @@ COPY target/quarkus-app/lib/ /deployments/lib/
 COPY target/quarkus-app/quarkus-run.jar /deployments/quarkus-run.jar
 COPY target/quarkus-app/app/ /deployments/app/
 COPY target/quarkus-app/quarkus/ /deployments/quarkus/
+
+# The forwarder role's JVM options (the one definition, src/main/resources/forwarder-jvm.options;
+# the operator puts them in each forwarder pod's JDK_JAVA_OPTIONS) and the class-data archive
+# they name, written by a training run of this image's own JVM on this class path (an archive is
+# valid only for those). The operator role runs without either.
+COPY src/main/resources/forwarder-jvm.options /deployments/forwarder-jvm.options
+COPY bin/forwarder-cds-archive /usr/local/bin/forwarder-cds-archive
+RUN forwarder-cds-archive /deployments/quarkus-run.jar /deployments/forwarder-jvm.options \
+      /deployments/forwarder-cds.jsa \
+ && chmod 0444 /deployments/forwarder-cds.jsa
 
 WORKDIR /deployments
 USER 10001:10001

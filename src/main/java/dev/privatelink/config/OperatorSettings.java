@@ -97,8 +97,20 @@ public interface OperatorSettings {
         @WithDefault("128Mi")
         String memoryRequest();
 
-        @WithDefault("256Mi")
+        /**
+         * Room for ForwarderSettings.DEFAULT_MAX_CONNECTIONS idle connections with the JVM options
+         * of forwarder-jvm.options: ~95 MiB base, the heap's growth (~2.8 KiB per connection) and
+         * the kernel's sockets (~8 KiB per proxied connection, which cgroup v2 charges to the pod),
+         * about 310 MiB at 20,000 (BENCHMARKS.md, "Memory as deployed"); AsDeployedTest checks it.
+         */
+        @WithDefault("384Mi")
         String memoryLimit();
+
+        /**
+         * The forwarder pods' JVM options (their JDK_JAVA_OPTIONS), replacing the tuned ones of
+         * forwarder-jvm.options; unset or empty: those. Keep -Xmx and the memory limit together.
+         */
+        Optional<String> jvmOptions();
 
         /** The forwarder pods' PriorityClass: they carry tenants' traffic, so platforms rank them high. */
         Optional<String> priorityClassName();

@@ -394,6 +394,11 @@ public final class ForwarderResources {
                         // admit only pods of the consumer namespace, whatever the CNI
                         "--consumer-namespace",
                         consumerNamespace)
+                // the JVM options as deployed (forwarder-jvm.options), before the image's own
+                .addNewEnv()
+                .withName(ForwarderJvm.ENVIRONMENT_VARIABLE)
+                .withValue(ForwarderJvm.render(fwd.jvmOptions()))
+                .endEnv()
                 .addNewPort()
                 .withName("http")
                 .withContainerPort(HTTP_PORT)

@@ -43,8 +43,9 @@ public record ForwarderSettings(
     public static final Duration PRIVATELINK_IDLE_TIMEOUT = Duration.ofSeconds(350);
 
     /**
-     * About 4 KiB per idle proxied connection (two sockets, buffers, state; see BENCHMARKS.md) and
-     * two upstream-side buffers under load: 20,000 connections fit the default 256 MiB limit.
+     * What the forwarder pod's memory is sized for (forwarder-jvm.options, the default memory
+     * limit; AsDeployedTest): ~2.8 KiB of heap and ~8 KiB of kernel sockets per idle proxied
+     * connection (BENCHMARKS.md, "Memory as deployed").
      */
     public static final int DEFAULT_MAX_CONNECTIONS = 20_000;
 
