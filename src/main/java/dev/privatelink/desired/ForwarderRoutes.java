@@ -85,7 +85,8 @@ public final class ForwarderRoutes {
                         s.proxyProtocol(),
                         s.state(),
                         s.endpointAddress(),
-                        s.allowedWorkloads()))
+                        s.allowedWorkloads(),
+                        s.service()))
                 .sorted(Comparator.comparingInt(Route::listenPort))
                 .toList();
         return new Result(new ForwarderConfig(routes), unplaced, freed.next(freedNow, taken, now));
@@ -126,7 +127,8 @@ public final class ForwarderRoutes {
                     r.proxyProtocol(),
                     state,
                     r.endpointAddress(),
-                    r.allowedWorkloads()));
+                    r.allowedWorkloads(),
+                    r.service()));
         }
         return new ForwarderConfig(kept);
     }

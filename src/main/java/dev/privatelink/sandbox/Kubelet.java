@@ -345,7 +345,8 @@ final class Kubelet implements AutoCloseable {
                     meters,
                     transport,
                     group,
-                    sourceCheck == null ? SourcePolicy.ALLOW_ALL : sourceCheck);
+                    sourceCheck == null ? SourcePolicy.ALLOW_ALL : sourceCheck,
+                    consumerNamespace.orElse(null));
             this.source = new ConfigMapSource(
                     client, argument(deployment, "--namespace"), argument(deployment, "--config-map"), this::apply);
         }

@@ -55,6 +55,8 @@ public record ForwarderConfig(List<Route> routes) {
      *                        PrivateLink sends it (SEC-16); {@code null} (not allocated yet, or an
      *                        older operator): the listener's own address and port
      * @param allowedWorkloads which pods of the consumer namespace the endpoint admits; null: every pod
+     * @param service       the endpoint service the endpoint connects to, for the metrics' labels (so
+     *                      an owner can select its own); {@code null} from an older operator
      */
     public record Route(
             String endpointId,
@@ -65,7 +67,8 @@ public record ForwarderConfig(List<Route> routes) {
             RouteState state,
             @JsonInclude(JsonInclude.Include.NON_NULL) String endpointAddress,
             // absent, not null, on the wire: most routes admit every pod
-            @JsonInclude(JsonInclude.Include.NON_NULL) WorkloadAdmission allowedWorkloads) {
+            @JsonInclude(JsonInclude.Include.NON_NULL) WorkloadAdmission allowedWorkloads,
+            @JsonInclude(JsonInclude.Include.NON_NULL) ServiceRef service) {
         public Route {
             upstreams = upstreams == null ? List.of() : List.copyOf(upstreams);
             proxyProtocol = proxyProtocol == null ? ProxyProtocol.NONE : proxyProtocol;
@@ -80,7 +83,66 @@ public record ForwarderConfig(List<Route> routes) {
                 List<Upstream> upstreams,
                 ProxyProtocol proxyProtocol,
                 RouteState state) {
-            this(endpointId, endpointPort, listenPort, upstreams, proxyProtocol, state, null, null);
+            this(endpointId, endpointPort, listenPort, upstreams, proxyProtocol, state, null, null, null);
+        }
+
+        /** A route without the name of its endpoint service (tests, the standalone forwarder). */
+        public Route(
+                String endpointId,
+                int endpointPort,
+                int listenPort,
+                List<Upstream> upstreams,
+                ProxyProtocol proxyProtocol,
+                RouteState state,
+                String endpointAddress,
+                WorkloadAdmission allowedWorkloads) {
+            this(
+                    endpointId,
+                    endpointPort,
+                    listenPort,
+                    upstreams,
+                    proxyProtocol,
+                    state,
+                    endpointAddress,
+                    allowedWorkloads,
+                    null);
+        }
+
+        /** The same route, naming the endpoint service it connects to. */
+        public Route withService(ServiceRef service) {
+            return new Route(
+                    endpointId,
+                    endpointPort,
+                    listenPort,
+                    upstreams,
+                    proxyProtocol,
+                    state,
+                    endpointAddress,
+                    allowedWorkloads,
+                    service);
+        }
+    }
+
+    /**
+     * An EndpointService, by namespace and name. On the wire it is one string, {@code
+     * namespace/name} (neither may contain a slash), once per endpoint.
+     */
+    public record ServiceRef(String namespace, String name) {
+        /**
+         * The reference {@code namespace/name} names; null for anything else: a label is not worth
+         * refusing a config for.
+         */
+        public static ServiceRef fromWire(String text) {
+            int slash = text == null ? -1 : text.indexOf('/');
+            if (slash <= 0 || slash == text.length() - 1 || text.indexOf('/', slash + 1) >= 0) {
+                return null;
+            }
+            return new ServiceRef(text.substring(0, slash), text.substring(slash + 1));
+        }
+
+        @Override
+        public String toString() {
+            return namespace + "/" + name;
         }
     }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.privatelink.forwarder.config.ForwarderConfig.ProxyProtocol;
 import dev.privatelink.forwarder.config.ForwarderConfig.Route;
 import dev.privatelink.forwarder.config.ForwarderConfig.RouteState;
+import dev.privatelink.forwarder.config.ForwarderConfig.ServiceRef;
 import dev.privatelink.forwarder.config.ForwarderConfig.Upstream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,7 +24,7 @@ import java.util.Map;
  *   <li>{@code upstreamSets}: each distinct set of load balancers once; a set's entries omit the
  *       port when it is the route's endpoint port (the usual case, so one set serves every port).
  *   <li>{@code active} and {@code suspended}: one entry per endpoint with what is the same for all
- *       its ports (ID, upstream set, PROXY protocol) once, and its ports and listener ports as two
+ *       its ports (ID, upstream set, PROXY protocol, endpoint service) once, and its ports and listener ports as two
  *       parallel lists. A field that holds for a whole endpoint belongs in {@link Entry} and
  *       {@link Group}, and so stays once per endpoint however many ports it has.
  * </ul>
@@ -61,7 +62,8 @@ final class WireFormat {
             List<Integer> ports,
             List<Integer> listenPorts,
             String endpointAddress,
-            WorkloadAdmission allowedWorkloads) {}
+            WorkloadAdmission allowedWorkloads,
+            String service) {}
 
     /** A load balancer; without a port, the forwarder dials the route's endpoint port. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -77,7 +79,8 @@ final class WireFormat {
             ProxyProtocol proxyProtocol,
             Integer upstreamSet,
             String endpointAddress,
-            WorkloadAdmission allowedWorkloads) {}
+            WorkloadAdmission allowedWorkloads,
+            ServiceRef service) {}
 
     static String write(ObjectMapper json, ForwarderConfig config) {
         Map<List<UpstreamEntry>, Integer> sets = new LinkedHashMap<>();
@@ -95,7 +98,8 @@ final class WireFormat {
                                     route.proxyProtocol(),
                                     setIndex,
                                     route.endpointAddress(),
-                                    route.allowedWorkloads()),
+                                    route.allowedWorkloads(),
+                                    route.service()),
                             g -> new ArrayList<>())
                     .add(route);
         }
@@ -109,7 +113,8 @@ final class WireFormat {
                     routes.stream().map(Route::endpointPort).toList(),
                     routes.stream().map(Route::listenPort).toList(),
                     group.endpointAddress(),
-                    group.allowedWorkloads());
+                    group.allowedWorkloads(),
+                    group.service() == null ? null : group.service().toString());
             (group.state() == RouteState.SUSPENDED ? suspended : active).add(entry);
         });
         Document document =
@@ -164,6 +169,7 @@ final class WireFormat {
                         + " names upstream set " + setIndex + " of " + sets.size());
             }
             List<UpstreamEntry> set = setIndex == null ? List.of() : orEmpty(sets.get(setIndex));
+            ServiceRef service = ServiceRef.fromWire(entry.service());
             for (int i = 0; i < ports.size(); i++) {
                 int port = ports.get(i);
                 List<Upstream> upstreams = set.stream()
@@ -177,7 +183,8 @@ final class WireFormat {
                         entry.proxyProtocol(),
                         state,
                         entry.endpointAddress(),
-                        entry.allowedWorkloads()));
+                        entry.allowedWorkloads(),
+                        service));
             }
         }
     }
