@@ -447,6 +447,34 @@ class HelmChartTest {
     }
 
     @Test
+    void noPodMonitorUnlessEnabled() {
+        assertThat(defaults.kindsAndNames()).noneMatch(o -> o.startsWith("PodMonitor/"));
+    }
+
+    /**
+     * Issue 12: the forwarder pods (no Service in front of them) are scraped where they run,
+     * selected by the labels the operator gives every forwarder pod, on the port the forwarder
+     * NetworkPolicy opens to the monitoring namespace.
+     */
+    @Test
+    void podMonitorScrapesEveryForwarderPodWhenEnabled() {
+        GenericKubernetesResource monitor = custom.get("PodMonitor", CUSTOM_FORWARDER);
+        Map<String, String> forwarderPodLabels = ForwarderResources.selectorLabels("any-consumer");
+
+        assertThat(monitor.getApiVersion()).isEqualTo("monitoring.coreos.com/v1");
+        assertThat(monitor.getMetadata().getNamespace()).isEqualTo(CUSTOM_NAMESPACE);
+        assertThat(monitor.getMetadata().getLabels()).containsEntry("release", "prometheus");
+        assertThat(monitor.<List<String>>get("spec", "namespaceSelector", "matchNames"))
+                .containsExactly(CUSTOM_NAMESPACE);
+        assertThat(forwarderPodLabels)
+                .containsAllEntriesOf(monitor.<Map<String, String>>get("spec", "selector", "matchLabels"));
+        assertThat(monitor.<List<Map<String, Object>>>get("spec", "podMetricsEndpoints"))
+                .singleElement()
+                .satisfies(endpoint -> assertThat(endpoint)
+                        .contains(entry("port", "http"), entry("path", "/q/metrics"), entry("interval", "20s")));
+    }
+
+    @Test
     void disruptionBudgetKeepsOneOperatorReplicaRunning() {
         PodDisruptionBudget budget = defaults.get(PodDisruptionBudget.class, OPERATOR);
 
@@ -667,6 +695,8 @@ class HelmChartTest {
                 "admissionPolicy.enabled=maybe                | enabled",
                 "metrics.serviceMonitor.enabled=yes           | enabled",
                 "metrics.serviceMonitor.interval=soon         | interval",
+                "metrics.podMonitor.enabled=yes               | enabled",
+                "metrics.podMonitor.scrapeTimeout=soon        | scrapeTimeout",
                 "operator.podDisruptionBudget.minAvailable=0  | minAvailable",
                 "networkPolicy.enabled=yes                    | enabled",
                 "networkPolicy.monitoringNamespace=Monitoring | monitoringNamespace",
