@@ -12,6 +12,7 @@ import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Clock;
 import java.util.List;
 
 /**
@@ -29,9 +30,11 @@ public final class ControlPlane implements AutoCloseable {
             crdResource(ServicePermission.class));
 
     private final Operator operator;
+    private final UsageMetering usage;
 
-    private ControlPlane(Operator operator) {
+    private ControlPlane(Operator operator, UsageMetering usage) {
         this.operator = operator;
+        this.usage = usage;
     }
 
     public static ControlPlane start(KubernetesClient client, OperatorSettings settings) {
@@ -68,12 +71,14 @@ public final class ControlPlane implements AutoCloseable {
                 o.withLeaderElectionConfiguration(leaderElection);
             }
         });
-        operator.register(new EndpointServiceReconciler(settings));
+        UsageMetering usage = new UsageMetering();
+        operator.register(new EndpointServiceReconciler(settings, Clock.systemUTC(), usage));
         operator.register(new ServicePermissionReconciler());
         operator.register(new InterfaceEndpointReconciler(settings));
         operator.register(new ForwarderReconciler(settings));
         operator.start();
-        return new ControlPlane(operator);
+        usage.start(client, settings);
+        return new ControlPlane(operator, usage);
     }
 
     public static void installCrds(KubernetesClient client) {
@@ -97,6 +102,7 @@ public final class ControlPlane implements AutoCloseable {
 
     @Override
     public void close() {
+        usage.close();
         operator.stop();
     }
 }

@@ -1,6 +1,7 @@
 package dev.privatelink.operator;
 
 import dev.privatelink.api.ConditionTypes.Reasons;
+import dev.privatelink.api.ConnectionUsage;
 import dev.privatelink.api.EndpointService;
 import dev.privatelink.api.InterfaceEndpoint;
 import dev.privatelink.api.LoadBalancerRef;
@@ -25,6 +26,7 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -51,6 +53,8 @@ public class EndpointServiceReconciler implements Reconciler<EndpointService> {
 
     private final OperatorSettings settings;
     private final Clock clock;
+    private final UsageMetering usage;
+    private SimpleInboundEventSource<EndpointService> usageGrew;
     private IndexerResourceCache<EndpointService> endpointServices;
     private InformerEventSource<Service, EndpointService> services;
     private InformerEventSource<InterfaceEndpoint, EndpointService> endpoints;
@@ -59,13 +63,22 @@ public class EndpointServiceReconciler implements Reconciler<EndpointService> {
     private EventRecorder events;
 
     @Inject
+    public EndpointServiceReconciler(OperatorSettings settings, UsageMetering usage) {
+        this(settings, Clock.systemUTC(), usage);
+    }
+
     public EndpointServiceReconciler(OperatorSettings settings) {
-        this(settings, Clock.systemUTC());
+        this(settings, Clock.systemUTC(), new UsageMetering());
     }
 
     public EndpointServiceReconciler(OperatorSettings settings, Clock clock) {
+        this(settings, clock, new UsageMetering());
+    }
+
+    public EndpointServiceReconciler(OperatorSettings settings, Clock clock, UsageMetering usage) {
         this.settings = settings;
         this.clock = clock;
+        this.usage = usage;
     }
 
     @Override
@@ -103,7 +116,25 @@ public class EndpointServiceReconciler implements Reconciler<EndpointService> {
                 settings.clusterDomain(),
                 settings.allowExternalLoadBalancers(),
                 settings.namespace(),
-                Instant.now(clock));
+                Instant.now(clock),
+                usage(es));
+    }
+
+    /** Each listed connection's usage: what the status shows carried on by what the ledger counted since. */
+    private Map<String, ConnectionUsage> usage(EndpointService es) {
+        Map<String, ConnectionUsage> shown = new HashMap<>();
+        if (es.getStatus() != null && es.getStatus().getConnections() != null) {
+            es.getStatus().getConnections().stream()
+                    .filter(c -> c.getEndpointId() != null)
+                    .forEach(c -> shown.put(c.getEndpointId(), c.getUsage()));
+        }
+        Map<String, ConnectionUsage> usages = new HashMap<>();
+        for (InterfaceEndpoint ep : endpoints.byIndex(
+                Indexes.SERVICE_NAME, Ids.serviceName(es.getMetadata().getUid()))) {
+            String endpointId = Ids.endpointId(ep.getMetadata().getUid());
+            usage.ledger().usage(endpointId, shown.get(endpointId)).ifPresent(u -> usages.put(endpointId, u));
+        }
+        return usages;
     }
 
     private static List<LoadBalancerRef> loadBalancerRefs(EndpointService es) {
@@ -167,7 +198,11 @@ public class EndpointServiceReconciler implements Reconciler<EndpointService> {
                         .build(),
                 ctx);
         policyApplier = new Applier<>(ctx.getClient(), policies);
-        return List.of(services, endpoints, rivals, policies);
+        // The usage collector reads the forwarders off the reconciles' path; the services whose
+        // usage grew get a reconcile, which writes it into their status.
+        usageGrew = new SimpleInboundEventSource<>("usage");
+        usage.onGrowth(keys -> keys.forEach(k -> usageGrew.propagateEvent(new ResourceID(k.name(), k.namespace()))));
+        return List.of(services, endpoints, rivals, policies, usageGrew);
     }
 
     @Override

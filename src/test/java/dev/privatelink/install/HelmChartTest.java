@@ -199,6 +199,7 @@ class HelmChartTest {
                 .contains(
                         entry("PRIVATELINK_ENDPOINT_QUOTA", "100"),
                         entry("PRIVATELINK_CLUSTER_DOMAIN", "cluster.local"),
+                        entry("PRIVATELINK_USAGE_INTERVAL_SECONDS", "60"),
                         entry("PRIVATELINK_FORWARDER_IMAGE", operator.getImage()),
                         entry("PRIVATELINK_FORWARDER_REPLICAS", "2"),
                         entry("PRIVATELINK_FORWARDER_IMAGE_PULL_SECRETS", ""),
@@ -375,10 +376,16 @@ class HelmChartTest {
         assertThat(deny.getSpec().getIngress()).isEmpty();
     }
 
+    /**
+     * The monitoring namespace reads both; the operator also reads the forwarders' byte counters
+     * (issue 12: each connection's usage in its EndpointService's status), and only its own pods.
+     */
     @Test
     void metricsOfForwardersAndOperatorAreOpenToTheMonitoringNamespaceOnly() {
         NetworkPolicy forwarders = defaults.get(NetworkPolicy.class, FORWARDER + "-metrics");
         NetworkPolicy operator = defaults.get(NetworkPolicy.class, OPERATOR + "-metrics");
+        Map<String, String> operatorPods =
+                defaults.get(Deployment.class, OPERATOR).getSpec().getSelector().getMatchLabels();
 
         assertThat(forwarders.getSpec().getPodSelector().getMatchLabels())
                 .isEqualTo(Labels.managed(Labels.COMPONENT_FORWARDER));
@@ -390,11 +397,20 @@ class HelmChartTest {
         for (NetworkPolicy policy : List.of(forwarders, operator)) {
             assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress");
             assertThat(policy.getSpec().getIngress()).singleElement().satisfies(rule -> {
-                assertThat(rule.getFrom()).singleElement().satisfies(peer -> {
+                assertThat(rule.getFrom().get(0)).satisfies(peer -> {
                     assertThat(peer.getNamespaceSelector().getMatchLabels())
                             .isEqualTo(Map.of(Labels.NAMESPACE_NAME, "monitoring"));
                     assertThat(peer.getPodSelector()).isNull();
                 });
+                if (policy == forwarders) {
+                    assertThat(rule.getFrom()).hasSize(2);
+                    assertThat(rule.getFrom().get(1)).satisfies(peer -> {
+                        assertThat(peer.getNamespaceSelector()).isNull();
+                        assertThat(peer.getPodSelector().getMatchLabels()).isEqualTo(operatorPods);
+                    });
+                } else {
+                    assertThat(rule.getFrom()).hasSize(1);
+                }
                 assertThat(rule.getPorts()).singleElement().satisfies(port -> {
                     assertThat(port.getProtocol()).isEqualTo("TCP");
                     assertThat(port.getPort()).isEqualTo(new IntOrString("http"));
@@ -683,6 +699,7 @@ class HelmChartTest {
                 "operator.replica=2                           | replica",
                 "unknownKey=1                                 | unknownKey",
                 "operator.endpointQuota=0                     | endpointQuota",
+                "operator.usageIntervalSeconds=1              | usageIntervalSeconds",
                 "operator.runAsUser=0                         | runAsUser",
                 "image.pullPolicy=Sometimes                   | pullPolicy",
                 "image.repository=                            | repository",

@@ -3,6 +3,7 @@ package dev.privatelink.sandbox;
 import static dev.privatelink.Awaits.eventually;
 import static dev.privatelink.api.StatusAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.privatelink.api.AllowedWorkloads;
 import dev.privatelink.api.ConditionTypes;
@@ -94,6 +95,44 @@ class SandboxEndToEndTest {
             assertThat(Http.get(shop, address, port))
                     .hasValueSatisfying(body -> assertThat(body).contains("endpoint=" + id));
         });
+    }
+
+    /**
+     * Issue 12: each forwarder pod serves its metrics on its own address, labelled with the
+     * endpoint service and the consumer namespace; the operator reads them and the owner sees
+     * what the connection carried in the EndpointService's status.
+     */
+    @Test
+    void theOwnerSeesWhatAConnectionCarriedInTheEndpointServicesStatus() {
+        String id = endpoint.getStatus().getEndpointId();
+        String address = endpoint.getStatus().getAddress();
+        int port = sandbox.options().servicePort();
+        eventually()
+                .untilAsserted(() -> assertThat(Http.get(shop, address, port))
+                        .hasValueSatisfying(body -> assertThat(body).contains("endpoint=" + id)));
+
+        assertThat(sandbox.forwarderMetricsUrls())
+                .isNotEmpty()
+                .allSatisfy(url -> assertThat(url)
+                        .startsWith("http://127." + sandbox.options().net() + ".")
+                        .endsWith("/q/metrics"));
+        String bytesLine =
+                "privatelink_forwarder_bytes_total{consumer_namespace=\"shop\",direction=\"client_to_upstream\","
+                        + "endpoint_id=\"" + id
+                        + "\",endpoint_service=\"payments\",endpoint_service_namespace=\"payments\",}";
+        assertThat(sandbox.forwarderMetricsUrls().stream().map(Http::fetch))
+                .anySatisfy(page -> assertThat(page).contains(bytesLine));
+        // the guide tells the user where the metrics are and how to read the usage
+        assertThat(SandboxGuide.text(sandbox, endpoint))
+                .contains(sandbox.forwarderMetricsUrls())
+                .contains("get epsvc payments -o jsonpath='{range .status.connections[*]}{.consumer} {.usage}");
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> assertThat(sandbox.usage(id)).hasValueSatisfying(usage -> {
+                    assertThat(usage.getBytesFromConsumer()).isPositive();
+                    assertThat(usage.getBytesToConsumer()).isPositive();
+                    assertThat(usage.getSince()).isNotBlank();
+                }));
     }
 
     @Test
