@@ -74,7 +74,7 @@ public final class ControlPlane implements AutoCloseable {
         UsageMetering usage = new UsageMetering();
         operator.register(new EndpointServiceReconciler(settings, Clock.systemUTC(), usage));
         operator.register(new ServicePermissionReconciler());
-        operator.register(new InterfaceEndpointReconciler(settings));
+        operator.register(new InterfaceEndpointReconciler(settings, Clock.systemUTC(), usage));
         operator.register(new ForwarderReconciler(settings));
         operator.start();
         usage.start(client, settings);

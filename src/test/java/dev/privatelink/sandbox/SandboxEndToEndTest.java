@@ -16,6 +16,8 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -41,6 +43,7 @@ class SandboxEndToEndTest {
     static Path dir;
 
     static Sandbox sandbox;
+    static final SimpleMeterRegistry operatorMeters = new SimpleMeterRegistry();
     static KubernetesClient client;
     static InterfaceEndpoint endpoint;
     /** The consumer namespace's client pod's address: what the endpoint answers. */
@@ -54,6 +57,8 @@ class SandboxEndToEndTest {
                 .withNet(ThreadLocalRandom.current().nextInt(100, 200))
                 .withServicePort(freePort())
                 .withKubeconfig(dir.resolve("kubeconfig"));
+        // the operator's meters (endpoint-hours) go to Micrometer's global registry, as in Quarkus
+        Metrics.addRegistry(operatorMeters);
         sandbox = Sandbox.start(options);
         client = sandbox.client();
         endpoint = sandbox.awaitEndpoint(Duration.ofSeconds(30));
@@ -65,6 +70,7 @@ class SandboxEndToEndTest {
         if (sandbox != null) {
             sandbox.close();
         }
+        Metrics.removeRegistry(operatorMeters);
     }
 
     @Test
@@ -133,6 +139,19 @@ class SandboxEndToEndTest {
                     assertThat(usage.getBytesToConsumer()).isPositive();
                     assertThat(usage.getSince()).isNotBlank();
                 }));
+        // endpoint-hours per zone: the sandbox's one zone, labelled as the forwarders' series are
+        eventually()
+                .untilAsserted(() -> assertThat(operatorMeters
+                                .find("privatelink.endpoint.ready")
+                                .tags(
+                                        "endpoint_id", id,
+                                        "endpoint_service", "payments",
+                                        "endpoint_service_namespace", "payments",
+                                        "consumer_namespace", "shop",
+                                        "zone", "sandbox-zone-a")
+                                .counters())
+                        .singleElement()
+                        .satisfies(c -> assertThat(c.count()).isPositive()));
     }
 
     @Test
