@@ -31,10 +31,12 @@ public final class ControlPlane implements AutoCloseable {
 
     private final Operator operator;
     private final UsageMetering usage;
+    private final ConnectionNotifications notifications;
 
-    private ControlPlane(Operator operator, UsageMetering usage) {
+    private ControlPlane(Operator operator, UsageMetering usage, ConnectionNotifications notifications) {
         this.operator = operator;
         this.usage = usage;
+        this.notifications = notifications;
     }
 
     public static ControlPlane start(KubernetesClient client, OperatorSettings settings) {
@@ -72,13 +74,15 @@ public final class ControlPlane implements AutoCloseable {
             }
         });
         UsageMetering usage = new UsageMetering();
-        operator.register(new EndpointServiceReconciler(settings, Clock.systemUTC(), usage));
+        ConnectionNotifications notifications = new ConnectionNotifications();
+        operator.register(new EndpointServiceReconciler(settings, Clock.systemUTC(), usage, notifications));
         operator.register(new ServicePermissionReconciler());
         operator.register(new InterfaceEndpointReconciler(settings, Clock.systemUTC(), usage));
         operator.register(new ForwarderReconciler(settings));
         operator.start();
         usage.start(client, settings);
-        return new ControlPlane(operator, usage);
+        notifications.start(client, settings);
+        return new ControlPlane(operator, usage, notifications);
     }
 
     public static void installCrds(KubernetesClient client) {
@@ -103,6 +107,7 @@ public final class ControlPlane implements AutoCloseable {
     @Override
     public void close() {
         usage.close();
+        notifications.close();
         operator.stop();
     }
 }

@@ -3,6 +3,7 @@ package dev.privatelink.operator;
 import dev.privatelink.api.ConditionTypes.Reasons;
 import dev.privatelink.api.ConnectionUsage;
 import dev.privatelink.api.EndpointService;
+import dev.privatelink.api.EndpointServiceStatus;
 import dev.privatelink.api.InterfaceEndpoint;
 import dev.privatelink.api.LoadBalancerRef;
 import dev.privatelink.cache.LeanItemStore;
@@ -12,8 +13,13 @@ import dev.privatelink.desired.EndpointServiceWorld;
 import dev.privatelink.desired.Labels;
 import dev.privatelink.events.EventRecorder;
 import dev.privatelink.ids.Ids;
+import dev.privatelink.notify.ConnectionNotices;
+import dev.privatelink.notify.ConnectionNotices.Notice;
+import dev.privatelink.notify.Outbox;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -54,6 +60,7 @@ public class EndpointServiceReconciler implements Reconciler<EndpointService> {
     private final OperatorSettings settings;
     private final Clock clock;
     private final UsageMetering usage;
+    private final ConnectionNotifications notifications;
     private SimpleInboundEventSource<EndpointService> usageGrew;
     private IndexerResourceCache<EndpointService> endpointServices;
     private InformerEventSource<Service, EndpointService> services;
@@ -63,22 +70,25 @@ public class EndpointServiceReconciler implements Reconciler<EndpointService> {
     private EventRecorder events;
 
     @Inject
-    public EndpointServiceReconciler(OperatorSettings settings, UsageMetering usage) {
-        this(settings, Clock.systemUTC(), usage);
+    public EndpointServiceReconciler(
+            OperatorSettings settings, UsageMetering usage, ConnectionNotifications notifications) {
+        this(settings, Clock.systemUTC(), usage, notifications);
     }
 
     public EndpointServiceReconciler(OperatorSettings settings) {
-        this(settings, Clock.systemUTC(), new UsageMetering());
+        this(settings, Clock.systemUTC());
     }
 
     public EndpointServiceReconciler(OperatorSettings settings, Clock clock) {
-        this(settings, clock, new UsageMetering());
+        this(settings, clock, new UsageMetering(), new ConnectionNotifications());
     }
 
-    public EndpointServiceReconciler(OperatorSettings settings, Clock clock, UsageMetering usage) {
+    public EndpointServiceReconciler(
+            OperatorSettings settings, Clock clock, UsageMetering usage, ConnectionNotifications notifications) {
         this.settings = settings;
         this.clock = clock;
         this.usage = usage;
+        this.notifications = notifications;
     }
 
     @Override
@@ -93,7 +103,43 @@ public class EndpointServiceReconciler implements Reconciler<EndpointService> {
                         c + ": not created by kube-privatelink, so left alone; this load balancer's pods are not"
                                 + " fenced"));
         plan.events().forEach(events::record);
+        notify(es, plan.status(), ctx.getClient());
         return StatusUpdates.patchIfChanged(es, plan.status());
+    }
+
+    /**
+     * The owner's notifications: the connection changes between the status shown and the one
+     * about to be written go to the service's outbox first (so a failure here leaves the status
+     * as it was, and the next reconcile finds the same changes), and the status shows delivery.
+     */
+    private void notify(EndpointService es, EndpointServiceStatus status, KubernetesClient client) {
+        if (es.getSpec() == null || es.getSpec().getNotification() == null) {
+            return;
+        }
+        EndpointServiceStatus shown = es.getStatus();
+        List<Notice> notices = ConnectionNotices.between(
+                shown == null ? List.of() : shown.getConnections(),
+                status.getConnections(),
+                (shown != null && shown.getUnlistedConnections() != null) || status.getUnlistedConnections() != null);
+        String name = Outbox.name(es);
+        ConfigMap existing = client.configMaps()
+                .inNamespace(settings.namespace())
+                .withName(name)
+                .get();
+        Outbox.State state = Outbox.read(existing);
+        if (!notices.isEmpty()) {
+            Instant now = Instant.now(clock);
+            state = state.with(
+                    notices.stream().map(n -> Outbox.event(es, n, now)).toList(), now);
+            ConfigMap outbox = Outbox.write(existing, settings.namespace(), es, state);
+            if (existing == null) {
+                client.configMaps().resource(outbox).create();
+            } else {
+                client.configMaps().resource(outbox).update();
+            }
+            notifications.wake(name);
+        }
+        status.setNotifications(state.status());
     }
 
     private EndpointServiceWorld resolve(EndpointService es) {
@@ -202,6 +248,7 @@ public class EndpointServiceReconciler implements Reconciler<EndpointService> {
         // usage grew get a reconcile, which writes it into their status.
         usageGrew = new SimpleInboundEventSource<>("usage");
         usage.onGrowth(keys -> keys.forEach(k -> usageGrew.propagateEvent(new ResourceID(k.name(), k.namespace()))));
+        notifications.onChange((namespace, name) -> usageGrew.propagateEvent(new ResourceID(name, namespace)));
         return List.of(services, endpoints, rivals, policies, usageGrew);
     }
 

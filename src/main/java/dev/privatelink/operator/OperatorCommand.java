@@ -21,6 +21,9 @@ public class OperatorCommand implements Runnable {
     UsageMetering usage;
 
     @Inject
+    ConnectionNotifications notifications;
+
+    @Inject
     KubernetesClient client;
 
     @Inject
@@ -32,6 +35,7 @@ public class OperatorCommand implements Runnable {
         // the forwarder role, which shares this image, runs no controllers.
         operator.start();
         usage.start(client, settings);
+        notifications.start(client, settings);
         Quarkus.waitForExit();
     }
 }
