@@ -8,6 +8,7 @@ import dev.privatelink.config.OperatorSettings;
 import dev.privatelink.desired.ConsumerNamespace;
 import dev.privatelink.desired.ForwarderResources;
 import dev.privatelink.desired.Labels;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -460,6 +461,27 @@ class HelmChartTest {
     @Test
     void noServiceMonitorUnlessEnabled() {
         assertThat(defaults.kindsAndNames()).noneMatch(o -> o.startsWith("ServiceMonitor/"));
+    }
+
+    @Test
+    void noDashboardsUnlessEnabled() {
+        assertThat(defaults.kindsAndNames()).noneMatch(o -> o.contains("-dashboard-"));
+    }
+
+    /** Issue 12: the owner's and the consumer's Grafana dashboards, for Grafana's dashboard sidecar. */
+    @Test
+    void dashboardsAreConfigMapsForGrafanasSidecarWhenEnabled() throws IOException {
+        String fullname = CUSTOM_FORWARDER.substring(0, CUSTOM_FORWARDER.length() - "-forwarder".length());
+        for (String view : List.of("owner", "consumer")) {
+            ConfigMap dashboard = custom.get(ConfigMap.class, fullname + "-dashboard-" + view);
+            String file = "privatelink-" + view + ".json";
+
+            assertThat(dashboard.getMetadata().getNamespace()).isEqualTo(CUSTOM_NAMESPACE);
+            assertThat(dashboard.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
+            assertThat(dashboard.getData()).containsOnlyKeys(file);
+            assertThat(dashboard.getData().get(file))
+                    .isEqualToIgnoringWhitespace(Files.readString(Path.of(CHART, "dashboards", file)));
+        }
     }
 
     @Test
