@@ -43,6 +43,7 @@ final class EndpointMetrics {
     final Counter resets;
     final Counter upstreamConnectFailures;
     private final Timer duration;
+    private final Timer upstreamConnect;
     private final AtomicInteger active = new AtomicInteger();
     private final MeterRegistry registry;
     private final List<Meter> meters;
@@ -99,6 +100,10 @@ final class EndpointMetrics {
                 .description("How long connections lasted")
                 .tags(tags)
                 .register(registry);
+        upstreamConnect = Timer.builder(PREFIX + "upstream.connect")
+                .description("From accepting a connection to its upstream connected (failed attempts included)")
+                .tags(tags)
+                .register(registry);
         Gauge activeGauge = Gauge.builder(PREFIX + "connections.active", active, AtomicInteger::get)
                 .description("Connections open now")
                 .tags(tags)
@@ -112,6 +117,7 @@ final class EndpointMetrics {
                 resets,
                 upstreamConnectFailures,
                 duration,
+                upstreamConnect,
                 activeGauge));
         all.addAll(refused.values());
         this.meters = List.copyOf(all);
@@ -132,6 +138,10 @@ final class EndpointMetrics {
     void opened() {
         newConnections.increment();
         active.incrementAndGet();
+    }
+
+    void upstreamConnected(long sinceAcceptNanos) {
+        upstreamConnect.record(sinceAcceptNanos, TimeUnit.NANOSECONDS);
     }
 
     void closed(CloseReason reason, long durationNanos) {

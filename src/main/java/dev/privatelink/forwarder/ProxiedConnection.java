@@ -99,6 +99,7 @@ final class ProxiedConnection implements Relay.Events, UpstreamDialer.Callback {
         }
         upstream = channel;
         phase = phase.upstreamConnected();
+        plan.metrics().upstreamConnected(System.nanoTime() - startNanos);
         if (plan.route().proxyProtocol() == ProxyProtocol.V2) {
             // the destination is what the consumer dialled, the endpoint's address, not this pod's (SEC-16)
             InetSocketAddress destination = plan.proxyDestination() != null

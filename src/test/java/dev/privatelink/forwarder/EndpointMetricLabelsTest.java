@@ -74,6 +74,12 @@ class EndpointMetricLabelsTest {
                                 .counter()
                                 .count())
                         .isEqualTo(6));
+        // the time to connect upstream, per connection
+        assertThat(registry.find("privatelink.forwarder.upstream.connect")
+                        .tag("endpoint_id", "vpce-labels")
+                        .timer()
+                        .count())
+                .isEqualTo(1);
     }
 
     /** A config from an operator that does not name the service yet: empty labels, which Prometheus drops. */

@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -146,7 +147,13 @@ class DashboardQueriesTest {
     @MethodSource("panels")
     void everyPanelQueryReturnsSeriesWithTheLabelsItsLegendNames(Panel panel) {
         String expr = panel.expr();
-        for (Map.Entry<String, String> variable : VARIABLES.entrySet()) {
+        // the longest names first: $service must not eat the start of $service_namespace
+        List<Map.Entry<String, String>> variables = VARIABLES.entrySet().stream()
+                .sorted(Comparator.comparingInt(
+                                (Map.Entry<String, String> v) -> v.getKey().length())
+                        .reversed())
+                .toList();
+        for (Map.Entry<String, String> variable : variables) {
             expr = expr.replace(variable.getKey(), variable.getValue());
         }
         assertThat(expr).as("every variable filled in").doesNotContain("$");
