@@ -12,9 +12,12 @@ import dev.privatelink.api.ConnectionState;
 import dev.privatelink.api.InterfaceEndpoint;
 import dev.privatelink.api.InterfaceEndpointSpec;
 import dev.privatelink.api.PodSelector;
+import dev.privatelink.desired.Labels;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -139,19 +142,46 @@ class SandboxEndToEndTest {
                     assertThat(usage.getBytesToConsumer()).isPositive();
                     assertThat(usage.getSince()).isNotBlank();
                 }));
-        // endpoint-hours per zone: the sandbox's one zone, labelled as the forwarders' series are
-        eventually()
-                .untilAsserted(() -> assertThat(operatorMeters
-                                .find("privatelink.endpoint.ready")
-                                .tags(
-                                        "endpoint_id", id,
-                                        "endpoint_service", "payments",
-                                        "endpoint_service_namespace", "payments",
-                                        "consumer_namespace", "shop",
-                                        "zone", "sandbox-zone-a")
-                                .counters())
-                        .singleElement()
-                        .satisfies(c -> assertThat(c.count()).isPositive()));
+        // endpoint-hours per zone: the sandbox's one zone, labelled as the forwarders' series are.
+        // What one reconcile observes is added at the endpoint's next: a change to a forwarder
+        // pod (here an annotation, as kubectl annotate makes it) brings that about at once.
+        eventually().pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            touchForwarderPod();
+            assertThat(operatorMeters
+                            .find("privatelink.endpoint.ready")
+                            .tags(
+                                    "endpoint_id", id,
+                                    "endpoint_service", "payments",
+                                    "endpoint_service_namespace", "payments",
+                                    "consumer_namespace", "shop",
+                                    "zone", "sandbox-zone-a")
+                            .counters())
+                    .singleElement()
+                    .satisfies(c -> assertThat(c.count()).isPositive());
+        });
+    }
+
+    /** Annotates a forwarder pod of the consumer namespace; false when another writer was first. */
+    private static boolean touchForwarderPod() {
+        try {
+            var pod = client.pods()
+                    .inNamespace(sandbox.options().operatorNamespace())
+                    .withLabel(Labels.CONSUMER_NAMESPACE, SandboxOptions.CONSUMER_NAMESPACE)
+                    .list()
+                    .getItems()
+                    .get(0);
+            client.pods()
+                    .inNamespace(pod.getMetadata().getNamespace())
+                    .withName(pod.getMetadata().getName())
+                    .edit(p -> new PodBuilder(p)
+                            .editMetadata()
+                            .addToAnnotations("test.privatelink.dev/touched", String.valueOf(System.nanoTime()))
+                            .endMetadata()
+                            .build());
+            return true;
+        } catch (KubernetesClientException | IndexOutOfBoundsException e) {
+            return false;
+        }
     }
 
     @Test
