@@ -2,6 +2,7 @@ package dev.privatelink.api;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.Objects;
 
 /** One endpoint connection as the owner sees it. */
@@ -12,6 +13,9 @@ public class Connection {
     private String endpointId;
     private String consumer;
     private ConnectionState state;
+
+    @JsonPropertyDescription("Bytes each way since a time, as the connection's forwarders counted them.")
+    private ConnectionUsage usage;
 
     public Connection() {}
 
@@ -45,16 +49,25 @@ public class Connection {
         this.state = state;
     }
 
+    public ConnectionUsage getUsage() {
+        return usage;
+    }
+
+    public void setUsage(ConnectionUsage usage) {
+        this.usage = usage;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof Connection c
                 && Objects.equals(endpointId, c.endpointId)
                 && Objects.equals(consumer, c.consumer)
-                && state == c.state;
+                && state == c.state
+                && Objects.equals(usage, c.usage);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(endpointId, consumer, state);
+        return Objects.hash(endpointId, consumer, state, usage);
     }
 }

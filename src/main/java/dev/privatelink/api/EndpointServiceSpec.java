@@ -59,6 +59,10 @@ public class EndpointServiceSpec {
     @Default("Enabled")
     private NetworkPolicyMode networkPolicy = NetworkPolicyMode.Enabled;
 
+    @JsonPropertyDescription("Where every connection change (Connect, Accept, Reject, Suspend, Resume, Terminate,"
+            + " Delete) is sent as a CloudEvent, at least once, retried with backoff until acknowledged.")
+    private NotificationTarget notification;
+
     public enum NetworkPolicyMode {
         Enabled,
         Disabled;
@@ -119,6 +123,14 @@ public class EndpointServiceSpec {
 
     public void setConnections(List<ConnectionDecision> connections) {
         this.connections = connections;
+    }
+
+    public NotificationTarget getNotification() {
+        return notification;
+    }
+
+    public void setNotification(NotificationTarget notification) {
+        this.notification = notification;
     }
 
     public NetworkPolicyMode getNetworkPolicy() {

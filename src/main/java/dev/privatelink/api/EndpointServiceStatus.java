@@ -32,6 +32,17 @@ public class EndpointServiceStatus extends ConditionedStatus {
     private Integer availableConnections;
     private Integer pendingConnections;
 
+    @JsonPropertyDescription("Delivery to spec.notification's target.")
+    private NotificationStatus notifications;
+
+    public NotificationStatus getNotifications() {
+        return notifications;
+    }
+
+    public void setNotifications(NotificationStatus notifications) {
+        this.notifications = notifications;
+    }
+
     public String getServiceName() {
         return serviceName;
     }

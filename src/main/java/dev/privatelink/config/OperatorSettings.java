@@ -29,6 +29,13 @@ public interface OperatorSettings {
     @WithDefault("false")
     boolean allowExternalLoadBalancers();
 
+    /**
+     * How often the operator reads the forwarder pods' byte counters into the EndpointServices'
+     * status (connections[].usage), in seconds.
+     */
+    @WithDefault("60")
+    int usageIntervalSeconds();
+
     Forwarder forwarder();
 
     NetworkPolicy networkPolicy();

@@ -56,10 +56,15 @@ public record EndpointServicePlan(
                 .filter(ep -> ep.getStatus() != null
                         && ep.getStatus().getState() != null
                         && LISTED.contains(ep.getStatus().getState()))
-                .map(ep -> new Connection(
-                        Ids.endpointId(ep.getMetadata().getUid()),
-                        ep.getMetadata().getNamespace() + "/" + ep.getMetadata().getName(),
-                        ep.getStatus().getState()))
+                .map(ep -> {
+                    Connection c = new Connection(
+                            Ids.endpointId(ep.getMetadata().getUid()),
+                            ep.getMetadata().getNamespace() + "/"
+                                    + ep.getMetadata().getName(),
+                            ep.getStatus().getState());
+                    c.setUsage(world.usage().get(c.getEndpointId()));
+                    return c;
+                })
                 .sorted(Comparator.comparing((Connection c) -> c.getState() != ConnectionState.PendingAcceptance)
                         .thenComparing(Connection::getConsumer))
                 .toList();

@@ -1,5 +1,6 @@
 package dev.privatelink.desired;
 
+import dev.privatelink.api.ConnectionUsage;
 import dev.privatelink.api.EndpointService;
 import dev.privatelink.api.InterfaceEndpoint;
 import io.fabric8.kubernetes.api.model.Service;
@@ -18,6 +19,7 @@ import java.util.Map;
  * @param allowExternalLoadBalancers the operator setting: ExternalName and selector-less Services may serve
  * @param operatorNamespace where the forwarders run, which the load balancers' NetworkPolicies admit
  * @param now             for the transition times of conditions
+ * @param usage           what each connection carried, by endpoint ID, for those the operator has figures for
  */
 public record EndpointServiceWorld(
         EndpointService service,
@@ -27,4 +29,28 @@ public record EndpointServiceWorld(
         String clusterDomain,
         boolean allowExternalLoadBalancers,
         String operatorNamespace,
-        Instant now) {}
+        Instant now,
+        Map<String, ConnectionUsage> usage) {
+
+    /** A world without usage figures (no forwarder has been read yet). */
+    public EndpointServiceWorld(
+            EndpointService service,
+            Map<String, Service> loadBalancers,
+            Map<String, String> claimedByOthers,
+            List<InterfaceEndpoint> endpoints,
+            String clusterDomain,
+            boolean allowExternalLoadBalancers,
+            String operatorNamespace,
+            Instant now) {
+        this(
+                service,
+                loadBalancers,
+                claimedByOthers,
+                endpoints,
+                clusterDomain,
+                allowExternalLoadBalancers,
+                operatorNamespace,
+                now,
+                Map.of());
+    }
+}

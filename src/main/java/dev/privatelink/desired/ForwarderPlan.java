@@ -13,6 +13,7 @@ import dev.privatelink.config.OperatorSettings;
 import dev.privatelink.forwarder.config.ForwarderConfig;
 import dev.privatelink.forwarder.config.ForwarderConfig.ProxyProtocol;
 import dev.privatelink.forwarder.config.ForwarderConfig.RouteState;
+import dev.privatelink.forwarder.config.ForwarderConfig.ServiceRef;
 import dev.privatelink.forwarder.config.ForwarderConfig.Upstream;
 import dev.privatelink.forwarder.config.WorkloadAdmission;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -164,6 +165,8 @@ public record ForwarderPlan(
                             : es.getStatus().getUpstreams();
             // What the endpoint's status says is in force is what its forwarder admits.
             WorkloadAdmission allowed = WorkloadPolicies.admission(status);
+            ServiceRef service = new ServiceRef(
+                    es.getMetadata().getNamespace(), es.getMetadata().getName());
             for (int port : status.getPorts()) {
                 // An active route without upstreams would accept connections only to reset them.
                 if (state == RouteState.ACTIVE && upstreams.isEmpty()) {
@@ -176,7 +179,7 @@ public record ForwarderPlan(
                                 .map(lb -> new Upstream(lb.getAddress(), port, lb.getWeight()))
                                 .toList();
                 requests.add(new RouteRequest(
-                        status.getEndpointId(), port, targets, proxy, state, status.getAddress(), allowed));
+                        status.getEndpointId(), port, targets, proxy, state, status.getAddress(), allowed, service));
             }
         }
         return requests;

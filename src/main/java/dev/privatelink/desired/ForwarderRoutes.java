@@ -85,7 +85,10 @@ public final class ForwarderRoutes {
                         s.proxyProtocol(),
                         s.state(),
                         s.endpointAddress(),
-                        s.allowedWorkloads()))
+                        s.allowedWorkloads(),
+                        // the operator routes to services of this cluster only (cross-cluster: issue 9)
+                        null,
+                        s.service()))
                 .sorted(Comparator.comparingInt(Route::listenPort))
                 .toList();
         return new Result(new ForwarderConfig(routes), unplaced, freed.next(freedNow, taken, now));
@@ -126,7 +129,9 @@ public final class ForwarderRoutes {
                     r.proxyProtocol(),
                     state,
                     r.endpointAddress(),
-                    r.allowedWorkloads()));
+                    r.allowedWorkloads(),
+                    r.gateway(),
+                    r.service()));
         }
         return new ForwarderConfig(kept);
     }

@@ -2,6 +2,7 @@ package dev.privatelink.desired;
 
 import dev.privatelink.forwarder.config.ForwarderConfig.ProxyProtocol;
 import dev.privatelink.forwarder.config.ForwarderConfig.RouteState;
+import dev.privatelink.forwarder.config.ForwarderConfig.ServiceRef;
 import dev.privatelink.forwarder.config.ForwarderConfig.Upstream;
 import dev.privatelink.forwarder.config.WorkloadAdmission;
 import java.util.List;
@@ -11,6 +12,7 @@ import java.util.List;
  *
  * @param endpointAddress the endpoint Service's ClusterIP, for the PROXY header's destination; null until allocated
  * @param allowedWorkloads which pods of the consumer namespace may use the endpoint; null: every pod
+ * @param service the endpoint service the endpoint connects to, for the forwarder's metric labels
  */
 public record RouteRequest(
         String endpointId,
@@ -19,7 +21,8 @@ public record RouteRequest(
         ProxyProtocol proxyProtocol,
         RouteState state,
         String endpointAddress,
-        WorkloadAdmission allowedWorkloads) {
+        WorkloadAdmission allowedWorkloads,
+        ServiceRef service) {
 
     /** A request that admits every pod of the consumer namespace, for an endpoint without an address yet. */
     public RouteRequest(
@@ -28,6 +31,6 @@ public record RouteRequest(
             List<Upstream> upstreams,
             ProxyProtocol proxyProtocol,
             RouteState state) {
-        this(endpointId, endpointPort, upstreams, proxyProtocol, state, null, null);
+        this(endpointId, endpointPort, upstreams, proxyProtocol, state, null, null, null);
     }
 }

@@ -1,5 +1,6 @@
 package dev.privatelink.forwarder;
 
+import dev.privatelink.forwarder.config.ForwarderConfig.ServiceRef;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -15,8 +16,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The figures PrivateLink reports per endpoint (BytesProcessed, ActiveConnections,
- * NewConnections, RstPackets…), tagged by endpoint ID only: a client address or connection ID
- * as a tag would make the series count unbounded.
+ * NewConnections, RstPackets…), tagged by the endpoint: its ID, the endpoint service it connects
+ * to (name and namespace) and the consumer namespace, so that an owner and a consumer can each
+ * select their own. All four are fixed for an endpoint; a client address or connection ID as a
+ * tag would make the series count unbounded. Tags a forwarder does not know (the standalone
+ * forwarder, a config from an older operator) are empty, which Prometheus reads as absent.
  *
  * <p>Several forwarders in one JVM that share a registry must tell their meters apart (a common
  * tag per forwarder), since a gauge is registered once per name and tags.
@@ -28,6 +32,9 @@ final class EndpointMetrics {
 
     static final String PREFIX = "privatelink.forwarder.";
     static final String ENDPOINT_TAG = "endpoint_id";
+    static final String SERVICE_TAG = "endpoint_service";
+    static final String SERVICE_NAMESPACE_TAG = "endpoint_service_namespace";
+    static final String CONSUMER_NAMESPACE_TAG = "consumer_namespace";
 
     final Counter bytesClientToUpstream;
     final Counter bytesUpstreamToClient;
@@ -36,12 +43,25 @@ final class EndpointMetrics {
     final Counter resets;
     final Counter upstreamConnectFailures;
     private final Timer duration;
+    private final Timer upstreamConnect;
     private final AtomicInteger active = new AtomicInteger();
     private final MeterRegistry registry;
     private final List<Meter> meters;
 
-    EndpointMetrics(MeterRegistry registry, String endpointId) {
-        Tags tags = Tags.of(ENDPOINT_TAG, endpointId);
+    /** The tags that name one endpoint's meters. */
+    static Tags tags(String endpointId, ServiceRef service, String consumerNamespace) {
+        return Tags.of(
+                ENDPOINT_TAG,
+                endpointId,
+                SERVICE_TAG,
+                service == null ? "" : service.name(),
+                SERVICE_NAMESPACE_TAG,
+                service == null ? "" : service.namespace(),
+                CONSUMER_NAMESPACE_TAG,
+                consumerNamespace == null ? "" : consumerNamespace);
+    }
+
+    EndpointMetrics(MeterRegistry registry, Tags tags) {
         bytesClientToUpstream = Counter.builder(PREFIX + "bytes")
                 .baseUnit("bytes")
                 .description("Bytes forwarded, by direction")
@@ -80,6 +100,10 @@ final class EndpointMetrics {
                 .description("How long connections lasted")
                 .tags(tags)
                 .register(registry);
+        upstreamConnect = Timer.builder(PREFIX + "upstream.connect")
+                .description("From accepting a connection to its upstream connected (failed attempts included)")
+                .tags(tags)
+                .register(registry);
         Gauge activeGauge = Gauge.builder(PREFIX + "connections.active", active, AtomicInteger::get)
                 .description("Connections open now")
                 .tags(tags)
@@ -93,6 +117,7 @@ final class EndpointMetrics {
                 resets,
                 upstreamConnectFailures,
                 duration,
+                upstreamConnect,
                 activeGauge));
         all.addAll(refused.values());
         this.meters = List.copyOf(all);
@@ -113,6 +138,10 @@ final class EndpointMetrics {
     void opened() {
         newConnections.increment();
         active.incrementAndGet();
+    }
+
+    void upstreamConnected(long sinceAcceptNanos) {
+        upstreamConnect.record(sinceAcceptNanos, TimeUnit.NANOSECONDS);
     }
 
     void closed(CloseReason reason, long durationNanos) {

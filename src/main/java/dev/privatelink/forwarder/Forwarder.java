@@ -3,6 +3,7 @@ package dev.privatelink.forwarder;
 import dev.privatelink.forwarder.config.ForwarderConfig;
 import dev.privatelink.forwarder.config.ForwarderConfig.Route;
 import dev.privatelink.forwarder.config.ForwarderConfig.RouteState;
+import dev.privatelink.forwarder.config.ForwarderConfig.ServiceRef;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -59,8 +60,10 @@ public final class Forwarder implements AutoCloseable {
     private final ServerBootstrap serverTemplate;
     private final UpstreamDialer dialer;
     private final Map<Integer, RouteListener> listeners = new HashMap<>();
-    // by endpoint ID, guarded by this object's lock
-    private final Map<String, EndpointMetrics> metrics = new HashMap<>();
+    // by endpoint ID and endpoint service (an endpoint moved to another service starts new
+    // series), guarded by this object's lock
+    private final Map<MeterKey, EndpointMetrics> metrics = new HashMap<>();
+    private final String consumerNamespace;
     // changed under this object's lock, read from any thread
     private volatile ForwarderState state = ForwarderState.AWAITING_CONFIG;
     private volatile GatewayClient gatewayClient;
@@ -93,7 +96,22 @@ public final class Forwarder implements AutoCloseable {
             Transport transport,
             EventLoopGroup sharedGroup,
             SourcePolicy sourcePolicy) {
+        this(settings, registry, transport, sharedGroup, sourcePolicy, null);
+    }
+
+    /**
+     * @param consumerNamespace the namespace whose endpoints this forwarder serves, a tag of every
+     *                          endpoint's meters; {@code null} when it serves none in particular
+     */
+    public Forwarder(
+            ForwarderSettings settings,
+            MeterRegistry registry,
+            Transport transport,
+            EventLoopGroup sharedGroup,
+            SourcePolicy sourcePolicy,
+            String consumerNamespace) {
         this.settings = settings;
+        this.consumerNamespace = consumerNamespace;
         this.sourcePolicy = sourcePolicy;
         this.budget = new ConnectionBudget(
                 settings.maxConnections(),
@@ -195,15 +213,23 @@ public final class Forwarder implements AutoCloseable {
 
     /** Drops the meters of endpoints that {@code config} no longer has (suspended ones keep theirs). */
     private void unregisterMetersExceptOf(ForwarderConfig config) {
-        Set<String> endpoints = config.routes().stream().map(Route::endpointId).collect(Collectors.toSet());
-        List<String> gone =
-                metrics.keySet().stream().filter(id -> !endpoints.contains(id)).toList();
-        gone.forEach(id -> metrics.remove(id).unregister());
+        Set<MeterKey> endpoints = config.routes().stream().map(MeterKey::of).collect(Collectors.toSet());
+        List<MeterKey> gone =
+                metrics.keySet().stream().filter(k -> !endpoints.contains(k)).toList();
+        gone.forEach(k -> metrics.remove(k).unregister());
+    }
+
+    private record MeterKey(String endpointId, ServiceRef service) {
+        static MeterKey of(Route route) {
+            return new MeterKey(route.endpointId(), route.service());
+        }
     }
 
     private RoutePlan plan(Route route) {
-        EndpointMetrics endpointMetrics =
-                metrics.computeIfAbsent(route.endpointId(), id -> new EndpointMetrics(registry, id));
+        EndpointMetrics endpointMetrics = metrics.computeIfAbsent(
+                MeterKey.of(route),
+                k -> new EndpointMetrics(
+                        registry, EndpointMetrics.tags(k.endpointId(), k.service(), consumerNamespace)));
         GatewayClient client = gatewayClient;
         return new RoutePlan(
                 route,

@@ -251,7 +251,8 @@ public class ForwarderCommand implements Callable<Integer> {
             policy = pods;
         }
         LOG.infof("admitting connections from %s", policy);
-        Forwarder forwarder = new Forwarder(settings(bindAddress), registry, policy);
+        Forwarder forwarder =
+                new Forwarder(settings(bindAddress), registry, Transport.best(), null, policy, consumerNamespace);
         ConfigMapSource source = new ConfigMapSource(client, ns, configMap, forwarder::apply);
         sources.add(0, source);
         runtime.serve(forwarder, drainTimeout, sources);

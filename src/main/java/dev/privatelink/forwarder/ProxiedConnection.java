@@ -108,6 +108,7 @@ final class ProxiedConnection implements Relay.Events, UpstreamDialer.Callback {
         }
         upstream = channel;
         phase = phase.upstreamConnected();
+        plan.metrics().upstreamConnected(System.nanoTime() - startNanos);
         // to another cluster's gateway the header is the preamble, always sent (inside TLS, written
         // before the handshake ends and sent once it has)
         if (plan.route().proxyProtocol() == ProxyProtocol.V2 || plan.gatewayTls() != null) {

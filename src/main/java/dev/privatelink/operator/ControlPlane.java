@@ -12,6 +12,7 @@ import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Clock;
 import java.util.List;
 
 /**
@@ -29,9 +30,13 @@ public final class ControlPlane implements AutoCloseable {
             crdResource(ServicePermission.class));
 
     private final Operator operator;
+    private final UsageMetering usage;
+    private final ConnectionNotifications notifications;
 
-    private ControlPlane(Operator operator) {
+    private ControlPlane(Operator operator, UsageMetering usage, ConnectionNotifications notifications) {
         this.operator = operator;
+        this.usage = usage;
+        this.notifications = notifications;
     }
 
     public static ControlPlane start(KubernetesClient client, OperatorSettings settings) {
@@ -68,12 +73,16 @@ public final class ControlPlane implements AutoCloseable {
                 o.withLeaderElectionConfiguration(leaderElection);
             }
         });
-        operator.register(new EndpointServiceReconciler(settings));
+        UsageMetering usage = new UsageMetering();
+        ConnectionNotifications notifications = new ConnectionNotifications();
+        operator.register(new EndpointServiceReconciler(settings, Clock.systemUTC(), usage, notifications));
         operator.register(new ServicePermissionReconciler());
-        operator.register(new InterfaceEndpointReconciler(settings));
+        operator.register(new InterfaceEndpointReconciler(settings, Clock.systemUTC(), usage));
         operator.register(new ForwarderReconciler(settings));
         operator.start();
-        return new ControlPlane(operator);
+        usage.start(client, settings);
+        notifications.start(client, settings);
+        return new ControlPlane(operator, usage, notifications);
     }
 
     public static void installCrds(KubernetesClient client) {
@@ -97,6 +106,8 @@ public final class ControlPlane implements AutoCloseable {
 
     @Override
     public void close() {
+        usage.close();
+        notifications.close();
         operator.stop();
     }
 }

@@ -1,7 +1,9 @@
 package dev.privatelink.operator;
 
 import dev.privatelink.api.ConditionTypes.Reasons;
+import dev.privatelink.api.ConnectionUsage;
 import dev.privatelink.api.EndpointService;
+import dev.privatelink.api.EndpointServiceStatus;
 import dev.privatelink.api.InterfaceEndpoint;
 import dev.privatelink.api.LoadBalancerRef;
 import dev.privatelink.cache.LeanItemStore;
@@ -11,8 +13,13 @@ import dev.privatelink.desired.EndpointServiceWorld;
 import dev.privatelink.desired.Labels;
 import dev.privatelink.events.EventRecorder;
 import dev.privatelink.ids.Ids;
+import dev.privatelink.notify.ConnectionNotices;
+import dev.privatelink.notify.ConnectionNotices.Notice;
+import dev.privatelink.notify.Outbox;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -25,6 +32,7 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -51,6 +59,9 @@ public class EndpointServiceReconciler implements Reconciler<EndpointService> {
 
     private final OperatorSettings settings;
     private final Clock clock;
+    private final UsageMetering usage;
+    private final ConnectionNotifications notifications;
+    private SimpleInboundEventSource<EndpointService> usageGrew;
     private IndexerResourceCache<EndpointService> endpointServices;
     private InformerEventSource<Service, EndpointService> services;
     private InformerEventSource<InterfaceEndpoint, EndpointService> endpoints;
@@ -59,13 +70,25 @@ public class EndpointServiceReconciler implements Reconciler<EndpointService> {
     private EventRecorder events;
 
     @Inject
+    public EndpointServiceReconciler(
+            OperatorSettings settings, UsageMetering usage, ConnectionNotifications notifications) {
+        this(settings, Clock.systemUTC(), usage, notifications);
+    }
+
     public EndpointServiceReconciler(OperatorSettings settings) {
         this(settings, Clock.systemUTC());
     }
 
     public EndpointServiceReconciler(OperatorSettings settings, Clock clock) {
+        this(settings, clock, new UsageMetering(), new ConnectionNotifications());
+    }
+
+    public EndpointServiceReconciler(
+            OperatorSettings settings, Clock clock, UsageMetering usage, ConnectionNotifications notifications) {
         this.settings = settings;
         this.clock = clock;
+        this.usage = usage;
+        this.notifications = notifications;
     }
 
     @Override
@@ -80,7 +103,43 @@ public class EndpointServiceReconciler implements Reconciler<EndpointService> {
                         c + ": not created by kube-privatelink, so left alone; this load balancer's pods are not"
                                 + " fenced"));
         plan.events().forEach(events::record);
+        notify(es, plan.status(), ctx.getClient());
         return StatusUpdates.patchIfChanged(es, plan.status());
+    }
+
+    /**
+     * The owner's notifications: the connection changes between the status shown and the one
+     * about to be written go to the service's outbox first (so a failure here leaves the status
+     * as it was, and the next reconcile finds the same changes), and the status shows delivery.
+     */
+    private void notify(EndpointService es, EndpointServiceStatus status, KubernetesClient client) {
+        if (es.getSpec() == null || es.getSpec().getNotification() == null) {
+            return;
+        }
+        EndpointServiceStatus shown = es.getStatus();
+        List<Notice> notices = ConnectionNotices.between(
+                shown == null ? List.of() : shown.getConnections(),
+                status.getConnections(),
+                (shown != null && shown.getUnlistedConnections() != null) || status.getUnlistedConnections() != null);
+        String name = Outbox.name(es);
+        ConfigMap existing = client.configMaps()
+                .inNamespace(settings.namespace())
+                .withName(name)
+                .get();
+        Outbox.State state = Outbox.read(existing);
+        if (!notices.isEmpty()) {
+            Instant now = Instant.now(clock);
+            state = state.with(
+                    notices.stream().map(n -> Outbox.event(es, n, now)).toList(), now);
+            ConfigMap outbox = Outbox.write(existing, settings.namespace(), es, state);
+            if (existing == null) {
+                client.configMaps().resource(outbox).create();
+            } else {
+                client.configMaps().resource(outbox).update();
+            }
+            notifications.wake(name);
+        }
+        status.setNotifications(state.status());
     }
 
     private EndpointServiceWorld resolve(EndpointService es) {
@@ -103,7 +162,25 @@ public class EndpointServiceReconciler implements Reconciler<EndpointService> {
                 settings.clusterDomain(),
                 settings.allowExternalLoadBalancers(),
                 settings.namespace(),
-                Instant.now(clock));
+                Instant.now(clock),
+                usage(es));
+    }
+
+    /** Each listed connection's usage: what the status shows carried on by what the ledger counted since. */
+    private Map<String, ConnectionUsage> usage(EndpointService es) {
+        Map<String, ConnectionUsage> shown = new HashMap<>();
+        if (es.getStatus() != null && es.getStatus().getConnections() != null) {
+            es.getStatus().getConnections().stream()
+                    .filter(c -> c.getEndpointId() != null)
+                    .forEach(c -> shown.put(c.getEndpointId(), c.getUsage()));
+        }
+        Map<String, ConnectionUsage> usages = new HashMap<>();
+        for (InterfaceEndpoint ep : endpoints.byIndex(
+                Indexes.SERVICE_NAME, Ids.serviceName(es.getMetadata().getUid()))) {
+            String endpointId = Ids.endpointId(ep.getMetadata().getUid());
+            usage.ledger().usage(endpointId, shown.get(endpointId)).ifPresent(u -> usages.put(endpointId, u));
+        }
+        return usages;
     }
 
     private static List<LoadBalancerRef> loadBalancerRefs(EndpointService es) {
@@ -167,7 +244,12 @@ public class EndpointServiceReconciler implements Reconciler<EndpointService> {
                         .build(),
                 ctx);
         policyApplier = new Applier<>(ctx.getClient(), policies);
-        return List.of(services, endpoints, rivals, policies);
+        // The usage collector reads the forwarders off the reconciles' path; the services whose
+        // usage grew get a reconcile, which writes it into their status.
+        usageGrew = new SimpleInboundEventSource<>("usage");
+        usage.onGrowth(keys -> keys.forEach(k -> usageGrew.propagateEvent(new ResourceID(k.name(), k.namespace()))));
+        notifications.onChange((namespace, name) -> usageGrew.propagateEvent(new ResourceID(name, namespace)));
+        return List.of(services, endpoints, rivals, policies, usageGrew);
     }
 
     @Override

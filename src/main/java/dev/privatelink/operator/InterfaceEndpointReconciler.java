@@ -3,6 +3,7 @@ package dev.privatelink.operator;
 import static dev.privatelink.api.ConditionTypes.ACCEPTED;
 
 import dev.privatelink.api.ConditionTypes.Reasons;
+import dev.privatelink.api.ConnectionState;
 import dev.privatelink.api.EndpointService;
 import dev.privatelink.api.InterfaceEndpoint;
 import dev.privatelink.api.ServicePermission;
@@ -50,6 +51,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /** Consumer side: decides each endpoint's connection state and makes its Services and EndpointSlices. */
 @ControllerConfiguration(
@@ -61,6 +63,7 @@ public class InterfaceEndpointReconciler implements Reconciler<InterfaceEndpoint
 
     private final OperatorSettings settings;
     private final Clock clock;
+    private final UsageMetering usage;
 
     private IndexerResourceCache<InterfaceEndpoint> endpoints;
     private InformerEventSource<EndpointService, InterfaceEndpoint> endpointServices;
@@ -76,13 +79,22 @@ public class InterfaceEndpointReconciler implements Reconciler<InterfaceEndpoint
     private EventRecorder events;
 
     @Inject
+    public InterfaceEndpointReconciler(OperatorSettings settings, UsageMetering usage) {
+        this(settings, Clock.systemUTC(), usage);
+    }
+
     public InterfaceEndpointReconciler(OperatorSettings settings) {
-        this(settings, Clock.systemUTC());
+        this(settings, Clock.systemUTC(), new UsageMetering());
     }
 
     public InterfaceEndpointReconciler(OperatorSettings settings, Clock clock) {
+        this(settings, clock, new UsageMetering());
+    }
+
+    public InterfaceEndpointReconciler(OperatorSettings settings, Clock clock, UsageMetering usage) {
         this.settings = settings;
         this.clock = clock;
+        this.usage = usage;
     }
 
     @Override
@@ -94,7 +106,31 @@ public class InterfaceEndpointReconciler implements Reconciler<InterfaceEndpoint
         conflicts.addAll(slices.sync(desiredSlices, ctx.getSecondaryResources(EndpointSlice.class)));
         plan = plan.withConflicts(conflicts);
         plan.events().forEach(events::record);
+        observeReady(plan);
         return StatusUpdates.patchIfChanged(ep, plan.status());
+    }
+
+    /** Endpoint-hours per zone: the zones with a ready forwarder pod while the endpoint is Available. */
+    private void observeReady(EndpointPlan plan) {
+        EndpointWorld world = plan.world();
+        if (!(world.service() instanceof ServiceLookup.Found found)
+                || plan.status().getEndpointId() == null) {
+            return;
+        }
+        Set<String> zones = plan.status().getState() != ConnectionState.Available
+                ? Set.of()
+                : world.forwarderPods().stream()
+                        .filter(p -> p.ready() && !p.terminating())
+                        .map(p -> p.zone() == null ? "" : p.zone())
+                        .collect(Collectors.toSet());
+        usage.observeReady(
+                new UsageMetering.EndpointKey(
+                        plan.status().getEndpointId(),
+                        found.service().getMetadata().getNamespace(),
+                        found.service().getMetadata().getName(),
+                        world.endpoint().getMetadata().getNamespace()),
+                zones,
+                world.now());
     }
 
     /** Reads from the caches, once, everything the endpoint's plan depends on. */

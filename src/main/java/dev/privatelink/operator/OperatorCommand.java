@@ -1,5 +1,7 @@
 package dev.privatelink.operator;
 
+import dev.privatelink.config.OperatorSettings;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.quarkus.runtime.Quarkus;
 import jakarta.inject.Inject;
@@ -15,11 +17,25 @@ public class OperatorCommand implements Runnable {
     @Inject
     Operator operator;
 
+    @Inject
+    UsageMetering usage;
+
+    @Inject
+    ConnectionNotifications notifications;
+
+    @Inject
+    KubernetesClient client;
+
+    @Inject
+    OperatorSettings settings;
+
     @Override
     public void run() {
         // The SDK does not start on its own (quarkus.operator-sdk.start-operator=false), so that
         // the forwarder role, which shares this image, runs no controllers.
         operator.start();
+        usage.start(client, settings);
+        notifications.start(client, settings);
         Quarkus.waitForExit();
     }
 }

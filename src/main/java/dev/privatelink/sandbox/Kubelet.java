@@ -1,5 +1,6 @@
 package dev.privatelink.sandbox;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.privatelink.config.Settings;
 import dev.privatelink.desired.Labels;
 import dev.privatelink.forwarder.ConfigMapSource;
@@ -12,12 +13,16 @@ import dev.privatelink.forwarder.UpstreamGuard;
 import dev.privatelink.forwarder.config.ForwarderConfig;
 import dev.privatelink.operator.ControlPlane;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
@@ -27,7 +32,8 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheus.PrometheusConfig;
+import io.micrometer.prometheus.PrometheusMeterRegistry;
 import io.netty.channel.EventLoopGroup;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,6 +52,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
@@ -378,6 +385,25 @@ final class Kubelet implements AutoCloseable {
         void terminate();
 
         void close();
+
+        /** The port it serves /q/metrics on, when that differs from what its container declares. */
+        default Optional<Integer> metricsPort() {
+            return Optional.empty();
+        }
+    }
+
+    /** The port the pod template names {@code http}, where the image serves /q/metrics. */
+    static int metricsPort(Deployment deployment) {
+        return metricsPort(deployment.getSpec().getTemplate().getSpec());
+    }
+
+    static int metricsPort(PodSpec pod) {
+        return pod.getContainers().stream()
+                .flatMap(c -> c.getPorts() == null ? Stream.<ContainerPort>empty() : c.getPorts().stream())
+                .filter(p -> "http".equals(p.getName()) && p.getContainerPort() != null)
+                .map(ContainerPort::getContainerPort)
+                .findFirst()
+                .orElse(8080);
     }
 
     /** The meters of the forwarder pods running now, each its own registry. */
@@ -395,6 +421,7 @@ final class Kubelet implements AutoCloseable {
         private final Forwarder forwarder;
         private final ConfigMapSource source;
         private final ConsumerNamespacePods sourceCheck;
+        private final Optional<HttpServer> metricsServer;
         private Consumer<Boolean> ready;
 
         ForwarderWorkload(String pod, String ip, Deployment deployment) {
@@ -403,9 +430,11 @@ final class Kubelet implements AutoCloseable {
             this.sourceCheck = consumerNamespace
                     .map(ns -> new ConsumerNamespacePods(client, ns))
                     .orElse(null);
-            // a registry per pod, as each pod is its own process in a cluster
-            MeterRegistry meters = new SimpleMeterRegistry();
+            // a registry per pod, as each pod is its own process in a cluster, served on the
+            // pod's address as the image serves it (/q/metrics on the container's port http)
+            PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             forwarderMeters.put(pod, meters);
+            this.metricsServer = MetricsEndpoint.serve(pod, ip, Kubelet.metricsPort(deployment), meters);
             this.forwarder = new Forwarder(
                     ForwarderSettings.defaults()
                             .withUpstreamGuard(UpstreamGuard.SAME_HOST)
@@ -414,7 +443,8 @@ final class Kubelet implements AutoCloseable {
                     meters,
                     transport,
                     group,
-                    sourceCheck == null ? SourcePolicy.ALLOW_ALL : sourceCheck);
+                    sourceCheck == null ? SourcePolicy.ALLOW_ALL : sourceCheck,
+                    consumerNamespace.orElse(null));
             this.source = new ConfigMapSource(
                     client, argument(deployment, "--namespace"), argument(deployment, "--config-map"), this::apply);
         }
@@ -437,6 +467,11 @@ final class Kubelet implements AutoCloseable {
         }
 
         @Override
+        public Optional<Integer> metricsPort() {
+            return metricsServer.map(server -> server.getAddress().getPort());
+        }
+
+        @Override
         public void terminate() {
             source.close();
             forwarder.drain(DRAIN);
@@ -450,6 +485,7 @@ final class Kubelet implements AutoCloseable {
             if (sourceCheck != null) {
                 sourceCheck.close();
             }
+            metricsServer.ifPresent(server -> server.stop(0));
             forwarderMeters.remove(pod);
         }
     }
@@ -538,6 +574,35 @@ final class Kubelet implements AutoCloseable {
             workload.start(this::report);
         }
 
+        /**
+         * The pod template's containers, with the port named http where the workload really
+         * serves its metrics: on a pod's loopback address, 8080 may be another process's (a
+         * sandbox's own HTTP binds every address), so a forwarder pod takes a free port and
+         * reports it, as a Prometheus PodMonitor and the operator read it from the pod.
+         */
+        private List<Container> containers() {
+            List<Container> containers =
+                    deployment.getSpec().getTemplate().getSpec().getContainers();
+            Optional<Integer> port = workload.metricsPort();
+            if (port.isEmpty()) {
+                return containers;
+            }
+            return containers.stream()
+                    .map(c -> new ContainerBuilder(c)
+                            .withPorts(
+                                    c.getPorts() == null
+                                            ? List.of()
+                                            : c.getPorts().stream()
+                                                    .map(p -> "http".equals(p.getName())
+                                                            ? new ContainerPortBuilder(p)
+                                                                    .withContainerPort(port.get())
+                                                                    .build()
+                                                            : p)
+                                                    .toList())
+                            .build())
+                    .toList();
+        }
+
         private synchronized void report(boolean ready) {
             if (stopped || Boolean.valueOf(ready).equals(reportedReady)) {
                 return;
@@ -555,7 +620,7 @@ final class Kubelet implements AutoCloseable {
                     .endMetadata()
                     .withNewSpec()
                     .withNodeName(NODE)
-                    .withContainers(deployment.getSpec().getTemplate().getSpec().getContainers())
+                    .withContainers(containers())
                     .endSpec()
                     .withNewStatus()
                     .withPhase("Running")

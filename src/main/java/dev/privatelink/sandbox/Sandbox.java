@@ -7,8 +7,10 @@ import static dev.privatelink.sandbox.SandboxOptions.OPERATOR_DEPLOYMENT;
 import static dev.privatelink.sandbox.SandboxOptions.PROVIDER_NAMESPACE;
 import static dev.privatelink.sandbox.SandboxOptions.PROVIDER_SERVICE;
 
+import dev.privatelink.api.Connection;
 import dev.privatelink.api.ConnectionDecision;
 import dev.privatelink.api.ConnectionState;
+import dev.privatelink.api.ConnectionUsage;
 import dev.privatelink.api.EndpointService;
 import dev.privatelink.api.EndpointServiceSpec;
 import dev.privatelink.api.InterfaceEndpoint;
@@ -54,6 +56,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -73,6 +76,8 @@ public final class Sandbox implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Sandbox.class);
     /** The image the sandbox's Deployments name; the kubelet stand-in runs the classes in this JVM instead. */
     static final String IMAGE = "kube-privatelink:sandbox";
+    /** How often the sandbox's operator reads the forwarders' counters into usage (the lowest the chart allows). */
+    static final int USAGE_INTERVAL_SECONDS = 5;
 
     private final SandboxOptions options;
     private final Deque<AutoCloseable> running = new ArrayDeque<>();
@@ -226,6 +231,11 @@ public final class Sandbox implements AutoCloseable {
                 .addNewEnv()
                 .withName("PRIVATELINK_FORWARDER_REPLICAS")
                 .withValue(String.valueOf(options.forwarderReplicas()))
+                .endEnv()
+                // usage in the EndpointServices' status soon after a curl (a cluster's default: 60)
+                .addNewEnv()
+                .withName("PRIVATELINK_USAGE_INTERVAL_SECONDS")
+                .withValue(String.valueOf(USAGE_INTERVAL_SECONDS))
                 .endEnv()
                 .endContainer()
                 .endSpec()
@@ -423,6 +433,40 @@ public final class Sandbox implements AutoCloseable {
     /** The meters of the forwarder pods running now, one registry per pod, as each scrapes on its own. */
     public Collection<MeterRegistry> forwarderMeters() {
         return kubelet.forwarderMeters();
+    }
+
+    /**
+     * Where each forwarder pod running now serves its metrics (Prometheus text), as a PodMonitor
+     * finds them: the pod's address and its container's port {@code http}.
+     */
+    public List<String> forwarderMetricsUrls() {
+        return client
+                .pods()
+                .inNamespace(options.operatorNamespace())
+                .withLabel(Labels.COMPONENT, Labels.COMPONENT_FORWARDER)
+                .list()
+                .getItems()
+                .stream()
+                .filter(p -> p.getStatus() != null && p.getStatus().getPodIP() != null)
+                .map(p -> MetricsEndpoint.url(p.getStatus().getPodIP(), Kubelet.metricsPort(p.getSpec())))
+                .sorted()
+                .toList();
+    }
+
+    /** What the sample endpoint service's status says a connection carried, once the operator has read it. */
+    public Optional<ConnectionUsage> usage(String endpointId) {
+        EndpointService es = client.resources(EndpointService.class)
+                .inNamespace(SandboxOptions.PROVIDER_NAMESPACE)
+                .withName(SandboxOptions.ENDPOINT_SERVICE)
+                .get();
+        if (es == null || es.getStatus() == null || es.getStatus().getConnections() == null) {
+            return Optional.empty();
+        }
+        return es.getStatus().getConnections().stream()
+                .filter(c -> endpointId.equals(c.getEndpointId()))
+                .map(Connection::getUsage)
+                .filter(Objects::nonNull)
+                .findFirst();
     }
 
     /** Replaces the sample endpoint service's decisions, as the owner's edit of its manifest would. */

@@ -9,6 +9,8 @@ import static dev.privatelink.sandbox.SandboxOptions.PROVIDER_NAMESPACE;
 import dev.privatelink.api.InterfaceEndpoint;
 import dev.privatelink.desired.Labels;
 import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
 
 /** What the sandbox prints once the sample endpoint is Available: how to try it with curl and kubectl. */
 final class SandboxGuide {
@@ -46,6 +48,14 @@ final class SandboxGuide {
                 and so it does for a client that sends a PROXY header of its own, to forge its source:
                   curl --haproxy-protocol --interface %13$s %15$s
                   -> curl: (56) Recv failure: Connection reset by peer
+
+                After a curl, what the connection carried, as the owner sees it (the operator reads the forwarders'
+                counters every %17$d s here; every 60 s by default):
+                  kubectl -n %3$s get epsvc %7$s -o jsonpath='{range .status.connections[*]}{.consumer} {.usage}{"\n"}{end}'
+                  -> %4$s/%5$s {"bytesFromConsumer":...,"bytesToConsumer":...,"since":"..."}
+                The forwarder pods' metrics, what a PodMonitor scrapes (labels endpoint_id, endpoint_service,
+                endpoint_service_namespace, consumer_namespace):
+                %16$s
 
                 Suspend the connection (the owner's decision, in the EndpointService's spec), then curl: refused
                   kubectl -n %3$s patch epsvc %7$s --type=json \\
@@ -114,7 +124,21 @@ final class SandboxGuide {
                         forwarderPod(sandbox),
                         shop,
                         payments,
-                        url);
+                        url,
+                        metricsCommands(sandbox),
+                        Sandbox.USAGE_INTERVAL_SECONDS);
+    }
+
+    /** One curl per forwarder pod's metrics URL, showing the byte counters. */
+    private static String metricsCommands(Sandbox sandbox) {
+        List<String> urls = sandbox.forwarderMetricsUrls();
+        if (urls.isEmpty()) {
+            return "  (no forwarder pod is running yet: kubectl -n "
+                    + sandbox.options().operatorNamespace() + " get pods)";
+        }
+        return urls.stream()
+                .map(url -> "  curl -s " + url + " | grep '^privatelink_forwarder_bytes_total'")
+                .collect(Collectors.joining("\n"));
     }
 
     /** The name of one forwarder pod of the sample endpoint's namespace, to delete. */

@@ -234,6 +234,27 @@ class CrdValidationTest {
                     connections: [{endpointId: %s, decision: Accept}]
                     """.formatted(SERVICE_NAME),
                     "spec.connections[0].endpointId: pattern"),
+            accepts(es, "a notification target", """
+                    loadBalancers: [{name: blue}]
+                    notification: {url: "https://hooks.payments.example/privatelink?team=api"}
+                    """),
+            rejects(es, "a notification target that is not an HTTP URL", """
+                    loadBalancers: [{name: blue}]
+                    notification: {url: "ftp://hooks.payments.example/x"}
+                    """, "spec.notification.url: pattern"),
+            rejects(
+                    es,
+                    "a notification URL of more than 2048 characters",
+                    """
+                    loadBalancers: [{name: blue}]
+                    notification: {url: "https://h/%s"}
+                    """.formatted("a".repeat(2048)),
+                    "spec.notification.url: maxLength",
+                    NOT_CHECKED),
+            rejects(es, "a notification target without a URL", """
+                    loadBalancers: [{name: blue}]
+                    notification: {}
+                    """, "spec.notification.url: required", NOT_CHECKED),
             rejects(es, "a consumer without its namespace", """
                     loadBalancers: [{name: blue}]
                     connections: [{consumer: web, decision: Accept}]

@@ -94,7 +94,8 @@ class ForwarderConfigSizeTest {
      * set is shared) with the most load balancers, each with an address of the longest DNS name
      * (ExternalName Services need the admin's allowExternalLoadBalancers; headless ones reach 145
      * characters with cluster.local and more with a longer cluster domain), the largest weight,
-     * PROXY v2, and the most ports, all of five digits.
+     * PROXY v2, and the most ports, all of five digits; the endpoint services have the longest
+     * namespaces and names.
      */
     static ForwarderWorld worstCase(int endpoints, BiFunction<Integer, Integer, String> address) {
         List<InterfaceEndpoint> eps = new ArrayList<>();
@@ -126,13 +127,18 @@ class ForwarderConfigSizeTest {
         status.setUpstreams(upstreams);
         EndpointService es = new EndpointService();
         es.setMetadata(new ObjectMetaBuilder()
-                .withNamespace("owner-" + i)
-                .withName("api")
+                // the longest namespace and name, as the forwarder's metric labels carry them
+                .withNamespace(padded("owner-" + i, 63))
+                .withName(padded("api-" + i, 253))
                 .withUid("service-" + i)
                 .build());
         es.setSpec(spec);
         es.setStatus(status);
         return es;
+    }
+
+    private static String padded(String name, int length) {
+        return name + "x".repeat(length - name.length());
     }
 
     /** A DNS name of exactly {@link #LONGEST_ADDRESS} characters, distinct per service and load balancer. */

@@ -10,6 +10,7 @@ import dev.privatelink.forwarder.config.ForwarderConfig;
 import dev.privatelink.forwarder.config.ForwarderConfig.ProxyProtocol;
 import dev.privatelink.forwarder.config.ForwarderConfig.Route;
 import dev.privatelink.forwarder.config.ForwarderConfig.RouteState;
+import dev.privatelink.forwarder.config.ForwarderConfig.ServiceRef;
 import dev.privatelink.forwarder.config.ForwarderConfig.Upstream;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -223,5 +224,40 @@ class ForwarderConfigJsonTest {
         ForwarderConfig named = new ForwarderConfig(List.of(new Route(
                 "vpce-1", 80, 20080, List.of(), ProxyProtocol.V2, RouteState.ACTIVE, "payments.shop.svc", null)));
         assertThat(named.problems()).singleElement().asString().contains("endpointAddress is not an IP address");
+    }
+
+    /** The endpoint service, for the metrics' labels, is written once per endpoint however many ports it has. */
+    @Test
+    void theEndpointServiceIsWrittenOncePerEndpointAndReadBack() {
+        ServiceRef payments = new ServiceRef("shop", "payments");
+        ForwarderConfig config = new ForwarderConfig(List.of(
+                route("vpce-a", 443, 10001, List.of(), ProxyProtocol.NONE, RouteState.SUSPENDED)
+                        .withService(payments),
+                route("vpce-a", 80, 10000, List.of(), ProxyProtocol.NONE, RouteState.SUSPENDED)
+                        .withService(payments),
+                route("vpce-b", 80, 10002, List.of(), ProxyProtocol.NONE, RouteState.SUSPENDED)));
+
+        String json = config.toJson();
+
+        assertThat(json.split("\"service\":\"shop/payments\"", -1)).hasSize(2);
+        assertThat(ForwarderConfig.fromJson(json)).isEqualTo(config);
+        assertThat(ForwarderConfig.fromJson(json).routes())
+                .extracting(Route::service)
+                .containsExactly(payments, payments, null);
+    }
+
+    /** A malformed service name costs the metrics a label, never the routes. */
+    @Test
+    void aServiceThatIsNotNamespaceSlashNameIsReadAsUnknown() {
+        String json = "{\"format\":2,\"active\":[],\"suspended\":[{\"endpointId\":\"vpce-a\",\"ports\":[80],"
+                + "\"listenPorts\":[10000],\"service\":\"no-slash\"}]}";
+
+        assertThat(ForwarderConfig.fromJson(json).routes())
+                .singleElement()
+                .satisfies(r -> assertThat(r.service()).isNull());
+        assertThat(ServiceRef.fromWire("a/b/c")).isNull();
+        assertThat(ServiceRef.fromWire("/b")).isNull();
+        assertThat(ServiceRef.fromWire("a/")).isNull();
+        assertThat(ServiceRef.fromWire("a/b")).isEqualTo(new ServiceRef("a", "b"));
     }
 }

@@ -85,7 +85,8 @@ class CrossClusterPathTest {
                 RouteState.ACTIVE,
                 ENDPOINT_ADDRESS,
                 null,
-                new RemoteGateway("east"));
+                new RemoteGateway("east"),
+                null);
         ForwarderConfig config = new ForwarderConfig(List.of(route));
         assertThat(ForwarderConfig.fromJson(config.toJson())).isEqualTo(config); // the wire format carries it
         assertThat(forwarder.apply(config).complete()).isTrue();

@@ -8,6 +8,7 @@ import dev.privatelink.config.OperatorSettings;
 import dev.privatelink.desired.ConsumerNamespace;
 import dev.privatelink.desired.ForwarderResources;
 import dev.privatelink.desired.Labels;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -199,6 +200,7 @@ class HelmChartTest {
                 .contains(
                         entry("PRIVATELINK_ENDPOINT_QUOTA", "100"),
                         entry("PRIVATELINK_CLUSTER_DOMAIN", "cluster.local"),
+                        entry("PRIVATELINK_USAGE_INTERVAL_SECONDS", "60"),
                         entry("PRIVATELINK_FORWARDER_IMAGE", operator.getImage()),
                         entry("PRIVATELINK_FORWARDER_REPLICAS", "2"),
                         entry("PRIVATELINK_FORWARDER_IMAGE_PULL_SECRETS", ""),
@@ -376,10 +378,16 @@ class HelmChartTest {
         assertThat(deny.getSpec().getIngress()).isEmpty();
     }
 
+    /**
+     * The monitoring namespace reads both; the operator also reads the forwarders' byte counters
+     * (issue 12: each connection's usage in its EndpointService's status), and only its own pods.
+     */
     @Test
     void metricsOfForwardersAndOperatorAreOpenToTheMonitoringNamespaceOnly() {
         NetworkPolicy forwarders = defaults.get(NetworkPolicy.class, FORWARDER + "-metrics");
         NetworkPolicy operator = defaults.get(NetworkPolicy.class, OPERATOR + "-metrics");
+        Map<String, String> operatorPods =
+                defaults.get(Deployment.class, OPERATOR).getSpec().getSelector().getMatchLabels();
 
         assertThat(forwarders.getSpec().getPodSelector().getMatchLabels())
                 .isEqualTo(Labels.managed(Labels.COMPONENT_FORWARDER));
@@ -391,11 +399,20 @@ class HelmChartTest {
         for (NetworkPolicy policy : List.of(forwarders, operator)) {
             assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress");
             assertThat(policy.getSpec().getIngress()).singleElement().satisfies(rule -> {
-                assertThat(rule.getFrom()).singleElement().satisfies(peer -> {
+                assertThat(rule.getFrom().get(0)).satisfies(peer -> {
                     assertThat(peer.getNamespaceSelector().getMatchLabels())
                             .isEqualTo(Map.of(Labels.NAMESPACE_NAME, "monitoring"));
                     assertThat(peer.getPodSelector()).isNull();
                 });
+                if (policy == forwarders) {
+                    assertThat(rule.getFrom()).hasSize(2);
+                    assertThat(rule.getFrom().get(1)).satisfies(peer -> {
+                        assertThat(peer.getNamespaceSelector()).isNull();
+                        assertThat(peer.getPodSelector().getMatchLabels()).isEqualTo(operatorPods);
+                    });
+                } else {
+                    assertThat(rule.getFrom()).hasSize(1);
+                }
                 assertThat(rule.getPorts()).singleElement().satisfies(port -> {
                     assertThat(port.getProtocol()).isEqualTo("TCP");
                     assertThat(port.getPort()).isEqualTo(new IntOrString("http"));
@@ -445,6 +462,55 @@ class HelmChartTest {
     @Test
     void noServiceMonitorUnlessEnabled() {
         assertThat(defaults.kindsAndNames()).noneMatch(o -> o.startsWith("ServiceMonitor/"));
+    }
+
+    @Test
+    void noDashboardsUnlessEnabled() {
+        assertThat(defaults.kindsAndNames()).noneMatch(o -> o.contains("-dashboard-"));
+    }
+
+    /** Issue 12: the owner's and the consumer's Grafana dashboards, for Grafana's dashboard sidecar. */
+    @Test
+    void dashboardsAreConfigMapsForGrafanasSidecarWhenEnabled() throws IOException {
+        String fullname = CUSTOM_FORWARDER.substring(0, CUSTOM_FORWARDER.length() - "-forwarder".length());
+        for (String view : List.of("owner", "consumer")) {
+            ConfigMap dashboard = custom.get(ConfigMap.class, fullname + "-dashboard-" + view);
+            String file = "privatelink-" + view + ".json";
+
+            assertThat(dashboard.getMetadata().getNamespace()).isEqualTo(CUSTOM_NAMESPACE);
+            assertThat(dashboard.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
+            assertThat(dashboard.getData()).containsOnlyKeys(file);
+            assertThat(dashboard.getData().get(file))
+                    .isEqualToIgnoringWhitespace(Files.readString(Path.of(CHART, "dashboards", file)));
+        }
+    }
+
+    @Test
+    void noPodMonitorUnlessEnabled() {
+        assertThat(defaults.kindsAndNames()).noneMatch(o -> o.startsWith("PodMonitor/"));
+    }
+
+    /**
+     * Issue 12: the forwarder pods (no Service in front of them) are scraped where they run,
+     * selected by the labels the operator gives every forwarder pod, on the port the forwarder
+     * NetworkPolicy opens to the monitoring namespace.
+     */
+    @Test
+    void podMonitorScrapesEveryForwarderPodWhenEnabled() {
+        GenericKubernetesResource monitor = custom.get("PodMonitor", CUSTOM_FORWARDER);
+        Map<String, String> forwarderPodLabels = ForwarderResources.selectorLabels("any-consumer");
+
+        assertThat(monitor.getApiVersion()).isEqualTo("monitoring.coreos.com/v1");
+        assertThat(monitor.getMetadata().getNamespace()).isEqualTo(CUSTOM_NAMESPACE);
+        assertThat(monitor.getMetadata().getLabels()).containsEntry("release", "prometheus");
+        assertThat(monitor.<List<String>>get("spec", "namespaceSelector", "matchNames"))
+                .containsExactly(CUSTOM_NAMESPACE);
+        assertThat(forwarderPodLabels)
+                .containsAllEntriesOf(monitor.<Map<String, String>>get("spec", "selector", "matchLabels"));
+        assertThat(monitor.<List<Map<String, Object>>>get("spec", "podMetricsEndpoints"))
+                .singleElement()
+                .satisfies(endpoint -> assertThat(endpoint)
+                        .contains(entry("port", "http"), entry("path", "/q/metrics"), entry("interval", "20s")));
     }
 
     @Test
@@ -657,6 +723,7 @@ class HelmChartTest {
                 "operator.replica=2                           | replica",
                 "unknownKey=1                                 | unknownKey",
                 "operator.endpointQuota=0                     | endpointQuota",
+                "operator.usageIntervalSeconds=1              | usageIntervalSeconds",
                 "operator.runAsUser=0                         | runAsUser",
                 "image.pullPolicy=Sometimes                   | pullPolicy",
                 "image.repository=                            | repository",
@@ -669,6 +736,8 @@ class HelmChartTest {
                 "admissionPolicy.enabled=maybe                | enabled",
                 "metrics.serviceMonitor.enabled=yes           | enabled",
                 "metrics.serviceMonitor.interval=soon         | interval",
+                "metrics.podMonitor.enabled=yes               | enabled",
+                "metrics.podMonitor.scrapeTimeout=soon        | scrapeTimeout",
                 "operator.podDisruptionBudget.minAvailable=0  | minAvailable",
                 "networkPolicy.enabled=yes                    | enabled",
                 "networkPolicy.monitoringNamespace=Monitoring | monitoringNamespace",

@@ -3,9 +3,15 @@ package dev.privatelink.sandbox;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Optional;
 
 /** What curl does in the sandbox's walkthrough: one HTTP request on a new connection. */
@@ -37,6 +43,24 @@ final class Http {
             return body < 0 ? Optional.empty() : Optional.of(response.substring(body + 4));
         } catch (IOException e) {
             return Optional.empty();
+        }
+    }
+
+    /** The body of a plain GET of {@code url}, as Prometheus scrapes it. */
+    static String fetch(String url) {
+        try {
+            HttpResponse<String> response = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(url))
+                                    .timeout(Duration.ofSeconds(5))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            return response.body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.privatelink.sandbox;
 import static dev.privatelink.Awaits.eventually;
 import static dev.privatelink.api.StatusAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.privatelink.api.AllowedWorkloads;
 import dev.privatelink.api.ConditionTypes;
@@ -11,10 +12,15 @@ import dev.privatelink.api.ConnectionState;
 import dev.privatelink.api.InterfaceEndpoint;
 import dev.privatelink.api.InterfaceEndpointSpec;
 import dev.privatelink.api.PodSelector;
+import dev.privatelink.desired.Labels;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -40,6 +46,7 @@ class SandboxEndToEndTest {
     static Path dir;
 
     static Sandbox sandbox;
+    static final SimpleMeterRegistry operatorMeters = new SimpleMeterRegistry();
     static KubernetesClient client;
     static InterfaceEndpoint endpoint;
     /** The consumer namespace's client pod's address: what the endpoint answers. */
@@ -53,6 +60,8 @@ class SandboxEndToEndTest {
                 .withNet(ThreadLocalRandom.current().nextInt(100, 200))
                 .withServicePort(freePort())
                 .withKubeconfig(dir.resolve("kubeconfig"));
+        // the operator's meters (endpoint-hours) go to Micrometer's global registry, as in Quarkus
+        Metrics.addRegistry(operatorMeters);
         sandbox = Sandbox.start(options);
         client = sandbox.client();
         endpoint = sandbox.awaitEndpoint(Duration.ofSeconds(30));
@@ -64,6 +73,7 @@ class SandboxEndToEndTest {
         if (sandbox != null) {
             sandbox.close();
         }
+        Metrics.removeRegistry(operatorMeters);
     }
 
     @Test
@@ -94,6 +104,84 @@ class SandboxEndToEndTest {
             assertThat(Http.get(shop, address, port))
                     .hasValueSatisfying(body -> assertThat(body).contains("endpoint=" + id));
         });
+    }
+
+    /**
+     * Issue 12: each forwarder pod serves its metrics on its own address, labelled with the
+     * endpoint service and the consumer namespace; the operator reads them and the owner sees
+     * what the connection carried in the EndpointService's status.
+     */
+    @Test
+    void theOwnerSeesWhatAConnectionCarriedInTheEndpointServicesStatus() {
+        String id = endpoint.getStatus().getEndpointId();
+        String address = endpoint.getStatus().getAddress();
+        int port = sandbox.options().servicePort();
+        eventually()
+                .untilAsserted(() -> assertThat(Http.get(shop, address, port))
+                        .hasValueSatisfying(body -> assertThat(body).contains("endpoint=" + id)));
+
+        assertThat(sandbox.forwarderMetricsUrls())
+                .isNotEmpty()
+                .allSatisfy(url -> assertThat(url)
+                        .startsWith("http://127." + sandbox.options().net() + ".")
+                        .endsWith("/q/metrics"));
+        String bytesLine =
+                "privatelink_forwarder_bytes_total{consumer_namespace=\"shop\",direction=\"client_to_upstream\","
+                        + "endpoint_id=\"" + id
+                        + "\",endpoint_service=\"payments\",endpoint_service_namespace=\"payments\",}";
+        assertThat(sandbox.forwarderMetricsUrls().stream().map(Http::fetch))
+                .anySatisfy(page -> assertThat(page).contains(bytesLine));
+        // the guide tells the user where the metrics are and how to read the usage
+        assertThat(SandboxGuide.text(sandbox, endpoint))
+                .contains(sandbox.forwarderMetricsUrls())
+                .contains("get epsvc payments -o jsonpath='{range .status.connections[*]}{.consumer} {.usage}");
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> assertThat(sandbox.usage(id)).hasValueSatisfying(usage -> {
+                    assertThat(usage.getBytesFromConsumer()).isPositive();
+                    assertThat(usage.getBytesToConsumer()).isPositive();
+                    assertThat(usage.getSince()).isNotBlank();
+                }));
+        // endpoint-hours per zone: the sandbox's one zone, labelled as the forwarders' series are.
+        // What one reconcile observes is added at the endpoint's next: a change to a forwarder
+        // pod (here an annotation, as kubectl annotate makes it) brings that about at once.
+        eventually().pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            touchForwarderPod();
+            assertThat(operatorMeters
+                            .find("privatelink.endpoint.ready")
+                            .tags(
+                                    "endpoint_id", id,
+                                    "endpoint_service", "payments",
+                                    "endpoint_service_namespace", "payments",
+                                    "consumer_namespace", "shop",
+                                    "zone", "sandbox-zone-a")
+                            .counters())
+                    .singleElement()
+                    .satisfies(c -> assertThat(c.count()).isPositive());
+        });
+    }
+
+    /** Annotates a forwarder pod of the consumer namespace; false when another writer was first. */
+    private static boolean touchForwarderPod() {
+        try {
+            var pod = client.pods()
+                    .inNamespace(sandbox.options().operatorNamespace())
+                    .withLabel(Labels.CONSUMER_NAMESPACE, SandboxOptions.CONSUMER_NAMESPACE)
+                    .list()
+                    .getItems()
+                    .get(0);
+            client.pods()
+                    .inNamespace(pod.getMetadata().getNamespace())
+                    .withName(pod.getMetadata().getName())
+                    .edit(p -> new PodBuilder(p)
+                            .editMetadata()
+                            .addToAnnotations("test.privatelink.dev/touched", String.valueOf(System.nanoTime()))
+                            .endMetadata()
+                            .build());
+            return true;
+        } catch (KubernetesClientException | IndexOutOfBoundsException e) {
+            return false;
+        }
     }
 
     @Test

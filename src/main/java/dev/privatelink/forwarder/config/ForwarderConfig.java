@@ -58,6 +58,8 @@ public record ForwarderConfig(List<Route> routes) {
      * @param allowedWorkloads which pods of the consumer namespace the endpoint admits; null: every pod
      * @param gateway         set when the service is in another cluster: the upstreams are that
      *                        cluster's gateway, dialled with mutual TLS 1.3 and a PROXY v2 preamble
+     * @param service       the endpoint service the endpoint connects to, for the metrics' labels (so
+     *                      an owner can select its own); {@code null} from an older operator
      */
     public record Route(
             String endpointId,
@@ -69,14 +71,15 @@ public record ForwarderConfig(List<Route> routes) {
             @JsonInclude(JsonInclude.Include.NON_NULL) String endpointAddress,
             // absent, not null, on the wire: most routes admit every pod
             @JsonInclude(JsonInclude.Include.NON_NULL) WorkloadAdmission allowedWorkloads,
-            @JsonInclude(JsonInclude.Include.NON_NULL) RemoteGateway gateway) {
+            @JsonInclude(JsonInclude.Include.NON_NULL) RemoteGateway gateway,
+            @JsonInclude(JsonInclude.Include.NON_NULL) ServiceRef service) {
         public Route {
             upstreams = upstreams == null ? List.of() : List.copyOf(upstreams);
             proxyProtocol = proxyProtocol == null ? ProxyProtocol.NONE : proxyProtocol;
             state = state == null ? RouteState.ACTIVE : state;
         }
 
-        /** A route to a service of this cluster. */
+        /** A route to a service of this cluster, without the name of its endpoint service (tests, the standalone forwarder). */
         public Route(
                 String endpointId,
                 int endpointPort,
@@ -95,6 +98,7 @@ public record ForwarderConfig(List<Route> routes) {
                     state,
                     endpointAddress,
                     allowedWorkloads,
+                    null,
                     null);
         }
 
@@ -106,7 +110,45 @@ public record ForwarderConfig(List<Route> routes) {
                 List<Upstream> upstreams,
                 ProxyProtocol proxyProtocol,
                 RouteState state) {
-            this(endpointId, endpointPort, listenPort, upstreams, proxyProtocol, state, null, null, null);
+            this(endpointId, endpointPort, listenPort, upstreams, proxyProtocol, state, null, null, null, null);
+        }
+
+        /** The same route, naming the endpoint service it connects to. */
+        public Route withService(ServiceRef service) {
+            return new Route(
+                    endpointId,
+                    endpointPort,
+                    listenPort,
+                    upstreams,
+                    proxyProtocol,
+                    state,
+                    endpointAddress,
+                    allowedWorkloads,
+                    gateway,
+                    service);
+        }
+    }
+
+    /**
+     * An EndpointService, by namespace and name. On the wire it is one string, {@code
+     * namespace/name} (neither may contain a slash), once per endpoint.
+     */
+    public record ServiceRef(String namespace, String name) {
+        /**
+         * The reference {@code namespace/name} names; null for anything else: a label is not worth
+         * refusing a config for.
+         */
+        public static ServiceRef fromWire(String text) {
+            int slash = text == null ? -1 : text.indexOf('/');
+            if (slash <= 0 || slash == text.length() - 1 || text.indexOf('/', slash + 1) >= 0) {
+                return null;
+            }
+            return new ServiceRef(text.substring(0, slash), text.substring(slash + 1));
+        }
+
+        @Override
+        public String toString() {
+            return namespace + "/" + name;
         }
     }
 

@@ -8,6 +8,7 @@ import dev.privatelink.forwarder.config.ForwarderConfig.ProxyProtocol;
 import dev.privatelink.forwarder.config.ForwarderConfig.RemoteGateway;
 import dev.privatelink.forwarder.config.ForwarderConfig.Route;
 import dev.privatelink.forwarder.config.ForwarderConfig.RouteState;
+import dev.privatelink.forwarder.config.ForwarderConfig.ServiceRef;
 import dev.privatelink.forwarder.config.ForwarderConfig.Upstream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,7 +25,7 @@ import java.util.Map;
  *   <li>{@code upstreamSets}: each distinct set of load balancers once; a set's entries omit the
  *       port when it is the route's endpoint port (the usual case, so one set serves every port).
  *   <li>{@code active} and {@code suspended}: one entry per endpoint with what is the same for all
- *       its ports (ID, upstream set, PROXY protocol) once, and its ports and listener ports as two
+ *       its ports (ID, upstream set, PROXY protocol, endpoint service) once, and its ports and listener ports as two
  *       parallel lists. A field that holds for a whole endpoint belongs in {@link Entry} and
  *       {@link Group}, and so stays once per endpoint however many ports it has.
  * </ul>
@@ -63,7 +64,8 @@ final class WireFormat {
             List<Integer> listenPorts,
             String endpointAddress,
             WorkloadAdmission allowedWorkloads,
-            RemoteGateway gateway) {}
+            RemoteGateway gateway,
+            String service) {}
 
     /** A load balancer; without a port, the forwarder dials the route's endpoint port. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -80,7 +82,8 @@ final class WireFormat {
             Integer upstreamSet,
             String endpointAddress,
             WorkloadAdmission allowedWorkloads,
-            RemoteGateway gateway) {}
+            RemoteGateway gateway,
+            ServiceRef service) {}
 
     static String write(ObjectMapper json, ForwarderConfig config) {
         Map<List<UpstreamEntry>, Integer> sets = new LinkedHashMap<>();
@@ -99,7 +102,8 @@ final class WireFormat {
                                     setIndex,
                                     route.endpointAddress(),
                                     route.allowedWorkloads(),
-                                    route.gateway()),
+                                    route.gateway(),
+                                    route.service()),
                             g -> new ArrayList<>())
                     .add(route);
         }
@@ -114,7 +118,8 @@ final class WireFormat {
                     routes.stream().map(Route::listenPort).toList(),
                     group.endpointAddress(),
                     group.allowedWorkloads(),
-                    group.gateway());
+                    group.gateway(),
+                    group.service() == null ? null : group.service().toString());
             (group.state() == RouteState.SUSPENDED ? suspended : active).add(entry);
         });
         Document document =
@@ -169,6 +174,7 @@ final class WireFormat {
                         + " names upstream set " + setIndex + " of " + sets.size());
             }
             List<UpstreamEntry> set = setIndex == null ? List.of() : orEmpty(sets.get(setIndex));
+            ServiceRef service = ServiceRef.fromWire(entry.service());
             for (int i = 0; i < ports.size(); i++) {
                 int port = ports.get(i);
                 List<Upstream> upstreams = set.stream()
@@ -183,7 +189,8 @@ final class WireFormat {
                         state,
                         entry.endpointAddress(),
                         entry.allowedWorkloads(),
-                        entry.gateway()));
+                        entry.gateway(),
+                        service));
             }
         }
     }
