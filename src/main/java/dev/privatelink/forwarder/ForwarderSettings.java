@@ -1,6 +1,7 @@
 package dev.privatelink.forwarder;
 
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /**
  * How a {@link Forwarder} serves its routes, apart from the routes themselves.
@@ -93,146 +94,95 @@ public record ForwarderSettings(
     }
 
     public ForwarderSettings withBindAddress(String address) {
-        return new ForwarderSettings(
-                address,
-                connectTimeout,
-                idleTimeout,
-                maxConnectionsPerRoute,
-                maxConnections,
-                maxConnectionsPerSource,
-                maxNewConnectionsPerSourcePerSecond,
-                writeBufferLowMark,
-                writeBufferHighMark,
-                upstreamGuard,
-                refuseClientProxyHeaders,
-                dialFromClientAddress);
+        return edit(b -> b.bindAddress = address);
     }
 
     public ForwarderSettings withConnectTimeout(Duration timeout) {
-        return new ForwarderSettings(
-                bindAddress,
-                timeout,
-                idleTimeout,
-                maxConnectionsPerRoute,
-                maxConnections,
-                maxConnectionsPerSource,
-                maxNewConnectionsPerSourcePerSecond,
-                writeBufferLowMark,
-                writeBufferHighMark,
-                upstreamGuard,
-                refuseClientProxyHeaders,
-                dialFromClientAddress);
+        return edit(b -> b.connectTimeout = timeout);
     }
 
     public ForwarderSettings withIdleTimeout(Duration timeout) {
-        return new ForwarderSettings(
-                bindAddress,
-                connectTimeout,
-                timeout,
-                maxConnectionsPerRoute,
-                maxConnections,
-                maxConnectionsPerSource,
-                maxNewConnectionsPerSourcePerSecond,
-                writeBufferLowMark,
-                writeBufferHighMark,
-                upstreamGuard,
-                refuseClientProxyHeaders,
-                dialFromClientAddress);
+        return edit(b -> b.idleTimeout = timeout);
     }
 
     public ForwarderSettings withMaxConnectionsPerRoute(int max) {
-        return new ForwarderSettings(
-                bindAddress,
-                connectTimeout,
-                idleTimeout,
-                max,
-                maxConnections,
-                maxConnectionsPerSource,
-                maxNewConnectionsPerSourcePerSecond,
-                writeBufferLowMark,
-                writeBufferHighMark,
-                upstreamGuard,
-                refuseClientProxyHeaders,
-                dialFromClientAddress);
+        return edit(b -> b.maxConnectionsPerRoute = max);
     }
 
     public ForwarderSettings withConnectionLimits(int total, int perSource) {
-        return new ForwarderSettings(
-                bindAddress,
-                connectTimeout,
-                idleTimeout,
-                maxConnectionsPerRoute,
-                total,
-                perSource,
-                maxNewConnectionsPerSourcePerSecond,
-                writeBufferLowMark,
-                writeBufferHighMark,
-                upstreamGuard,
-                refuseClientProxyHeaders,
-                dialFromClientAddress);
+        return edit(b -> {
+            b.maxConnections = total;
+            b.maxConnectionsPerSource = perSource;
+        });
     }
 
     public ForwarderSettings withSourceRate(int newConnectionsPerSecond) {
-        return new ForwarderSettings(
-                bindAddress,
-                connectTimeout,
-                idleTimeout,
-                maxConnectionsPerRoute,
-                maxConnections,
-                maxConnectionsPerSource,
-                newConnectionsPerSecond,
-                writeBufferLowMark,
-                writeBufferHighMark,
-                upstreamGuard,
-                refuseClientProxyHeaders,
-                dialFromClientAddress);
+        return edit(b -> b.maxNewConnectionsPerSourcePerSecond = newConnectionsPerSecond);
     }
 
     public ForwarderSettings withUpstreamGuard(UpstreamGuard guard) {
-        return new ForwarderSettings(
-                bindAddress,
-                connectTimeout,
-                idleTimeout,
-                maxConnectionsPerRoute,
-                maxConnections,
-                maxConnectionsPerSource,
-                maxNewConnectionsPerSourcePerSecond,
-                writeBufferLowMark,
-                writeBufferHighMark,
-                guard,
-                refuseClientProxyHeaders,
-                dialFromClientAddress);
+        return edit(b -> b.upstreamGuard = guard);
     }
 
     public ForwarderSettings withClientProxyHeadersRefused(boolean refused) {
-        return new ForwarderSettings(
-                bindAddress,
-                connectTimeout,
-                idleTimeout,
-                maxConnectionsPerRoute,
-                maxConnections,
-                maxConnectionsPerSource,
-                maxNewConnectionsPerSourcePerSecond,
-                writeBufferLowMark,
-                writeBufferHighMark,
-                upstreamGuard,
-                refused,
-                dialFromClientAddress);
+        return edit(b -> b.refuseClientProxyHeaders = refused);
     }
 
     public ForwarderSettings withDialFromClientAddress(boolean fromClient) {
-        return new ForwarderSettings(
-                bindAddress,
-                connectTimeout,
-                idleTimeout,
-                maxConnectionsPerRoute,
-                maxConnections,
-                maxConnectionsPerSource,
-                maxNewConnectionsPerSourcePerSecond,
-                writeBufferLowMark,
-                writeBufferHighMark,
-                upstreamGuard,
-                refuseClientProxyHeaders,
-                fromClient);
+        return edit(b -> b.dialFromClientAddress = fromClient);
+    }
+
+    /** A copy with what {@code change} sets: the one place that lists every component. */
+    private ForwarderSettings edit(Consumer<Copy> change) {
+        Copy copy = new Copy(this);
+        change.accept(copy);
+        return copy.build();
+    }
+
+    /** The components, settable; validated again when built. */
+    private static final class Copy {
+        String bindAddress;
+        Duration connectTimeout;
+        Duration idleTimeout;
+        int maxConnectionsPerRoute;
+        int maxConnections;
+        int maxConnectionsPerSource;
+        int maxNewConnectionsPerSourcePerSecond;
+        int writeBufferLowMark;
+        int writeBufferHighMark;
+        UpstreamGuard upstreamGuard;
+        boolean refuseClientProxyHeaders;
+        boolean dialFromClientAddress;
+
+        Copy(ForwarderSettings s) {
+            bindAddress = s.bindAddress;
+            connectTimeout = s.connectTimeout;
+            idleTimeout = s.idleTimeout;
+            maxConnectionsPerRoute = s.maxConnectionsPerRoute;
+            maxConnections = s.maxConnections;
+            maxConnectionsPerSource = s.maxConnectionsPerSource;
+            maxNewConnectionsPerSourcePerSecond = s.maxNewConnectionsPerSourcePerSecond;
+            writeBufferLowMark = s.writeBufferLowMark;
+            writeBufferHighMark = s.writeBufferHighMark;
+            upstreamGuard = s.upstreamGuard;
+            refuseClientProxyHeaders = s.refuseClientProxyHeaders;
+            dialFromClientAddress = s.dialFromClientAddress;
+        }
+
+        ForwarderSettings build() {
+            return new ForwarderSettings(
+                    bindAddress,
+                    connectTimeout,
+                    idleTimeout,
+                    maxConnectionsPerRoute,
+                    maxConnections,
+                    maxConnectionsPerSource,
+                    maxNewConnectionsPerSourcePerSecond,
+                    writeBufferLowMark,
+                    writeBufferHighMark,
+                    upstreamGuard,
+                    refuseClientProxyHeaders,
+                    dialFromClientAddress);
+        }
     }
 }
