@@ -68,6 +68,11 @@ public class UsageMetering implements AutoCloseable {
                         .increment(time.toNanos() / 1e9));
     }
 
+    /** Where the operator's meters go. */
+    MeterRegistry registry() {
+        return registry;
+    }
+
     UsageLedger ledger() {
         return ledger;
     }
