@@ -48,7 +48,7 @@ public final class ControlPlane implements AutoCloseable {
         return start(client, settings, metrics, null, null);
     }
 
-    /** As {@link #start(KubernetesClient, OperatorSettings, Metrics)}, with the operator's own meters in {@code meters}. */
+    /** As {@link #start(KubernetesClient, OperatorSettings, Metrics)}, with the operator's own meters in {@code meters} too. */
     public static ControlPlane start(
             KubernetesClient client, OperatorSettings settings, Metrics metrics, MeterRegistry meters) {
         return start(client, settings, metrics, meters, null);
@@ -81,7 +81,7 @@ public final class ControlPlane implements AutoCloseable {
                 o.withLeaderElectionConfiguration(leaderElection);
             }
         });
-        UsageMetering usage = meters == null ? new UsageMetering() : new UsageMetering(meters);
+        UsageMetering usage = meters == null ? new UsageMetering() : UsageMetering.alsoIn(meters);
         ConnectionNotifications notifications = new ConnectionNotifications();
         operator.register(new EndpointServiceReconciler(settings, Clock.systemUTC(), usage, notifications));
         operator.register(new ServicePermissionReconciler());

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -39,6 +40,14 @@ public class UsageMetering implements AutoCloseable {
     /** Meters in Micrometer's global registry (the operator tests and the sandbox add theirs to it). */
     public UsageMetering() {
         this(Metrics.globalRegistry);
+    }
+
+    /** Meters in {@code own} (a pod's registry, as the sandbox serves it) and in Micrometer's global registry. */
+    static UsageMetering alsoIn(MeterRegistry own) {
+        CompositeMeterRegistry both = new CompositeMeterRegistry();
+        both.add(own);
+        both.add(Metrics.globalRegistry);
+        return new UsageMetering(both);
     }
 
     @Inject
