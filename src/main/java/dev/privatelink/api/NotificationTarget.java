@@ -20,6 +20,10 @@ public class NotificationTarget {
     @Pattern("^https?://\\S+$")
     private String url;
 
+    @JsonPropertyDescription("A header authenticating the operator to the receiver, its value read from a Secret of"
+            + " this namespace at delivery time; never logged nor shown in the status.")
+    private SecretHeader secretHeader;
+
     public NotificationTarget() {}
 
     public NotificationTarget(String url) {
@@ -34,13 +38,23 @@ public class NotificationTarget {
         this.url = url;
     }
 
+    public SecretHeader getSecretHeader() {
+        return secretHeader;
+    }
+
+    public void setSecretHeader(SecretHeader secretHeader) {
+        this.secretHeader = secretHeader;
+    }
+
     @Override
     public boolean equals(Object o) {
-        return o instanceof NotificationTarget t && Objects.equals(url, t.url);
+        return o instanceof NotificationTarget t
+                && Objects.equals(url, t.url)
+                && Objects.equals(secretHeader, t.secretHeader);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hashCode(url);
+        return Objects.hash(url, secretHeader);
     }
 }

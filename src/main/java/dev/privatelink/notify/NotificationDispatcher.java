@@ -1,6 +1,8 @@
 package dev.privatelink.notify;
 
 import dev.privatelink.api.EndpointService;
+import dev.privatelink.api.NotificationTarget;
+import dev.privatelink.api.SecretHeader;
 import dev.privatelink.desired.Labels;
 import dev.privatelink.notify.Outbox.State;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -39,6 +41,7 @@ public final class NotificationDispatcher implements AutoCloseable {
     private final String namespace;
     private final BiConsumer<String, String> changed;
     private final Clock clock;
+    private final SecretHeaders secretHeaders;
     private final Set<String> active = ConcurrentHashMap.newKeySet();
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -58,6 +61,7 @@ public final class NotificationDispatcher implements AutoCloseable {
         this.namespace = namespace;
         this.changed = changed;
         this.clock = clock;
+        this.secretHeaders = new SecretHeaders(client, namespace, clock);
     }
 
     public NotificationDispatcher start() {
@@ -116,8 +120,8 @@ public final class NotificationDispatcher implements AutoCloseable {
                 active.remove(name);
                 return;
             }
-            String error =
-                    post(es.getSpec().getNotification().getUrl(), state.events().get(0));
+            String error = post(
+                    es.getSpec().getNotification(), esNamespace, state.events().get(0));
             State next =
                     error == null ? state.deliveredFirst(clock.instant()) : state.failedFirst(error, clock.instant());
             try {
@@ -137,15 +141,33 @@ public final class NotificationDispatcher implements AutoCloseable {
         }
     }
 
-    /** Null when acknowledged, otherwise why not. */
-    private String post(String url, Outbox.Entry entry) {
+    /**
+     * Null when acknowledged, otherwise why not. The secret header's value is read first; when it
+     * cannot be, nothing is sent and the event waits in the outbox.
+     */
+    private String post(NotificationTarget target, String esNamespace, Outbox.Entry entry) {
+        String url = target.getUrl();
+        SecretHeader secretHeader = target.getSecretHeader();
+        SecretHeaders.Value secret = null;
+        if (secretHeader != null) {
+            secret = secretHeaders.resolve(esNamespace, secretHeader);
+            if (secret.problem() != null) {
+                return secret.problem();
+            }
+        }
         try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
                     .timeout(TIMEOUT)
                     .header("Content-Type", "application/cloudevents+json; charset=UTF-8")
-                    .POST(HttpRequest.BodyPublishers.ofString(Outbox.JSON.writeValueAsString(entry.event())))
-                    .build();
-            HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
+                    .POST(HttpRequest.BodyPublishers.ofString(Outbox.JSON.writeValueAsString(entry.event())));
+            if (secret != null) {
+                try {
+                    request.header(secretHeader.getHeader(), secret.value());
+                } catch (IllegalArgumentException e) { // its message may show the value: not passed on
+                    return "the notification header " + secretHeader.getHeader() + " is not allowed here";
+                }
+            }
+            HttpResponse<Void> response = http.send(request.build(), HttpResponse.BodyHandlers.discarding());
             int code = response.statusCode();
             return code >= 200 && code < 300 ? null : "HTTP " + code + " from " + url;
         } catch (InterruptedException e) {

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -44,7 +45,13 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     public static ControlPlane start(KubernetesClient client, OperatorSettings settings, Metrics metrics) {
-        return start(client, settings, metrics, null);
+        return start(client, settings, metrics, null, null);
+    }
+
+    /** As {@link #start(KubernetesClient, OperatorSettings, Metrics)}, with the operator's own meters in {@code meters} too. */
+    public static ControlPlane start(
+            KubernetesClient client, OperatorSettings settings, Metrics metrics, MeterRegistry meters) {
+        return start(client, settings, metrics, meters, null);
     }
 
     /**
@@ -53,13 +60,14 @@ public final class ControlPlane implements AutoCloseable {
      */
     public static ControlPlane startReplica(
             KubernetesClient client, OperatorSettings settings, LeaderElectionConfiguration leaderElection) {
-        return start(client, settings, Metrics.NOOP, leaderElection);
+        return start(client, settings, Metrics.NOOP, null, leaderElection);
     }
 
     private static ControlPlane start(
             KubernetesClient client,
             OperatorSettings settings,
             Metrics metrics,
+            MeterRegistry meters,
             LeaderElectionConfiguration leaderElection) {
         installCrds(client);
         Operator operator = new Operator(o -> {
@@ -73,7 +81,7 @@ public final class ControlPlane implements AutoCloseable {
                 o.withLeaderElectionConfiguration(leaderElection);
             }
         });
-        UsageMetering usage = new UsageMetering();
+        UsageMetering usage = meters == null ? new UsageMetering() : UsageMetering.alsoIn(meters);
         ConnectionNotifications notifications = new ConnectionNotifications();
         operator.register(new EndpointServiceReconciler(settings, Clock.systemUTC(), usage, notifications));
         operator.register(new ServicePermissionReconciler());

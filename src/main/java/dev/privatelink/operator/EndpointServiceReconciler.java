@@ -61,6 +61,7 @@ public class EndpointServiceReconciler implements Reconciler<EndpointService> {
     private final Clock clock;
     private final UsageMetering usage;
     private final ConnectionNotifications notifications;
+    private final ConnectionGauges connectionGauges;
     private SimpleInboundEventSource<EndpointService> usageGrew;
     private IndexerResourceCache<EndpointService> endpointServices;
     private InformerEventSource<Service, EndpointService> services;
@@ -89,6 +90,7 @@ public class EndpointServiceReconciler implements Reconciler<EndpointService> {
         this.clock = clock;
         this.usage = usage;
         this.notifications = notifications;
+        this.connectionGauges = new ConnectionGauges(usage.registry());
     }
 
     @Override
@@ -104,6 +106,14 @@ public class EndpointServiceReconciler implements Reconciler<EndpointService> {
                                 + " fenced"));
         plan.events().forEach(events::record);
         notify(es, plan.status(), ctx.getClient());
+        // connections per state, as the status about to be written lists them; a deleted
+        // service's series go at the next reconcile of any service (every few minutes at most)
+        connectionGauges.set(
+                new ConnectionGauges.ServiceKey(
+                        es.getMetadata().getNamespace(), es.getMetadata().getName()),
+                plan.status().getConnections());
+        connectionGauges.retain(s ->
+                endpointServices.get(new ResourceID(s.name(), s.namespace())).isPresent());
         return StatusUpdates.patchIfChanged(es, plan.status());
     }
 

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -41,6 +42,14 @@ public class UsageMetering implements AutoCloseable {
         this(Metrics.globalRegistry);
     }
 
+    /** Meters in {@code own} (a pod's registry, as the sandbox serves it) and in Micrometer's global registry. */
+    static UsageMetering alsoIn(MeterRegistry own) {
+        CompositeMeterRegistry both = new CompositeMeterRegistry();
+        both.add(own);
+        both.add(Metrics.globalRegistry);
+        return new UsageMetering(both);
+    }
+
     @Inject
     public UsageMetering(MeterRegistry registry) {
         this.registry = registry;
@@ -66,6 +75,11 @@ public class UsageMetering implements AutoCloseable {
                         .tag("zone", zone)
                         .register(registry)
                         .increment(time.toNanos() / 1e9));
+    }
+
+    /** Where the operator's meters go. */
+    MeterRegistry registry() {
+        return registry;
     }
 
     UsageLedger ledger() {

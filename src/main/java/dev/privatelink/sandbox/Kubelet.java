@@ -494,21 +494,31 @@ final class Kubelet implements AutoCloseable {
     private final class OperatorWorkload implements Workload {
         private final String pod;
         private final Map<String, String> environment;
+        // its own registry, served on the pod's address as the image serves /q/metrics (the
+        // ServiceMonitor's target), so Prometheus scrapes the operator's series in the sandbox
+        private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        private final Optional<HttpServer> metricsServer;
         private ControlPlane controlPlane;
 
         OperatorWorkload(String pod, String ip, Deployment deployment) {
             this.pod = pod;
             this.environment = environment(container(deployment), pod, ip);
+            this.metricsServer = MetricsEndpoint.serve(pod, ip, Kubelet.metricsPort(deployment), meters);
         }
 
         @Override
         public void start(Consumer<Boolean> ready) {
             try {
-                controlPlane = ControlPlane.start(client, Settings.ofEnvironment(environment), operatorMetrics);
+                controlPlane = ControlPlane.start(client, Settings.ofEnvironment(environment), operatorMetrics, meters);
                 ready.accept(true);
             } catch (RuntimeException e) {
                 LOG.errorf(e, "operator pod %s/%s failed to start", namespace, pod);
             }
+        }
+
+        @Override
+        public Optional<Integer> metricsPort() {
+            return metricsServer.map(server -> server.getAddress().getPort());
         }
 
         @Override
@@ -522,6 +532,8 @@ final class Kubelet implements AutoCloseable {
                 controlPlane.close();
                 controlPlane = null;
             }
+            metricsServer.ifPresent(server -> server.stop(0));
+            meters.close();
         }
     }
 

@@ -216,6 +216,11 @@ public final class Sandbox implements AutoCloseable {
                 .withName("operator")
                 .withImage(IMAGE)
                 .withArgs("operator")
+                // /q/metrics, as the chart's operator container names it (its ServiceMonitor's port)
+                .addNewPort()
+                .withName("http")
+                .withContainerPort(8080)
+                .endPort()
                 .addNewEnv()
                 .withName("PRIVATELINK_NAMESPACE")
                 .withNewValueFrom()
@@ -444,6 +449,21 @@ public final class Sandbox implements AutoCloseable {
                 .pods()
                 .inNamespace(options.operatorNamespace())
                 .withLabel(Labels.COMPONENT, Labels.COMPONENT_FORWARDER)
+                .list()
+                .getItems()
+                .stream()
+                .filter(p -> p.getStatus() != null && p.getStatus().getPodIP() != null)
+                .map(p -> MetricsEndpoint.url(p.getStatus().getPodIP(), Kubelet.metricsPort(p.getSpec())))
+                .sorted()
+                .toList();
+    }
+
+    /** Where each operator pod running now serves its metrics (Prometheus text), as its ServiceMonitor finds them. */
+    public List<String> operatorMetricsUrls() {
+        return client
+                .pods()
+                .inNamespace(options.operatorNamespace())
+                .withLabel(Labels.COMPONENT, "operator")
                 .list()
                 .getItems()
                 .stream()

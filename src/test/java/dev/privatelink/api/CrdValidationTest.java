@@ -251,6 +251,96 @@ class CrdValidationTest {
                     """.formatted("a".repeat(2048)),
                     "spec.notification.url: maxLength",
                     NOT_CHECKED),
+            accepts(es, "a notification target with a secret header", """
+                    loadBalancers: [{name: blue}]
+                    notification:
+                      url: "https://hooks.payments.example/privatelink"
+                      secretHeader: {name: hook-token, key: token, header: X-Hook-Token}
+                    """),
+            rejects(es, "a secret header naming no valid Secret", """
+                    loadBalancers: [{name: blue}]
+                    notification:
+                      url: "https://hooks.payments.example/privatelink"
+                      secretHeader: {name: Hook_Token, key: token, header: X-Hook-Token}
+                    """, "spec.notification.secretHeader.name: pattern"),
+            rejects(
+                    es,
+                    "a secret header's Secret name of more than 253 characters",
+                    """
+                    loadBalancers: [{name: blue}]
+                    notification:
+                      url: "https://hooks.payments.example/privatelink"
+                      secretHeader: {name: %s, key: token, header: X-Hook-Token}
+                    """.formatted("a".repeat(254)),
+                    "spec.notification.secretHeader.name: maxLength",
+                    NOT_CHECKED),
+            rejects(es, "a secret header with an invalid key", """
+                    loadBalancers: [{name: blue}]
+                    notification:
+                      url: "https://hooks.payments.example/privatelink"
+                      secretHeader: {name: hook-token, key: "a/b", header: X-Hook-Token}
+                    """, "spec.notification.secretHeader.key: pattern"),
+            rejects(
+                    es,
+                    "a secret header's key of more than 253 characters",
+                    """
+                    loadBalancers: [{name: blue}]
+                    notification:
+                      url: "https://hooks.payments.example/privatelink"
+                      secretHeader: {name: hook-token, key: %s, header: X-Hook-Token}
+                    """.formatted("k".repeat(254)),
+                    "spec.notification.secretHeader.key: maxLength",
+                    NOT_CHECKED),
+            rejects(es, "a header name that is no HTTP token", """
+                    loadBalancers: [{name: blue}]
+                    notification:
+                      url: "https://hooks.payments.example/privatelink"
+                      secretHeader: {name: hook-token, key: token, header: "X Hook: Token"}
+                    """, "spec.notification.secretHeader.header: pattern"),
+            rejects(
+                    es,
+                    "a header name of more than 128 characters",
+                    """
+                    loadBalancers: [{name: blue}]
+                    notification:
+                      url: "https://hooks.payments.example/privatelink"
+                      secretHeader: {name: hook-token, key: token, header: %s}
+                    """.formatted("X".repeat(129)),
+                    "spec.notification.secretHeader.header: maxLength",
+                    NOT_CHECKED),
+            rejects(
+                    es,
+                    "a secret header without its Secret",
+                    """
+                    loadBalancers: [{name: blue}]
+                    notification:
+                      url: "https://hooks.payments.example/privatelink"
+                      secretHeader: {key: token, header: X-Hook-Token}
+                    """,
+                    "spec.notification.secretHeader.name: required",
+                    NOT_CHECKED),
+            rejects(
+                    es,
+                    "a secret header without its key",
+                    """
+                    loadBalancers: [{name: blue}]
+                    notification:
+                      url: "https://hooks.payments.example/privatelink"
+                      secretHeader: {name: hook-token, header: X-Hook-Token}
+                    """,
+                    "spec.notification.secretHeader.key: required",
+                    NOT_CHECKED),
+            rejects(
+                    es,
+                    "a secret header without its header name",
+                    """
+                    loadBalancers: [{name: blue}]
+                    notification:
+                      url: "https://hooks.payments.example/privatelink"
+                      secretHeader: {name: hook-token, key: token}
+                    """,
+                    "spec.notification.secretHeader.header: required",
+                    NOT_CHECKED),
             rejects(es, "a notification target without a URL", """
                     loadBalancers: [{name: blue}]
                     notification: {}

@@ -698,7 +698,10 @@ class HelmChartTest {
     @Test
     void aggregatedRolesCanBeLeftOut() {
         assertThat(custom.all(ClusterRole.class).map(r -> r.getMetadata().getName()))
-                .containsExactlyInAnyOrder(CUSTOM_OPERATOR, CUSTOM_FORWARDER + "-pods");
+                .containsExactlyInAnyOrder(
+                        CUSTOM_OPERATOR,
+                        CUSTOM_FORWARDER + "-pods",
+                        CUSTOM_RELEASE + "-kube-privatelink-notification-secret-reader");
     }
 
     @Test
@@ -849,5 +852,26 @@ class HelmChartTest {
                     assertThat(env.getName()).isEqualTo("PRIVATELINK_FORWARDER_POD_READER_ROLE");
                     assertThat(env.getValue()).isEqualTo(FORWARDER + "-pods");
                 });
+    }
+
+    /**
+     * Issue 12: the ClusterRole an owner binds in its namespace so that the operator reads its
+     * notification header's Secret; it reads Secrets only (get), and nothing binds it
+     * cluster-wide, so the operator gets no Secret read of its own.
+     */
+    @Test
+    void theNotificationSecretReaderIsOnlyForOwnersToBind() {
+        ClusterRole reader = defaults.get(ClusterRole.class, RELEASE + "-notification-secret-reader");
+
+        assertThat(permissions(reader.getRules()))
+                .isEqualTo(permissions(LeastPrivilege.NOTIFICATION_SECRET_READER_RULES))
+                .containsExactly("get core/secrets");
+        assertThat(defaults.all(ClusterRoleBinding.class)
+                        .map(b -> b.getRoleRef().getName()))
+                .doesNotContain(RELEASE + "-notification-secret-reader");
+        assertThat(defaults.all(RoleBinding.class).map(b -> b.getRoleRef().getName()))
+                .doesNotContain(RELEASE + "-notification-secret-reader");
+        assertThat(permissions(defaults.get(ClusterRole.class, OPERATOR).getRules()))
+                .noneMatch(p -> p.contains("secrets"));
     }
 }

@@ -103,6 +103,13 @@ final class LeastPrivilege {
     static final List<PolicyRule> FORWARDER_POD_READER_RULES =
             List.of(rule("", List.of("pods"), "get", "list", "watch"));
 
+    /**
+     * What an owner may grant the operator in its own namespace (a RoleBinding to the chart's
+     * {@code <release>-notification-secret-reader}): the Secret of its notification header. Never
+     * bound by the chart.
+     */
+    static final List<PolicyRule> NOTIFICATION_SECRET_READER_RULES = List.of(rule("", List.of("secrets"), "get"));
+
     private LeastPrivilege() {}
 
     static PolicyRule rule(String group, List<String> resources, String... verbs) {

@@ -1,5 +1,6 @@
 package dev.privatelink.operator;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -12,10 +13,14 @@ import dev.privatelink.api.InterfaceEndpoint;
 import dev.privatelink.api.NotificationStatus;
 import dev.privatelink.api.NotificationTarget;
 import dev.privatelink.api.Principal;
+import dev.privatelink.api.SecretHeader;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -38,6 +43,7 @@ class ConnectionNotificationsTest extends OperatorTestBase {
     private final AtomicInteger refused = new AtomicInteger();
     private final List<JsonNode> accepted = new CopyOnWriteArrayList<>();
     private final List<String> contentTypes = new CopyOnWriteArrayList<>();
+    private final List<String> tokens = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void startReceiver() throws IOException {
@@ -51,6 +57,8 @@ class ConnectionNotificationsTest extends OperatorTestBase {
                 } else {
                     accepted.add(JSON.readTree(body));
                     contentTypes.add(exchange.getRequestHeaders().getFirst("Content-Type"));
+                    String token = exchange.getRequestHeaders().getFirst("X-Hook-Token");
+                    tokens.add(token == null ? "none" : token);
                     exchange.sendResponseHeaders(202, -1);
                 }
             } finally {
@@ -130,6 +138,66 @@ class ConnectionNotificationsTest extends OperatorTestBase {
                 .withName("api")
                 .delete();
         eventually().untilAsserted(() -> assertThat(types()).endsWith("dev.privatelink.connection.deleted"));
+    }
+
+    /**
+     * Issue 12: a secret header's value comes from the owner's Secret, read at delivery time;
+     * while the Secret is missing, delivery fails with an error that says what to create, the
+     * events wait in the outbox, and the value never shows in the status.
+     */
+    @Test
+    void theSecretHeaderArrivesOnceItsSecretExistsAndAMissingSecretIsReported() {
+        world.namespace(OWNER);
+        world.namespace(CONSUMER);
+        world.node("node-a", "zone-a");
+        world.loadBalancer(OWNER, "api", "10.96.0.10", 8080);
+        world.endpointService(
+                OWNER,
+                "api",
+                spec -> {
+                    NotificationTarget target = new NotificationTarget(url());
+                    target.setSecretHeader(new SecretHeader("hook-token", "token", "X-Hook-Token"));
+                    spec.setNotification(target);
+                    return spec;
+                },
+                "api");
+        world.permission(OWNER, "shop-may-connect", "api", true, Principal.namespace(CONSUMER));
+        world.forwarderPod(CONSUMER, "fwd-1", "10.244.0.5", "node-a", true);
+        world.endpoint(CONSUMER, "api", serviceNameOf(OWNER, "api"));
+        awaitState(CONSUMER, "api", ConnectionState.Available);
+
+        eventually().untilAsserted(() -> {
+            NotificationStatus status = notifications();
+            assertThat(status.getLastError())
+                    .contains("Secret payments/hook-token")
+                    .contains("does not exist");
+            assertThat(status.getPending()).isPositive();
+        });
+        assertThat(accepted).as("nothing is sent without the header").isEmpty();
+
+        client.secrets()
+                .inNamespace(OWNER)
+                .resource(new SecretBuilder()
+                        .withNewMetadata()
+                        .withName("hook-token")
+                        .withNamespace(OWNER)
+                        .endMetadata()
+                        .addToData("token", Base64.getEncoder().encodeToString("s3cr3t-value\n".getBytes(UTF_8)))
+                        .build())
+                .create();
+
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> assertThat(types())
+                        .containsExactly(
+                                "dev.privatelink.connection.connected", "dev.privatelink.connection.accepted"));
+        assertThat(tokens).containsOnly("s3cr3t-value");
+        eventually().untilAsserted(() -> {
+            NotificationStatus status = notifications();
+            assertThat(status.getPending()).isZero();
+            assertThat(status.getLastError()).isNull();
+        });
+        assertThat(Serialization.asJson(endpointService(OWNER, "api").getStatus()))
+                .doesNotContain("s3cr3t");
     }
 
     @Test

@@ -32,7 +32,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Issue 12: every panel query of the chart's Grafana dashboards, run by a real Prometheus (the
- * Debian package) scraping the sandbox's forwarder pods while a client sends traffic, returns
+ * Debian package) scraping the sandbox's forwarder pods and its operator while a client sends traffic, returns
  * series with the labels the panel's legend names.
  */
 class DashboardQueriesTest {
@@ -102,13 +102,22 @@ class DashboardQueriesTest {
         List<String> targets = sandbox.forwarderMetricsUrls().stream()
                 .map(url -> "'" + URI.create(url).getAuthority() + "'")
                 .toList();
-        Files.writeString(dir.resolve("prometheus.yml"), """
+        // the operator's own series (connections by state), as its ServiceMonitor scrapes them
+        List<String> operators = sandbox.operatorMetricsUrls().stream()
+                .map(url -> "'" + URI.create(url).getAuthority() + "'")
+                .toList();
+        assertThat(operators).as("the sandbox's operator serves its metrics").isNotEmpty();
+        Files.writeString(
+                dir.resolve("prometheus.yml"), """
                 global: {scrape_interval: 1s, evaluation_interval: 1s}
                 scrape_configs:
                   - job_name: forwarders
                     metrics_path: /q/metrics
                     static_configs: [{targets: [%s]}]
-                """.formatted(String.join(", ", targets)));
+                  - job_name: operator
+                    metrics_path: /q/metrics
+                    static_configs: [{targets: [%s]}]
+                """.formatted(String.join(", ", targets), String.join(", ", operators)));
         prometheusPort = freePort();
         prometheus = new ProcessBuilder(
                         PROMETHEUS.toString(),
@@ -126,6 +135,8 @@ class DashboardQueriesTest {
                     assertThat(query("sum(privatelink_forwarder_connections_new_total)"))
                             .isNotEmpty();
                     assertThat(query("sum(rate(privatelink_forwarder_bytes_total[1m])) > 0"))
+                            .isNotEmpty();
+                    assertThat(query("privatelink_connections{state=\"Available\"} > 0"))
                             .isNotEmpty();
                 });
     }
