@@ -23,6 +23,7 @@ import org.jboss.logging.Logger;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -115,13 +116,6 @@ public class ForwarderCommand implements Callable<Integer> {
     String endpointId;
 
     @Option(
-            names = "--allow-loopback-upstreams",
-            description = "Allow upstreams on loopback addresses: only for a forwarder whose upstreams run on its own"
-                    + " host on purpose (a local test). Link-local, unspecified, multicast and the API server's"
-                    + " address are never dialled.")
-    boolean allowLoopbackUpstreams;
-
-    @Option(
             names = "--allow-client-proxy-header",
             description =
                     "Pass on a client's own PROXY protocol header (v1 or v2) as payload. By default a client whose"
@@ -135,23 +129,6 @@ public class ForwarderCommand implements Callable<Integer> {
             defaultValue = "0.0.0.0",
             description = "In a cluster: the address every listener binds to (default: ${DEFAULT-VALUE}).")
     String bindAddress;
-
-    @Option(
-            names = "--connect-timeout",
-            paramLabel = "DURATION",
-            defaultValue = "5s",
-            converter = DurationConverter.class,
-            description = "Per upstream attempt (default: ${DEFAULT-VALUE}).")
-    Duration connectTimeout;
-
-    @Option(
-            names = "--idle-timeout",
-            paramLabel = "DURATION",
-            defaultValue = "350s",
-            converter = DurationConverter.class,
-            description =
-                    "Close connections silent both ways for this long (default: ${DEFAULT-VALUE}, as PrivateLink).")
-    Duration idleTimeout;
 
     @Option(
             names = "--drain-timeout",
@@ -191,6 +168,9 @@ public class ForwarderCommand implements Callable<Integer> {
             description = "Refuse (reset) new connections from one client address beyond this many a second,"
                     + " after a burst of as many; 0: no limit (default: ${DEFAULT-VALUE}).")
     int maxNewConnectionsPerSource;
+
+    @Mixin
+    UpstreamOptions upstream;
 
     @Inject
     MeterRegistry registry;
@@ -265,8 +245,8 @@ public class ForwarderCommand implements Callable<Integer> {
         return ForwarderSettings.defaults()
                 .withUpstreamGuard(upstreamGuard())
                 .withBindAddress(address)
-                .withConnectTimeout(connectTimeout)
-                .withIdleTimeout(idleTimeout)
+                .withConnectTimeout(upstream.connectTimeout)
+                .withIdleTimeout(upstream.idleTimeout)
                 .withMaxConnectionsPerRoute(maxConnectionsPerRoute)
                 .withConnectionLimits(maxConnections, maxConnectionsPerSource)
                 .withSourceRate(maxNewConnectionsPerSource)
@@ -275,7 +255,7 @@ public class ForwarderCommand implements Callable<Integer> {
 
     /** In a pod, the API server's Service address is known from the environment: never dial it. */
     private UpstreamGuard upstreamGuard() {
-        UpstreamGuard guard = allowLoopbackUpstreams ? UpstreamGuard.SAME_HOST : UpstreamGuard.STRICT;
+        UpstreamGuard guard = upstream.guard();
         String apiServer = System.getenv("KUBERNETES_SERVICE_HOST");
         InetAddress literal = apiServer == null ? null : NetUtil.createInetAddressFromIpAddressString(apiServer);
         return literal == null ? guard : guard.forbidding(literal);

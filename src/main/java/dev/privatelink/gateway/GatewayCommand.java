@@ -3,7 +3,7 @@ package dev.privatelink.gateway;
 import dev.privatelink.forwarder.ForwarderCommand.DurationConverter;
 import dev.privatelink.forwarder.ForwarderCommand.HostPortConverter;
 import dev.privatelink.forwarder.HostPort;
-import dev.privatelink.forwarder.UpstreamGuard;
+import dev.privatelink.forwarder.UpstreamOptions;
 import dev.privatelink.gateway.config.GatewayConfigFile;
 import dev.privatelink.pki.Credential;
 import dev.privatelink.pki.Pem;
@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The provider side of cross-cluster endpoints: one TLS port for peer clusters' consumers. */
@@ -72,11 +73,6 @@ public class GatewayCommand implements Callable<Integer> {
     Path privateKey;
 
     @Option(
-            names = "--allow-loopback-upstreams",
-            description = "Allow upstreams on loopback addresses: only for a local test.")
-    boolean allowLoopbackUpstreams;
-
-    @Option(
             names = "--preamble-timeout",
             paramLabel = "DURATION",
             defaultValue = "10s",
@@ -84,21 +80,8 @@ public class GatewayCommand implements Callable<Integer> {
             description = "For the TLS handshake and the preamble together (default: ${DEFAULT-VALUE}).")
     Duration preambleTimeout;
 
-    @Option(
-            names = "--connect-timeout",
-            paramLabel = "DURATION",
-            defaultValue = "5s",
-            converter = DurationConverter.class,
-            description = "Per attempt at the owner's load balancer (default: ${DEFAULT-VALUE}).")
-    Duration connectTimeout;
-
-    @Option(
-            names = "--idle-timeout",
-            paramLabel = "DURATION",
-            defaultValue = "350s",
-            converter = DurationConverter.class,
-            description = "Close connections silent both ways for this long (default: ${DEFAULT-VALUE}).")
-    Duration idleTimeout;
+    @Mixin
+    UpstreamOptions upstream;
 
     @Inject
     MeterRegistry registry;
@@ -110,8 +93,8 @@ public class GatewayCommand implements Callable<Integer> {
                 Pem.parseCertificates(Files.readString(certificateChain, StandardCharsets.US_ASCII)));
         GatewaySettings settings = GatewaySettings.defaults()
                 .withListen(listen.host(), listen.port())
-                .withTimeouts(preambleTimeout, connectTimeout, idleTimeout)
-                .withUpstreamGuard(allowLoopbackUpstreams ? UpstreamGuard.SAME_HOST : UpstreamGuard.STRICT);
+                .withTimeouts(preambleTimeout, upstream.connectTimeout, upstream.idleTimeout)
+                .withUpstreamGuard(upstream.guard());
         try (Gateway gateway = new Gateway(settings, credential, registry, Clock.systemUTC());
                 GatewayConfigFile source = new GatewayConfigFile(config, gateway::apply)) {
             source.start(configPollInterval);

@@ -36,8 +36,8 @@ class ForwarderCommandTest {
         assertThat(command.mode.standalone.upstreams)
                 .containsExactly(new HostPort("10.0.0.1", 8443), new HostPort("fd00::2", 8443));
         assertThat(command.proxyProtocol).isEqualTo(ProxyProtocol.V2);
-        assertThat(command.idleTimeout).isEqualTo(Duration.ofSeconds(90));
-        assertThat(command.connectTimeout).isEqualTo(Duration.ofMillis(500));
+        assertThat(command.upstream.idleTimeout).isEqualTo(Duration.ofSeconds(90));
+        assertThat(command.upstream.connectTimeout).isEqualTo(Duration.ofMillis(500));
         assertThat(command.drainTimeout).isEqualTo(Duration.ofMinutes(1));
     }
 
@@ -45,8 +45,8 @@ class ForwarderCommandTest {
     void defaultsMatchPrivateLink() {
         new CommandLine(command).parseArgs("--config-map", "forwarder-a");
 
-        assertThat(command.idleTimeout).isEqualTo(Duration.ofSeconds(350));
-        assertThat(command.connectTimeout).isEqualTo(Duration.ofSeconds(5));
+        assertThat(command.upstream.idleTimeout).isEqualTo(Duration.ofSeconds(350));
+        assertThat(command.upstream.connectTimeout).isEqualTo(Duration.ofSeconds(5));
         assertThat(command.drainTimeout).isEqualTo(Duration.ofSeconds(20));
         assertThat(command.bindAddress).isEqualTo("0.0.0.0");
         assertThat(command.proxyProtocol).isEqualTo(ProxyProtocol.NONE);

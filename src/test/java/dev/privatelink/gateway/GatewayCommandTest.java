@@ -24,8 +24,8 @@ class GatewayCommandTest {
 
         assertThat(command.config).isEqualTo(Path.of("/etc/gateway/gateway.json"));
         assertThat(command.listen.port()).isEqualTo(8443);
-        assertThat(command.idleTimeout).isEqualTo(Duration.ofSeconds(350));
-        assertThat(command.allowLoopbackUpstreams).isFalse();
+        assertThat(command.upstream.idleTimeout).isEqualTo(Duration.ofSeconds(350));
+        assertThat(command.upstream.allowLoopbackUpstreams).isFalse();
 
         assertThatThrownBy(() -> new CommandLine(new GatewayCommand()).parseArgs("--config", "gateway.json"))
                 .isInstanceOf(CommandLine.MissingParameterException.class)
