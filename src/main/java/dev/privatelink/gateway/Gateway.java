@@ -8,7 +8,9 @@ import dev.privatelink.gateway.Authorization.Denied;
 import dev.privatelink.gateway.config.GatewayConfig;
 import dev.privatelink.pki.ChainVerifier;
 import dev.privatelink.pki.Credential;
+import dev.privatelink.pki.MutualTls;
 import dev.privatelink.pki.SpiffeId;
+import dev.privatelink.pki.SpiffeTrustManager;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -57,7 +59,7 @@ public final class Gateway implements AutoCloseable {
     private final GatewayMetrics metrics;
     private final EventLoopGroup group;
     private final UpstreamDialer dialer;
-    private final PeerTrustManager trust;
+    private final SpiffeTrustManager trust;
     private final Set<GatewayConnection> live = ConcurrentHashMap.newKeySet();
     private volatile GatewayConfig config = GatewayConfig.EMPTY;
     private volatile Map<String, List<X509Certificate>> roots = Map.of();
@@ -83,8 +85,8 @@ public final class Gateway implements AutoCloseable {
                 // upstreams are IP addresses (the config refuses names): nothing is looked up
                 DefaultAddressResolverGroup.INSTANCE,
                 settings.upstreamGuard());
-        this.trust = new PeerTrustManager(td -> roots.getOrDefault(td, List.of()), clock);
-        this.tls = GatewayTls.server(credential, trust);
+        this.trust = SpiffeTrustManager.peers(td -> roots.getOrDefault(td, List.of()), clock);
+        this.tls = MutualTls.server(credential, trust);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannelType())
@@ -122,7 +124,7 @@ public final class Gateway implements AutoCloseable {
         }
         LOG.infof(
                 "gateway listening on %s (TLS 1.3 through %s)",
-                server.localAddress(), GatewayTls.provider().name());
+                server.localAddress(), MutualTls.provider().name());
     }
 
     /**
@@ -144,7 +146,7 @@ public final class Gateway implements AutoCloseable {
 
     /** Presents {@code credential} from the next handshake on; live connections keep theirs. */
     public void useCredential(Credential credential) {
-        tls = GatewayTls.server(credential, trust);
+        tls = MutualTls.server(credential, trust);
     }
 
     public int port() {

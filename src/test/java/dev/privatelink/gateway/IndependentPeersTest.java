@@ -13,6 +13,7 @@ import dev.privatelink.gateway.config.GatewayConfig.PeerState;
 import dev.privatelink.gateway.config.GatewayConfig.ProxyProtocol;
 import dev.privatelink.pki.CertificateAuthority;
 import dev.privatelink.pki.Credential;
+import dev.privatelink.pki.MutualTls;
 import dev.privatelink.pki.Pem;
 import dev.privatelink.pki.SpiffeId;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -70,7 +71,7 @@ class IndependentPeersTest {
         assertThat(OpenSsl.isAvailable())
                 .as("netty-tcnative-boringssl-static loads here: %s", OpenSsl.unavailabilityCause())
                 .isTrue();
-        assertThat(GatewayTls.provider().name()).isEqualTo("OPENSSL");
+        assertThat(MutualTls.provider().name()).isEqualTo("OPENSSL");
     }
 
     @Test

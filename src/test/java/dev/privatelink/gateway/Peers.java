@@ -14,6 +14,7 @@ import dev.privatelink.pki.CertificateAuthority;
 import dev.privatelink.pki.Credential;
 import dev.privatelink.pki.Pem;
 import dev.privatelink.pki.SpiffeId;
+import dev.privatelink.pki.SpiffeTrustManager;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -81,7 +82,8 @@ final class Peers {
                     "me", credential.key(), new char[0], credential.chain().toArray(new X509Certificate[0]));
         }
         keys.init(store, new char[0]);
-        TrustManager trust = new PeerTrustManager(td -> td.equals("east") ? List.of(east.root()) : List.of(), clock);
+        TrustManager trust =
+                SpiffeTrustManager.peers(td -> td.equals("east") ? List.of(east.root()) : List.of(), clock);
         context.init(keys.getKeyManagers(), new TrustManager[] {trust}, null);
         Socket tcp = new Socket("127.0.0.1", gatewayPort);
         SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(tcp, "127.0.0.1", gatewayPort, true);

@@ -1,6 +1,5 @@
-package dev.privatelink.gateway;
+package dev.privatelink.pki;
 
-import dev.privatelink.pki.Credential;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
@@ -11,15 +10,15 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManager;
 
 /**
- * The gateway's TLS: 1.3 only (no renegotiation, no version downgrade, forward secrecy always),
- * client certificates required, through BoringSSL (netty-tcnative) where it loads and the JDK's
- * TLS elsewhere.
+ * TLS between clusters, for both ends (the gateway, and the forwarders dialling it): 1.3 only (no
+ * renegotiation, no version downgrade, forward secrecy always), client certificates required,
+ * through BoringSSL (netty-tcnative) where it loads and the JDK's TLS elsewhere.
  */
-public final class GatewayTls {
+public final class MutualTls {
 
     public static final String TLS_1_3 = "TLSv1.3";
 
-    private GatewayTls() {}
+    private MutualTls() {}
 
     /** BoringSSL when netty-tcnative loaded on this platform, else the JDK. */
     public static SslProvider provider() {
