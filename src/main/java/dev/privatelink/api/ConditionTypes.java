@@ -63,5 +63,17 @@ public final class ConditionTypes {
         public static final String FORWARDER_CONFIG_REJECTED = "ForwarderConfigRejected";
         /** An object the operator needs to create exists and was not created by it. */
         public static final String OBJECT_CONFLICT = "ObjectConflict";
+
+        // InterfaceEndpoint across clusters
+        /** spec.serviceCluster names no ClusterPeer. */
+        public static final String PEER_NOT_FOUND = "PeerNotFound";
+        /** The ClusterPeer is not enrolled, has no gateway address, or is suspended. */
+        public static final String PEER_NOT_READY = "PeerNotReady";
+        /** The ClusterPeer's consumerNamespaces leave this namespace out. */
+        public static final String PEER_NOT_ALLOWED = "PeerNotAllowed";
+        /** The provider cluster has not answered for this endpoint yet. */
+        public static final String AWAITING_PROVIDER = "AwaitingProvider";
+        /** The provider cluster recorded the endpoint and has not decided yet. */
+        public static final String RECORDED_BY_PROVIDER = "RecordedByProvider";
     }
 }

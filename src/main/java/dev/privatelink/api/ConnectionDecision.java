@@ -21,8 +21,9 @@ public class ConnectionDecision {
     @Pattern("^vpce-[0-9a-f]{17}$")
     private String endpointId;
 
-    @JsonPropertyDescription("The consumer endpoint as namespace/name; applies to whichever endpoint has that name.")
-    @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?/[a-z0-9]([-.a-z0-9]*[a-z0-9])?$")
+    @JsonPropertyDescription("The consumer endpoint as namespace/name, or peer/namespace/name for one in a peer"
+            + " cluster (the peer's ClusterPeer name here); applies to whichever endpoint has that name.")
+    @Pattern("^([a-z0-9]([-a-z0-9]*[a-z0-9])?/)?[a-z0-9]([-a-z0-9]*[a-z0-9])?/[a-z0-9]([-.a-z0-9]*[a-z0-9])?$")
     private String consumer;
 
     @JsonPropertyDescription("Accept (also resumes a suspended connection), Reject, Suspend or Terminate (final).")

@@ -12,6 +12,9 @@ import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+        value = "has(oldSelf.serviceCluster) == has(self.serviceCluster)",
+        message = "serviceCluster is immutable: delete and recreate the endpoint to connect elsewhere")
 // Fields added by a newer CRD must not make this object (and its informer) unreadable.
 @JsonIgnoreProperties(ignoreUnknown = true)
 public class InterfaceEndpointSpec {
@@ -23,6 +26,15 @@ public class InterfaceEndpointSpec {
             value = "self == oldSelf",
             message = "serviceName is immutable: delete and recreate the endpoint to connect elsewhere")
     private String serviceName;
+
+    @JsonPropertyDescription("The peer cluster that offers the service, by the name of its ClusterPeer (PrivateLink's"
+            + " service region). Default: this cluster. Immutable.")
+    @Size(max = 253)
+    @Pattern("^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$")
+    @ValidationRule(
+            value = "self == oldSelf",
+            message = "serviceCluster is immutable: delete and recreate the endpoint to connect elsewhere")
+    private String serviceCluster;
 
     @JsonPropertyDescription("The subset of the service's ports to expose. Default: all ports the service offers.")
     @Size(max = 64)
@@ -45,6 +57,14 @@ public class InterfaceEndpointSpec {
 
     public void setServiceName(String serviceName) {
         this.serviceName = serviceName;
+    }
+
+    public String getServiceCluster() {
+        return serviceCluster;
+    }
+
+    public void setServiceCluster(String serviceCluster) {
+        this.serviceCluster = serviceCluster;
     }
 
     public List<Integer> getPorts() {

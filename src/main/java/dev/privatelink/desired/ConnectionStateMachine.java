@@ -26,10 +26,7 @@ public final class ConnectionStateMachine {
             return terminated();
         }
         if (!in.withinQuota()) {
-            return new ConnectionOutcome(
-                    ConnectionState.Failed,
-                    Reasons.QUOTA_EXCEEDED,
-                    "the namespace has reached its quota of interface endpoints; delete one or ask for a higher quota");
+            return quotaExceeded();
         }
         // A deleted service stays "deleted" for its endpoints: it must not turn into "not found".
         boolean wasConnected = previous != null && previous.isConnected()
@@ -103,6 +100,13 @@ public final class ConnectionStateMachine {
     public static List<Integer> exposedPorts(List<Integer> requested, Optional<List<Integer>> offered) {
         List<Integer> ports = requested.isEmpty() ? offered.orElse(List.of()) : requested;
         return List.copyOf(new TreeSet<>(ports));
+    }
+
+    static ConnectionOutcome quotaExceeded() {
+        return new ConnectionOutcome(
+                ConnectionState.Failed,
+                Reasons.QUOTA_EXCEEDED,
+                "the namespace has reached its quota of interface endpoints; delete one or ask for a higher quota");
     }
 
     private static ConnectionOutcome notFound() {

@@ -25,7 +25,11 @@ import java.util.Set;
  * EndpointSlices that should exist, the Events to record and the status to report.
  */
 public record EndpointPlan(
-        EndpointWorld world, ConnectionOutcome outcome, List<Integer> ports, EndpointObjects objects) {
+        EndpointWorld world,
+        String endpointId,
+        ConnectionOutcome outcome,
+        List<Integer> ports,
+        EndpointObjects objects) {
 
     /** Reasons that mean the endpoint's reference could not be resolved (the ResolvedRefs condition). */
     private static final Set<String> UNRESOLVED =
@@ -33,12 +37,37 @@ public record EndpointPlan(
 
     public static EndpointPlan of(EndpointWorld world) {
         InterfaceEndpoint ep = world.endpoint();
-        String endpointId = endpointId(ep);
+        if (world.service() instanceof ServiceLookup.Remote remote) {
+            // another cluster's service: its owner decides there, this side shows the answer
+            RemoteConnection connection = RemoteConnection.decide(remote.peer(), remote.answer(), ep.getStatus());
+            ConnectionOutcome outcome =
+                    world.withinQuota() ? connection.outcome() : ConnectionStateMachine.quotaExceeded();
+            return withDataPlane(
+                    world,
+                    connection.endpointId(),
+                    outcome,
+                    outcome.state().isConnected() ? connection.ports() : List.of());
+        }
+        String endpointId = Ids.endpointId(ep.getMetadata().getUid());
         Optional<List<Integer>> offered =
                 world.service() instanceof ServiceLookup.Found found ? found.readyPorts() : Optional.empty();
         List<Integer> ports = ConnectionStateMachine.exposedPorts(requested(ep), offered);
         ConnectionOutcome outcome = ConnectionStateMachine.decide(
                 new ConnectionInputs(previous(ep), world.withinQuota(), world.service(), requested(ep)));
+        if (RemoteRecords.isRecord(ep)) {
+            // a peer cluster's endpoint: its data plane is this cluster's gateway, nothing is made here
+            return new EndpointPlan(world, endpointId, outcome, ports, EndpointObjects.NONE);
+        }
+        return withDataPlane(world, endpointId, outcome, ports);
+    }
+
+    /** The Services and slices of a consumer endpoint, and whether its forwarder serves it yet. */
+    private static EndpointPlan withDataPlane(
+            EndpointWorld world, String endpointId, ConnectionOutcome outcome, List<Integer> ports) {
+        if (endpointId == null) {
+            return new EndpointPlan(world, null, outcome, ports, EndpointObjects.NONE);
+        }
+        InterfaceEndpoint ep = world.endpoint();
         Map<Integer, Integer> listenPorts = listenPorts(world, endpointId);
         EndpointObjects objects = EndpointResources.desired(
                 ep, endpointId, outcome.state(), ports, listenPorts, world.forwarderPods(), world.servedZones());
@@ -51,7 +80,7 @@ public record EndpointPlan(
                             objects)
                     .orElse(outcome);
         }
-        return new EndpointPlan(world, outcome, ports, objects);
+        return new EndpointPlan(world, endpointId, outcome, ports, objects);
     }
 
     /**
@@ -66,6 +95,7 @@ public record EndpointPlan(
                 outcome.state() == ConnectionState.Available ? ConnectionState.Pending : outcome.state();
         return new EndpointPlan(
                 world,
+                endpointId,
                 new ConnectionOutcome(
                         state,
                         Reasons.OBJECT_CONFLICT,
@@ -83,10 +113,6 @@ public record EndpointPlan(
         return world.forwarder().readable()
                 ? ForwarderRoutes.listenPorts(world.forwarder().config(), endpointId)
                 : world.servedListenPorts();
-    }
-
-    public String endpointId() {
-        return endpointId(world.endpoint());
     }
 
     /** An Event per state change: on the endpoint, and on the endpoint service if the connection reached it. */
@@ -118,12 +144,11 @@ public record EndpointPlan(
         boolean reachedService =
                 !Reasons.SERVICE_NOT_FOUND.equals(outcome.reason()) && !Reasons.QUOTA_EXCEEDED.equals(outcome.reason());
         if (reachedService && world.service() instanceof ServiceLookup.Found found && found.service() != null) {
-            var meta = world.endpoint().getMetadata();
             events.add(new EventNote(
                     found.service(),
                     type,
                     "Connection" + outcome.state().name(),
-                    "endpoint " + endpointId() + " (" + meta.getNamespace() + "/" + meta.getName() + "): " + change));
+                    "endpoint " + endpointId() + " (" + RemoteRecords.consumerKey(world.endpoint()) + "): " + change));
         }
         return events;
     }
@@ -135,7 +160,10 @@ public record EndpointPlan(
         status.setState(outcome.state());
         status.setObservedGeneration(ep.getMetadata().getGeneration());
         List<Condition> conditions = conditions(outcome, ep.getMetadata().getGeneration());
-        if (outcome.state().isConnected()) {
+        if (outcome.state().isConnected() && RemoteRecords.isRecord(ep)) {
+            // a peer's record: its address, names and workloads are the consumer cluster's
+            status.setPorts(ports);
+        } else if (outcome.state().isConnected() && endpointId() != null) {
             status.setPorts(ports);
             status.setDnsNames(EndpointResources.dnsNames(objects));
             status.setAddress(world.address().orElse(null));
@@ -200,10 +228,6 @@ public record EndpointPlan(
                         || Reasons.FORWARDER_CONFIG_REJECTED.equals(outcome.reason());
             default -> false;
         };
-    }
-
-    private static String endpointId(InterfaceEndpoint ep) {
-        return Ids.endpointId(ep.getMetadata().getUid());
     }
 
     private static List<Integer> requested(InterfaceEndpoint ep) {

@@ -59,8 +59,8 @@ public record EndpointServicePlan(
                 .map(ep -> {
                     Connection c = new Connection(
                             Ids.endpointId(ep.getMetadata().getUid()),
-                            ep.getMetadata().getNamespace() + "/"
-                                    + ep.getMetadata().getName(),
+                            // a peer's endpoint as peer/namespace/name, the key its decisions use
+                            RemoteRecords.consumerKey(ep),
                             ep.getStatus().getState());
                     c.setUsage(world.usage().get(c.getEndpointId()));
                     return c;

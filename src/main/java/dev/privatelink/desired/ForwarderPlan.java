@@ -10,8 +10,10 @@ import dev.privatelink.api.InterfaceEndpoint;
 import dev.privatelink.api.InterfaceEndpointStatus;
 import dev.privatelink.api.LoadBalancerAddress;
 import dev.privatelink.config.OperatorSettings;
+import dev.privatelink.forwarder.HostPort;
 import dev.privatelink.forwarder.config.ForwarderConfig;
 import dev.privatelink.forwarder.config.ForwarderConfig.ProxyProtocol;
+import dev.privatelink.forwarder.config.ForwarderConfig.RemoteGateway;
 import dev.privatelink.forwarder.config.ForwarderConfig.RouteState;
 import dev.privatelink.forwarder.config.ForwarderConfig.ServiceRef;
 import dev.privatelink.forwarder.config.ForwarderConfig.Upstream;
@@ -145,6 +147,13 @@ public record ForwarderPlan(
         List<RouteRequest> requests = new ArrayList<>();
         for (InterfaceEndpoint ep : world.endpoints()) {
             InterfaceEndpointStatus status = ep.getStatus();
+            if (ep.getSpec() != null && ep.getSpec().getServiceCluster() != null) {
+                if (wantsRoutes(status)) {
+                    requests.addAll(remoteRouteRequests(
+                            status, world.peers().get(ep.getSpec().getServiceCluster())));
+                }
+                continue;
+            }
             EndpointService es = ep.getSpec() == null
                     ? null
                     : world.services().get(ep.getSpec().getServiceName());
@@ -183,5 +192,48 @@ public record ForwarderPlan(
             }
         }
         return requests;
+    }
+
+    /**
+     * An endpoint to another cluster's service: each port goes to that cluster's gateway, over
+     * mutual TLS, with the preamble naming the endpoint and port (the forwarder always sends it on
+     * a gateway route). A peer that cannot carry it (suspended, gone) keeps the ports, closed.
+     */
+    private static List<RouteRequest> remoteRouteRequests(InterfaceEndpointStatus status, PeerView peer) {
+        boolean active = carriesTraffic(status)
+                && status.getState() != ConnectionState.Suspended
+                && peer != null
+                && peer.usable();
+        List<Upstream> gateways = active ? gatewayUpstreams(peer) : List.of();
+        RouteState state = gateways.isEmpty() ? RouteState.SUSPENDED : RouteState.ACTIVE;
+        RemoteGateway gateway =
+                peer == null || peer.trustDomain() == null ? null : new RemoteGateway(peer.trustDomain());
+        WorkloadAdmission allowed = WorkloadPolicies.admission(status);
+        return status.getPorts().stream()
+                .map(port -> new RouteRequest(
+                        status.getEndpointId(),
+                        port,
+                        gateways,
+                        ProxyProtocol.NONE,
+                        state,
+                        status.getAddress(),
+                        allowed,
+                        null,
+                        gateway))
+                .toList();
+    }
+
+    /** The peer gateway's addresses; one that does not parse as host:port is left out. */
+    private static List<Upstream> gatewayUpstreams(PeerView peer) {
+        List<Upstream> upstreams = new ArrayList<>();
+        for (String address : peer.gatewayAddresses()) {
+            try {
+                HostPort hp = HostPort.parse(address);
+                upstreams.add(new Upstream(hp.host(), hp.port(), 1));
+            } catch (IllegalArgumentException e) {
+                // a bad address in a peer's status is the peer's problem; the others still serve
+            }
+        }
+        return upstreams;
     }
 }

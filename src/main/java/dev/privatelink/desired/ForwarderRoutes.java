@@ -86,8 +86,7 @@ public final class ForwarderRoutes {
                         s.state(),
                         s.endpointAddress(),
                         s.allowedWorkloads(),
-                        // the operator routes to services of this cluster only (cross-cluster: issue 9)
-                        null,
+                        s.gateway(),
                         s.service()))
                 .sorted(Comparator.comparingInt(Route::listenPort))
                 .toList();

@@ -16,6 +16,7 @@ import java.util.Map;
  * @param current           the config the forwarder serves now (empty if none or unreadable)
  * @param freed             the listener ports in quarantine, as its ConfigMap records them
  * @param now               to tell which of them are released
+ * @param peers             the ClusterPeers the endpoints name as their serviceCluster, by name
  */
 public record ForwarderWorld(
         ConsumerNamespace consumerNamespace,
@@ -23,4 +24,17 @@ public record ForwarderWorld(
         Map<String, EndpointService> services,
         ForwarderConfig current,
         FreedPorts freed,
-        Instant now) {}
+        Instant now,
+        Map<String, PeerView> peers) {
+
+    /** A namespace whose endpoints all reach services of this cluster. */
+    public ForwarderWorld(
+            ConsumerNamespace consumerNamespace,
+            List<InterfaceEndpoint> endpoints,
+            Map<String, EndpointService> services,
+            ForwarderConfig current,
+            FreedPorts freed,
+            Instant now) {
+        this(consumerNamespace, endpoints, services, current, freed, now, Map.of());
+    }
+}

@@ -14,14 +14,17 @@ public final class Permissions {
 
     public static Grant evaluate(
             Collection<ServicePermission> permissions, String consumerNamespace, Map<String, String> namespaceLabels) {
+        return evaluate(permissions, ConsumerIdentity.local(consumerNamespace, namespaceLabels));
+    }
+
+    public static Grant evaluate(Collection<ServicePermission> permissions, ConsumerIdentity consumer) {
         boolean permitted = false;
         boolean autoAccept = false;
         for (ServicePermission permission : permissions) {
             if (permission.getSpec() == null || permission.getSpec().getPrincipals() == null) {
                 continue;
             }
-            boolean grants = permission.getSpec().getPrincipals().stream()
-                    .anyMatch(p -> grants(p, consumerNamespace, namespaceLabels));
+            boolean grants = permission.getSpec().getPrincipals().stream().anyMatch(p -> grants(p, consumer));
             if (grants) {
                 permitted = true;
                 autoAccept |= permission.getSpec().autoAccept();
@@ -39,13 +42,18 @@ public final class Permissions {
      */
     public static Optional<Set<String>> serviceAccounts(
             Collection<ServicePermission> permissions, String consumerNamespace, Map<String, String> namespaceLabels) {
+        return serviceAccounts(permissions, ConsumerIdentity.local(consumerNamespace, namespaceLabels));
+    }
+
+    public static Optional<Set<String>> serviceAccounts(
+            Collection<ServicePermission> permissions, ConsumerIdentity consumer) {
         Set<String> union = new TreeSet<>();
         for (ServicePermission permission : permissions) {
             if (permission.getSpec() == null || permission.getSpec().getPrincipals() == null) {
                 continue;
             }
             for (Principal p : permission.getSpec().getPrincipals()) {
-                if (!grants(p, consumerNamespace, namespaceLabels)) {
+                if (!grants(p, consumer)) {
                     continue;
                 }
                 if (p.getServiceAccounts() == null || p.getServiceAccounts().isEmpty()) {
@@ -57,14 +65,35 @@ public final class Permissions {
         return union.isEmpty() ? Optional.empty() : Optional.of(Set.copyOf(union));
     }
 
-    static boolean grants(Principal principal, String namespace, Map<String, String> labels) {
+    /**
+     * Whether one principal grants the consumer. A principal without a cluster part grants only
+     * this cluster's namespaces; one with a cluster part grants only that peer's (all of them when
+     * it has no namespace part).
+     */
+    static boolean grants(Principal principal, ConsumerIdentity consumer) {
         if (principal == null) {
             return false;
         }
+        if (!principal.namesPeers()) {
+            return consumer.isLocal() && grantsNamespace(principal, consumer, false);
+        }
+        if (consumer.isLocal()) {
+            return false;
+        }
+        boolean peerMatches = principal.getCluster() != null
+                ? principal.getCluster().equals(consumer.peer())
+                : LabelSelectors.matches(principal.getClusterSelector(), consumer.peerLabels());
+        return peerMatches && grantsNamespace(principal, consumer, true);
+    }
+
+    private static boolean grantsNamespace(Principal principal, ConsumerIdentity consumer, boolean absentMeansAll) {
         if (principal.getNamespace() != null) {
             return "*".equals(principal.getNamespace())
-                    || principal.getNamespace().equals(namespace);
+                    || principal.getNamespace().equals(consumer.namespace());
         }
-        return LabelSelectors.matches(principal.getNamespaceSelector(), labels);
+        if (principal.getNamespaceSelector() != null) {
+            return LabelSelectors.matches(principal.getNamespaceSelector(), consumer.namespaceLabels());
+        }
+        return absentMeansAll;
     }
 }

@@ -1,6 +1,7 @@
 package dev.privatelink.desired;
 
 import dev.privatelink.forwarder.config.ForwarderConfig.ProxyProtocol;
+import dev.privatelink.forwarder.config.ForwarderConfig.RemoteGateway;
 import dev.privatelink.forwarder.config.ForwarderConfig.RouteState;
 import dev.privatelink.forwarder.config.ForwarderConfig.ServiceRef;
 import dev.privatelink.forwarder.config.ForwarderConfig.Upstream;
@@ -13,6 +14,7 @@ import java.util.List;
  * @param endpointAddress the endpoint Service's ClusterIP, for the PROXY header's destination; null until allocated
  * @param allowedWorkloads which pods of the consumer namespace may use the endpoint; null: every pod
  * @param service the endpoint service the endpoint connects to, for the forwarder's metric labels
+ * @param gateway the provider cluster whose gateway the upstreams are; null for a service of this cluster
  */
 public record RouteRequest(
         String endpointId,
@@ -22,7 +24,30 @@ public record RouteRequest(
         RouteState state,
         String endpointAddress,
         WorkloadAdmission allowedWorkloads,
-        ServiceRef service) {
+        ServiceRef service,
+        RemoteGateway gateway) {
+
+    /** A request for a service of this cluster. */
+    public RouteRequest(
+            String endpointId,
+            int endpointPort,
+            List<Upstream> upstreams,
+            ProxyProtocol proxyProtocol,
+            RouteState state,
+            String endpointAddress,
+            WorkloadAdmission allowedWorkloads,
+            ServiceRef service) {
+        this(
+                endpointId,
+                endpointPort,
+                upstreams,
+                proxyProtocol,
+                state,
+                endpointAddress,
+                allowedWorkloads,
+                service,
+                null);
+    }
 
     /** A request that admits every pod of the consumer namespace, for an endpoint without an address yet. */
     public RouteRequest(
@@ -31,6 +56,6 @@ public record RouteRequest(
             List<Upstream> upstreams,
             ProxyProtocol proxyProtocol,
             RouteState state) {
-        this(endpointId, endpointPort, upstreams, proxyProtocol, state, null, null, null);
+        this(endpointId, endpointPort, upstreams, proxyProtocol, state, null, null, null, null);
     }
 }

@@ -5,6 +5,7 @@ import static dev.privatelink.api.ConditionTypes.RESOLVED_REFS;
 import dev.privatelink.api.Condition;
 import dev.privatelink.api.ConnectionDecision.Decision;
 import dev.privatelink.api.EndpointService;
+import dev.privatelink.peering.PeeringMessages.EndpointAnswer;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -43,6 +44,12 @@ public sealed interface ServiceLookup {
             this(service, grant, acceptanceRequired, decision, readyPorts, Optional.empty());
         }
     }
+
+    /**
+     * The service is another cluster's ({@code spec.serviceCluster}): the peer as this cluster
+     * knows it, and the provider's last answer for the endpoint, if any since this operator started.
+     */
+    record Remote(PeerView peer, Optional<EndpointAnswer> answer) implements ServiceLookup {}
 
     ServiceLookup NOT_FOUND = new NotFound();
 

@@ -1,9 +1,13 @@
 package dev.privatelink.operator;
 
+import dev.privatelink.api.ClusterPeer;
 import dev.privatelink.api.EndpointService;
 import dev.privatelink.api.InterfaceEndpoint;
 import dev.privatelink.api.ServicePermission;
 import dev.privatelink.config.OperatorSettings;
+import dev.privatelink.peering.PeerLink;
+import dev.privatelink.peering.PeeringException;
+import dev.privatelink.peering.PeeringService;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
@@ -28,30 +32,57 @@ public final class ControlPlane implements AutoCloseable {
     static final List<String> CRD_RESOURCES = List.of(
             crdResource(EndpointService.class),
             crdResource(InterfaceEndpoint.class),
-            crdResource(ServicePermission.class));
+            crdResource(ServicePermission.class),
+            crdResource(ClusterPeer.class));
+
+    private static final PeerLink UNLINKED = (peer, snapshot) -> {
+        throw new PeeringException("no peering transport in this operator");
+    };
 
     private final Operator operator;
     private final UsageMetering usage;
     private final ConnectionNotifications notifications;
+    private final PeerSync peerSync;
+    private final GatewayConfigWriter gatewayConfig;
+    private final PeeringService peering;
 
-    private ControlPlane(Operator operator, UsageMetering usage, ConnectionNotifications notifications) {
+    private ControlPlane(
+            Operator operator,
+            UsageMetering usage,
+            ConnectionNotifications notifications,
+            PeerSync peerSync,
+            GatewayConfigWriter gatewayConfig,
+            PeeringService peering) {
         this.operator = operator;
         this.usage = usage;
         this.notifications = notifications;
+        this.peerSync = peerSync;
+        this.gatewayConfig = gatewayConfig;
+        this.peering = peering;
+    }
+
+    /** The provider side of the peering API, for the peering server to call. */
+    public PeeringService peering() {
+        return peering;
     }
 
     public static ControlPlane start(KubernetesClient client, OperatorSettings settings) {
         return start(client, settings, Metrics.NOOP);
     }
 
+    /** As {@link #start(KubernetesClient, OperatorSettings)}, exchanging with peer clusters through {@code link}. */
+    public static ControlPlane start(KubernetesClient client, OperatorSettings settings, PeerLink link) {
+        return start(client, settings, Metrics.NOOP, null, null, link);
+    }
+
     public static ControlPlane start(KubernetesClient client, OperatorSettings settings, Metrics metrics) {
-        return start(client, settings, metrics, null, null);
+        return start(client, settings, metrics, null, null, UNLINKED);
     }
 
     /** As {@link #start(KubernetesClient, OperatorSettings, Metrics)}, with the operator's own meters in {@code meters} too. */
     public static ControlPlane start(
             KubernetesClient client, OperatorSettings settings, Metrics metrics, MeterRegistry meters) {
-        return start(client, settings, metrics, meters, null);
+        return start(client, settings, metrics, meters, null, UNLINKED);
     }
 
     /**
@@ -60,7 +91,7 @@ public final class ControlPlane implements AutoCloseable {
      */
     public static ControlPlane startReplica(
             KubernetesClient client, OperatorSettings settings, LeaderElectionConfiguration leaderElection) {
-        return start(client, settings, Metrics.NOOP, null, leaderElection);
+        return start(client, settings, Metrics.NOOP, null, leaderElection, UNLINKED);
     }
 
     private static ControlPlane start(
@@ -68,7 +99,8 @@ public final class ControlPlane implements AutoCloseable {
             OperatorSettings settings,
             Metrics metrics,
             MeterRegistry meters,
-            LeaderElectionConfiguration leaderElection) {
+            LeaderElectionConfiguration leaderElection,
+            PeerLink link) {
         installCrds(client);
         Operator operator = new Operator(o -> {
             o.withKubernetesClient(client)
@@ -85,12 +117,19 @@ public final class ControlPlane implements AutoCloseable {
         ConnectionNotifications notifications = new ConnectionNotifications();
         operator.register(new EndpointServiceReconciler(settings, Clock.systemUTC(), usage, notifications));
         operator.register(new ServicePermissionReconciler());
-        operator.register(new InterfaceEndpointReconciler(settings, Clock.systemUTC(), usage));
+        PeerAnswers answers = new PeerAnswers();
+        PeerSync peerSync = new PeerSync(link, answers, Clock.systemUTC(), PeerSync.DEFAULT_INTERVAL);
+        operator.register(new InterfaceEndpointReconciler(settings, Clock.systemUTC(), usage, peerSync, answers));
         operator.register(new ForwarderReconciler(settings));
         operator.start();
         usage.start(client, settings);
         notifications.start(client, settings);
-        return new ControlPlane(operator, usage, notifications);
+        // after the start, which waits for the caches: a snapshot from a half-filled one would delete records
+        peerSync.start();
+        GatewayConfigWriter gatewayConfig = new GatewayConfigWriter(client, settings.namespace());
+        gatewayConfig.start();
+        return new ControlPlane(
+                operator, usage, notifications, peerSync, gatewayConfig, new PeerEndpointRecords(client));
     }
 
     public static void installCrds(KubernetesClient client) {
@@ -114,6 +153,8 @@ public final class ControlPlane implements AutoCloseable {
 
     @Override
     public void close() {
+        peerSync.close();
+        gatewayConfig.close();
         usage.close();
         notifications.close();
         operator.stop();

@@ -1,5 +1,6 @@
 package dev.privatelink.operator;
 
+import dev.privatelink.api.ClusterPeer;
 import dev.privatelink.api.EndpointService;
 import dev.privatelink.api.InterfaceEndpoint;
 import dev.privatelink.cache.LeanItemStore;
@@ -9,6 +10,8 @@ import dev.privatelink.desired.ForwarderPlan;
 import dev.privatelink.desired.ForwarderResources;
 import dev.privatelink.desired.ForwarderWorld;
 import dev.privatelink.desired.Labels;
+import dev.privatelink.desired.PeerView;
+import dev.privatelink.desired.RemoteRecords;
 import dev.privatelink.desired.Resources;
 import dev.privatelink.events.EventRecorder;
 import dev.privatelink.forwarder.config.ForwarderConfig;
@@ -68,6 +71,7 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
 
     private final OperatorSettings settings;
     private InformerEventSource<InterfaceEndpoint, Namespace> endpoints;
+    private InformerEventSource<ClusterPeer, Namespace> peers;
     private InformerEventSource<EndpointService, Namespace> endpointServices;
     private InformerEventSource<ConfigMap, Namespace> configMaps;
     private InformerEventSource<Deployment, Namespace> deployments;
@@ -109,7 +113,7 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
                 configReaderBindings.get(id),
                 budgets.get(id),
                 podReaders.get(new ResourceID(ForwarderResources.POD_READER_BINDING, consumer.name())));
-        ForwarderWorld world = resolve(consumer, current.configMap());
+        ForwarderWorld world = resolve(consumer, namespace.getMetadata().getLabels(), current.configMap());
         ForwarderPlan plan = ForwarderPlan.of(world, settings);
         deleteOthers(
                 consumer,
@@ -244,12 +248,26 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
                 && !o.getMetadata().getName().equals(keep);
     }
 
-    private ForwarderWorld resolve(ConsumerNamespace consumer, Optional<ConfigMap> configMap) {
-        List<InterfaceEndpoint> live =
-                endpoints.list(consumer.name(), Resources::isLive).toList();
+    private ForwarderWorld resolve(
+            ConsumerNamespace consumer, Map<String, String> labels, Optional<ConfigMap> configMap) {
+        // a peer's records are served by the gateway: their namespace gets no forwarder
+        List<InterfaceEndpoint> live = endpoints
+                .list(consumer.name(), ep -> Resources.isLive(ep) && !RemoteRecords.isRecord(ep))
+                .toList();
+        Map<String, PeerView> peerViews = new HashMap<>();
         Map<String, EndpointService> services = new HashMap<>();
         for (InterfaceEndpoint ep : live) {
             if (ep.getSpec() == null || ep.getSpec().getServiceName() == null) {
+                continue;
+            }
+            String serviceCluster = ep.getSpec().getServiceCluster();
+            if (serviceCluster != null) {
+                peerViews.put(
+                        serviceCluster,
+                        PeerView.of(
+                                serviceCluster,
+                                peers.get(new ResourceID(serviceCluster)),
+                                labels == null ? Map.of() : labels));
                 continue;
             }
             endpointServices.byIndex(Indexes.SERVICE_NAME, ep.getSpec().getServiceName()).stream()
@@ -263,7 +281,8 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
                 services,
                 currentConfig(consumer.name(), configMap),
                 ForwarderResources.freed(configMap.orElse(null)),
-                Instant.now(clock));
+                Instant.now(clock),
+                peerViews);
     }
 
     /**
@@ -300,7 +319,25 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
                                 ep -> Set.of(new ResourceID(ep.getMetadata().getNamespace())))
                         .build(),
                 ctx);
-        endpoints.addIndexers(Map.of(Indexes.SERVICE_NAME, Indexes.ENDPOINT_BY_SERVICE_NAME));
+        endpoints.addIndexers(Map.of(
+                Indexes.SERVICE_NAME,
+                Indexes.ENDPOINT_BY_SERVICE_NAME,
+                Indexes.SERVICE_CLUSTER,
+                Indexes.ENDPOINT_BY_SERVICE_CLUSTER));
+        // A peer's gateway addresses or suspension change the routes of the namespaces using it.
+        peers = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(ClusterPeer.class, Namespace.class)
+                        .withSecondaryToPrimaryMapper(peer ->
+                                endpoints
+                                        .byIndex(
+                                                Indexes.SERVICE_CLUSTER,
+                                                peer.getMetadata().getName())
+                                        .stream()
+                                        .map(ep ->
+                                                new ResourceID(ep.getMetadata().getNamespace()))
+                                        .collect(Collectors.toSet()))
+                        .build(),
+                ctx);
 
         endpointServices = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(EndpointService.class, Namespace.class)
@@ -337,6 +374,7 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
         podReaderApplier = new Applier<>(ctx.getClient(), podReaders);
         return List.of(
                 endpoints,
+                peers,
                 endpointServices,
                 configMaps,
                 deployments,

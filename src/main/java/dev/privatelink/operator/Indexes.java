@@ -23,10 +23,20 @@ final class Indexes {
     /** ServicePermission by the EndpointService it is for, as namespace/name. */
     static final String PERMISSION_TARGET = "permissionTarget";
 
-    static final Function<InterfaceEndpoint, List<String>> ENDPOINT_BY_SERVICE_NAME =
-            ep -> ep.getSpec() == null || ep.getSpec().getServiceName() == null
+    /** InterfaceEndpoint by the ClusterPeer it asks a service of (spec.serviceCluster). */
+    static final String SERVICE_CLUSTER = "serviceCluster";
+
+    // an endpoint to another cluster's service asks none of this cluster's
+    static final Function<InterfaceEndpoint, List<String>> ENDPOINT_BY_SERVICE_NAME = ep -> ep.getSpec() == null
+                    || ep.getSpec().getServiceName() == null
+                    || ep.getSpec().getServiceCluster() != null
+            ? List.of()
+            : List.of(ep.getSpec().getServiceName());
+
+    static final Function<InterfaceEndpoint, List<String>> ENDPOINT_BY_SERVICE_CLUSTER =
+            ep -> ep.getSpec() == null || ep.getSpec().getServiceCluster() == null
                     ? List.of()
-                    : List.of(ep.getSpec().getServiceName());
+                    : List.of(ep.getSpec().getServiceCluster());
 
     static final Function<EndpointService, List<String>> SERVICE_BY_SERVICE_NAME =
             es -> List.of(Ids.serviceName(es.getMetadata().getUid()));

@@ -2,6 +2,7 @@ package dev.privatelink.operator;
 
 import static dev.privatelink.api.ConditionTypes.ACCEPTED;
 
+import dev.privatelink.api.ClusterPeer;
 import dev.privatelink.api.ConditionTypes.Reasons;
 import dev.privatelink.api.ConnectionState;
 import dev.privatelink.api.EndpointService;
@@ -9,6 +10,7 @@ import dev.privatelink.api.InterfaceEndpoint;
 import dev.privatelink.api.ServicePermission;
 import dev.privatelink.cache.LeanItemStore;
 import dev.privatelink.config.OperatorSettings;
+import dev.privatelink.desired.ConsumerIdentity;
 import dev.privatelink.desired.ConsumerNamespace;
 import dev.privatelink.desired.EndpointPlan;
 import dev.privatelink.desired.EndpointResources;
@@ -16,12 +18,15 @@ import dev.privatelink.desired.EndpointWorld;
 import dev.privatelink.desired.ForwarderPod;
 import dev.privatelink.desired.ForwarderResources;
 import dev.privatelink.desired.Labels;
+import dev.privatelink.desired.PeerView;
 import dev.privatelink.desired.Permissions;
 import dev.privatelink.desired.Quota;
+import dev.privatelink.desired.RemoteRecords;
 import dev.privatelink.desired.Resources;
 import dev.privatelink.desired.ServiceLookup;
 import dev.privatelink.events.EventRecorder;
 import dev.privatelink.ids.Ids;
+import dev.privatelink.peering.PeeringMessages.EndpointAnswer;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -41,10 +46,13 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -64,6 +72,8 @@ public class InterfaceEndpointReconciler implements Reconciler<InterfaceEndpoint
     private final OperatorSettings settings;
     private final Clock clock;
     private final UsageMetering usage;
+    private final PeerSync peerSync;
+    private final PeerAnswers peerAnswers;
 
     private IndexerResourceCache<InterfaceEndpoint> endpoints;
     private InformerEventSource<EndpointService, InterfaceEndpoint> endpointServices;
@@ -73,28 +83,35 @@ public class InterfaceEndpointReconciler implements Reconciler<InterfaceEndpoint
     private InformerEventSource<Pod, InterfaceEndpoint> forwarderPods;
     private InformerEventSource<Node, InterfaceEndpoint> nodes;
     private InformerEventSource<InterfaceEndpoint, InterfaceEndpoint> siblings;
+    private InformerEventSource<ClusterPeer, InterfaceEndpoint> peers;
+    // the provider clusters' answers arrive here (PeerSync), not through an informer
+    private final SimpleInboundEventSource<InterfaceEndpoint> answers = new SimpleInboundEventSource<>();
     private final ListenPortChanges listenPortChanges = new ListenPortChanges();
     private Applier<Service> services;
     private Applier<EndpointSlice> slices;
     private EventRecorder events;
 
     @Inject
-    public InterfaceEndpointReconciler(OperatorSettings settings, UsageMetering usage) {
-        this(settings, Clock.systemUTC(), usage);
+    public InterfaceEndpointReconciler(
+            OperatorSettings settings, UsageMetering usage, PeerSync peerSync, PeerAnswers peerAnswers) {
+        this(settings, Clock.systemUTC(), usage, peerSync, peerAnswers);
     }
 
     public InterfaceEndpointReconciler(OperatorSettings settings) {
-        this(settings, Clock.systemUTC(), new UsageMetering());
+        this(settings, Clock.systemUTC());
     }
 
     public InterfaceEndpointReconciler(OperatorSettings settings, Clock clock) {
-        this(settings, clock, new UsageMetering());
+        this(settings, clock, new UsageMetering(), PeerSync.unlinked(), new PeerAnswers());
     }
 
-    public InterfaceEndpointReconciler(OperatorSettings settings, Clock clock, UsageMetering usage) {
+    public InterfaceEndpointReconciler(
+            OperatorSettings settings, Clock clock, UsageMetering usage, PeerSync peerSync, PeerAnswers peerAnswers) {
         this.settings = settings;
         this.clock = clock;
         this.usage = usage;
+        this.peerSync = peerSync;
+        this.peerAnswers = peerAnswers;
     }
 
     @Override
@@ -168,6 +185,20 @@ public class InterfaceEndpointReconciler implements Reconciler<InterfaceEndpoint
         if (ep.getSpec() == null || ep.getSpec().getServiceName() == null) {
             return ServiceLookup.NOT_FOUND;
         }
+        String serviceCluster = ep.getSpec().getServiceCluster();
+        if (serviceCluster != null) {
+            Optional<EndpointAnswer> answer = peerAnswers.answerFor(serviceCluster, ep);
+            if (answer.isEmpty()) {
+                peerSync.wanted(serviceCluster);
+            }
+            return new ServiceLookup.Remote(
+                    PeerView.of(serviceCluster, peers.get(new ResourceID(serviceCluster)), namespaceLabels(namespace)),
+                    answer);
+        }
+        Optional<ConsumerIdentity> consumer = consumerIdentity(ep);
+        if (consumer.isEmpty()) {
+            return ServiceLookup.NOT_FOUND;
+        }
         Optional<EndpointService> service =
                 endpointServices.byIndex(Indexes.SERVICE_NAME, ep.getSpec().getServiceName()).stream()
                         .filter(Resources::isLive)
@@ -177,16 +208,39 @@ public class InterfaceEndpointReconciler implements Reconciler<InterfaceEndpoint
         }
         EndpointService es = service.get();
         var granting = permissions.byIndex(Indexes.PERMISSION_TARGET, Indexes.key(es));
-        Map<String, String> labels = namespaces
-                .get(new ResourceID(namespace))
-                .map(ns -> ns.getMetadata().getLabels())
-                .orElse(Map.of());
         return ServiceLookup.found(
                 es,
-                Permissions.evaluate(granting, namespace, labels),
-                Permissions.serviceAccounts(granting, namespace, labels),
+                Permissions.evaluate(granting, consumer.get()),
+                Permissions.serviceAccounts(granting, consumer.get()),
                 Ids.endpointId(ep.getMetadata().getUid()),
-                Indexes.key(ep));
+                RemoteRecords.consumerKey(ep));
+    }
+
+    /**
+     * Who the endpoint's connection is for: its namespace here, or, for a peer's record, the
+     * remote namespace with the labels the peer stated. A record without them is nobody.
+     */
+    private Optional<ConsumerIdentity> consumerIdentity(InterfaceEndpoint ep) {
+        if (!RemoteRecords.isRecord(ep)) {
+            String namespace = ep.getMetadata().getNamespace();
+            return Optional.of(ConsumerIdentity.local(namespace, namespaceLabels(namespace)));
+        }
+        return RemoteRecords.consumerOf(ep)
+                .map(remote -> new ConsumerIdentity(
+                        remote.peer(),
+                        peers.get(new ResourceID(remote.peer()))
+                                .map(p -> p.getMetadata().getLabels())
+                                .orElse(Map.of()),
+                        remote.namespace(),
+                        remote.namespaceLabels()));
+    }
+
+    private Map<String, String> namespaceLabels(String namespace) {
+        return namespaces
+                .get(new ResourceID(namespace))
+                .map(ns -> ns.getMetadata().getLabels())
+                .filter(labels -> labels != null)
+                .orElse(Map.of());
     }
 
     private List<ForwarderPod> forwarderPods(String consumerNamespace) {
@@ -208,6 +262,7 @@ public class InterfaceEndpointReconciler implements Reconciler<InterfaceEndpoint
     public List<EventSource<?, InterfaceEndpoint>> prepareEventSources(EventSourceContext<InterfaceEndpoint> ctx) {
         endpoints = ctx.getPrimaryCache();
         endpoints.addIndexer(Indexes.SERVICE_NAME, Indexes.ENDPOINT_BY_SERVICE_NAME);
+        endpoints.addIndexer(Indexes.SERVICE_CLUSTER, Indexes.ENDPOINT_BY_SERVICE_CLUSTER);
         events = new EventRecorder(ctx.getClient(), clock);
         endpointServices = endpointServicesSource(ctx);
         permissions = permissionsSource(ctx);
@@ -235,7 +290,24 @@ public class InterfaceEndpointReconciler implements Reconciler<InterfaceEndpoint
         services = new Applier<>(ctx.getClient(), serviceSource);
         slices = new Applier<>(ctx.getClient(), sliceSource);
         siblings = siblingsSource(ctx);
+        // A peer's enrolment, gateway or suspension changes its endpoints here and its records.
+        peers = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(ClusterPeer.class, InterfaceEndpoint.class)
+                        .withSecondaryToPrimaryMapper(peer -> {
+                            String name = peer.getMetadata().getName();
+                            Set<ResourceID> ids =
+                                    new HashSet<>(Indexes.ids(endpoints.byIndex(Indexes.SERVICE_CLUSTER, name)));
+                            ids.addAll(Indexes.ids(endpoints
+                                    .list(RemoteRecords.namespaceOf(name), ep -> true)
+                                    .toList()));
+                            return ids;
+                        })
+                        .build(),
+                ctx);
+        peerSync.attach(new SyncSource());
         return List.of(
+                peers,
+                answers,
                 endpointServices,
                 permissions,
                 namespaces,
@@ -342,11 +414,16 @@ public class InterfaceEndpointReconciler implements Reconciler<InterfaceEndpoint
         return changed.isEmpty() || consumer == null
                 ? Set.of()
                 : Indexes.ids(endpoints
-                        .list(
-                                consumer,
-                                ep -> changed.contains(
-                                        Ids.endpointId(ep.getMetadata().getUid())))
+                        .list(consumer, ep -> changed.contains(endpointIdOf(ep)))
                         .toList());
+    }
+
+    /** The ID a forwarder knows the endpoint by: the provider's, for an endpoint to another cluster. */
+    private static String endpointIdOf(InterfaceEndpoint ep) {
+        if (ep.getSpec() != null && ep.getSpec().getServiceCluster() != null) {
+            return ep.getStatus() == null ? null : ep.getStatus().getEndpointId();
+        }
+        return Ids.endpointId(ep.getMetadata().getUid());
     }
 
     private Set<ResourceID> endpointsOfConsumer(HasMetadata forwarderObject) {
@@ -354,6 +431,34 @@ public class InterfaceEndpointReconciler implements Reconciler<InterfaceEndpoint
         return consumer == null
                 ? Set.of()
                 : Indexes.ids(endpoints.list(consumer, ep -> true).toList());
+    }
+
+    /** What the peering sync reads from this reconciler's caches. */
+    private final class SyncSource implements PeerSync.Source {
+        @Override
+        public Collection<ClusterPeer> peers() {
+            return peers.list().toList();
+        }
+
+        @Override
+        public List<InterfaceEndpoint> endpointsNaming(String peer) {
+            return endpoints.byIndex(Indexes.SERVICE_CLUSTER, peer).stream()
+                    .filter(Resources::isLive)
+                    .toList();
+        }
+
+        @Override
+        public Map<String, String> namespaceLabels(String namespace) {
+            return InterfaceEndpointReconciler.this.namespaceLabels(namespace);
+        }
+
+        @Override
+        public void answered(String peer, Set<String> changed) {
+            for (String key : changed) {
+                int slash = key.indexOf('/');
+                answers.propagateEvent(new ResourceID(key.substring(slash + 1), key.substring(0, slash)));
+            }
+        }
     }
 
     @Override

@@ -24,6 +24,12 @@ public class OperatorCommand implements Runnable {
     ConnectionNotifications notifications;
 
     @Inject
+    PeerSync peerSync;
+
+    @Inject
+    GatewayConfigWriter gatewayConfig;
+
+    @Inject
     KubernetesClient client;
 
     @Inject
@@ -36,6 +42,9 @@ public class OperatorCommand implements Runnable {
         operator.start();
         usage.start(client, settings);
         notifications.start(client, settings);
+        // after the start, which waits for the caches: a snapshot from a half-filled one would delete records
+        peerSync.start();
+        gatewayConfig.start();
         Quarkus.waitForExit();
     }
 }

@@ -1,0 +1,49 @@
+package dev.privatelink.operator;
+
+import dev.privatelink.config.OperatorSettings;
+import dev.privatelink.peering.PeerLink;
+import dev.privatelink.peering.PeeringException;
+import dev.privatelink.peering.PeeringService;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.arc.DefaultBean;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+
+/** The operator's cross-cluster parts as CDI beans, for the operator role (tests and the sandbox use ControlPlane). */
+public class CrossClusterBeans {
+
+    @Produces
+    @Singleton
+    PeerAnswers peerAnswers() {
+        return new PeerAnswers();
+    }
+
+    /** Until a peering transport is configured, exchanges fail and nothing is concluded. */
+    @Produces
+    @Singleton
+    @DefaultBean
+    PeerLink unlinked() {
+        return (peer, snapshot) -> {
+            throw new PeeringException("no peering transport in this operator");
+        };
+    }
+
+    @Produces
+    @Singleton
+    PeerSync peerSync(PeerLink link, PeerAnswers answers) {
+        return new PeerSync(link, answers, Clock.systemUTC(), PeerSync.DEFAULT_INTERVAL);
+    }
+
+    @Produces
+    @Singleton
+    GatewayConfigWriter gatewayConfigWriter(KubernetesClient client, OperatorSettings settings) {
+        return new GatewayConfigWriter(client, settings.namespace());
+    }
+
+    @Produces
+    @Singleton
+    PeeringService peeringService(KubernetesClient client) {
+        return new PeerEndpointRecords(client);
+    }
+}
