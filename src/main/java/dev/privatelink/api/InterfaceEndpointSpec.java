@@ -29,8 +29,8 @@ public class InterfaceEndpointSpec {
 
     @JsonPropertyDescription("The peer cluster that offers the service, by the name of its ClusterPeer (PrivateLink's"
             + " service region). Default: this cluster. Immutable.")
-    @Size(max = 253)
-    @Pattern("^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$")
+    @Size(max = 63)
+    @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
     @ValidationRule(
             value = "self == oldSelf",
             message = "serviceCluster is immutable: delete and recreate the endpoint to connect elsewhere")

@@ -41,12 +41,12 @@ public class Principal {
 
     @JsonPropertyDescription("A peer cluster, by the name of its ClusterPeer: its namespaces (all, or those the"
             + " namespace part names) are granted, not this cluster's.")
-    @Size(max = 253)
-    @Pattern("^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$")
+    @Size(max = 63)
+    @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
     private String cluster;
 
     @JsonPropertyDescription("Peer clusters whose ClusterPeer labels match.")
-    private NamespaceSelector clusterSelector;
+    private PeerSelector clusterSelector;
 
     @JsonPropertyDescription("Only pods that run as one of these ServiceAccounts, in each namespace this principal"
             + " grants, may use its endpoints. Default: every workload of the namespace.")
@@ -77,7 +77,7 @@ public class Principal {
         return p;
     }
 
-    public static Principal clusters(NamespaceSelector peers) {
+    public static Principal clusters(PeerSelector peers) {
         Principal p = new Principal();
         p.clusterSelector = peers;
         return p;
@@ -117,11 +117,11 @@ public class Principal {
         this.cluster = cluster;
     }
 
-    public NamespaceSelector getClusterSelector() {
+    public PeerSelector getClusterSelector() {
         return clusterSelector;
     }
 
-    public void setClusterSelector(NamespaceSelector clusterSelector) {
+    public void setClusterSelector(PeerSelector clusterSelector) {
         this.clusterSelector = clusterSelector;
     }
 

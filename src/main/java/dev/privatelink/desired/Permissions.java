@@ -82,7 +82,7 @@ public final class Permissions {
         }
         boolean peerMatches = principal.getCluster() != null
                 ? principal.getCluster().equals(consumer.peer())
-                : LabelSelectors.matches(principal.getClusterSelector(), consumer.peerLabels());
+                : principal.getClusterSelector().matches(consumer.peerLabels());
         return peerMatches && grantsNamespace(principal, consumer, true);
     }
 

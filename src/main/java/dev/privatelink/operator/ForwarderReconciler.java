@@ -327,6 +327,7 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
         // A peer's gateway addresses or suspension change the routes of the namespaces using it.
         peers = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(ClusterPeer.class, Namespace.class)
+                        .withItemStore(new LeanItemStore<>())
                         .withSecondaryToPrimaryMapper(peer ->
                                 endpoints
                                         .byIndex(

@@ -293,6 +293,7 @@ public class InterfaceEndpointReconciler implements Reconciler<InterfaceEndpoint
         // A peer's enrolment, gateway or suspension changes its endpoints here and its records.
         peers = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(ClusterPeer.class, InterfaceEndpoint.class)
+                        .withItemStore(new LeanItemStore<>())
                         .withSecondaryToPrimaryMapper(peer -> {
                             String name = peer.getMetadata().getName();
                             Set<ResourceID> ids =

@@ -109,6 +109,7 @@ class CrdValidationTest {
                     - {endpointId: %s, decision: Accept}
                     - {consumer: shop/web, decision: Reject}
                     - {consumer: shop/web.v2, decision: Suspend}
+                    - {consumer: shop-eu/shop/web, decision: Accept}
                     - {endpointId: vpce-fedcba98765432100, decision: Terminate}
                     """.formatted(ENDPOINT_ID)),
             accepts(es, "1000 decisions", """
@@ -437,7 +438,7 @@ class CrdValidationTest {
                     endpointService: payments
                     principals: [{namespace: shop, namespaceSelector: {matchLabels: {team: shop}}}]
                     """,
-                    "spec.principals[0]: set exactly one principal kind: namespace or namespaceSelector"),
+                    "spec.principals[0]: set exactly one of namespace or namespaceSelector (with a cluster or clusterSelector, at most one)"),
             accepts(sp, "a selector with In and NotIn values at their size limits", """
                     endpointService: payments
                     principals:
@@ -529,7 +530,72 @@ class CrdValidationTest {
                     endpointService: payments
                     principals: [{namespace: shop}, {}]
                     """,
-                    "spec.principals[1]: set exactly one principal kind: namespace or namespaceSelector"),
+                    "spec.principals[1]: set exactly one of namespace or namespaceSelector (with a cluster or clusterSelector, at most one)"),
+            accepts(sp, "principals of peer clusters: a peer, a peer's namespace, peers by label", """
+                    endpointService: payments
+                    principals:
+                    - {cluster: shop-eu}
+                    - {cluster: %s, namespace: checkout}
+                    - {cluster: shop-ap, namespaceSelector: {matchLabels: {team: shop}}}
+                    - {clusterSelector: {matchLabels: {region: eu}}, namespace: "*"}
+                    """.formatted(
+                            "c".repeat(63))),
+            rejects(
+                    sp,
+                    "a cluster name of 64 characters",
+                    """
+                    endpointService: payments
+                    principals: [{cluster: %s}]
+                    """.formatted("c".repeat(64)),
+                    "spec.principals[0].cluster: maxLength",
+                    NOT_CHECKED),
+            rejects(
+                    sp,
+                    "a cluster selector with 17 labels",
+                    """
+                    endpointService: payments
+                    principals: [{clusterSelector: {matchLabels: %s}}]
+                    """.formatted(labels(17)),
+                    "spec.principals[0].clusterSelector.matchLabels: maxProperties",
+                    NOT_CHECKED),
+            rejects(
+                    sp,
+                    "a cluster selector without labels",
+                    """
+                    endpointService: payments
+                    principals: [{clusterSelector: {matchLabels: {}}}]
+                    """,
+                    "spec.principals[0].clusterSelector.matchLabels: minProperties"),
+            rejects(
+                    sp,
+                    "a principal with both a cluster and a cluster selector",
+                    """
+                    endpointService: payments
+                    principals: [{cluster: shop-eu, clusterSelector: {matchLabels: {region: eu}}}]
+                    """,
+                    "spec.principals[0]: set at most one of cluster or clusterSelector"),
+            rejects(
+                    sp,
+                    "a peer principal with both a namespace and a namespace selector",
+                    """
+                    endpointService: payments
+                    principals: [{cluster: shop-eu, namespace: a, namespaceSelector: {matchLabels: {team: shop}}}]
+                    """,
+                    "spec.principals[0]: set exactly one of namespace or namespaceSelector (with a cluster or"
+                            + " clusterSelector, at most one)"),
+            rejects(
+                    sp,
+                    "ServiceAccounts on a peer principal",
+                    """
+                    endpointService: payments
+                    principals: [{cluster: shop-eu, serviceAccounts: [checkout]}]
+                    """,
+                    "spec.principals[0]: serviceAccounts apply to this cluster's namespaces only: a peer's workloads"
+                            + " are not visible here"),
+            rejects(sp, "a cluster name that is not a DNS label", """
+                    endpointService: payments
+                    principals: [{cluster: Shop_EU}]
+                    """, "spec.principals[0].cluster: pattern"),
             accepts(sp, "principals restricted to ServiceAccounts, 16 of them, one of 253 characters", """
                     endpointService: payments
                     principals:
@@ -611,6 +677,61 @@ class CrdValidationTest {
                     serviceName: %s
                     ports: [443]
                     """.formatted(SERVICE_NAME)),
+            acceptsUpdate(ie, "an update that keeps the service cluster", """
+                    serviceName: %s
+                    serviceCluster: payments-eu
+                    ports: [80]
+                    """.formatted(SERVICE_NAME), """
+                    serviceName: %s
+                    serviceCluster: payments-eu
+                    ports: [443]
+                    """.formatted(
+                            SERVICE_NAME)),
+            rejects(
+                    ie,
+                    "a service cluster of 64 characters",
+                    """
+                    serviceName: %s
+                    serviceCluster: %s
+                    """.formatted(SERVICE_NAME, "c".repeat(64)),
+                    "spec.serviceCluster: maxLength",
+                    NOT_CHECKED),
+            accepts(ie, "a service of a peer cluster", """
+                    serviceName: %s
+                    serviceCluster: payments-eu
+                    """.formatted(SERVICE_NAME)),
+            rejects(
+                    ie,
+                    "a service cluster that is not a DNS label",
+                    """
+                    serviceName: %s
+                    serviceCluster: payments.eu
+                    """.formatted(SERVICE_NAME),
+                    "spec.serviceCluster: pattern"),
+            rejectsUpdate(
+                    ie,
+                    "an update that changes the service cluster",
+                    """
+                    serviceName: %s
+                    serviceCluster: payments-eu
+                    """.formatted(SERVICE_NAME),
+                    """
+                    serviceName: %s
+                    serviceCluster: payments-us
+                    """.formatted(SERVICE_NAME),
+                    "spec.serviceCluster: serviceCluster is immutable: delete and recreate the endpoint to connect"
+                            + " elsewhere"),
+            rejectsUpdate(
+                    ie,
+                    "an update that moves an endpoint to a peer cluster",
+                    """
+                    serviceName: %s
+                    """.formatted(SERVICE_NAME),
+                    """
+                    serviceName: %s
+                    serviceCluster: payments-eu
+                    """.formatted(SERVICE_NAME),
+                    "spec: serviceCluster is immutable: delete and recreate the endpoint to connect elsewhere"),
             rejects(ie, "an endpoint without a service name", """
                     ports: [443]
                     """, "spec.serviceName: required", NOT_CHECKED),

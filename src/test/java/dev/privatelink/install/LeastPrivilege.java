@@ -78,7 +78,11 @@ final class LeastPrivilege {
                         .build(),
                 // namespace labels (selector principals), one forwarder per consumer namespace; node zones
                 rule("", List.of("namespaces", "nodes"), "get", "list", "watch"),
-                rule("", List.of("events"), "create", "patch"));
+                rule("", List.of("events"), "create", "patch"),
+                // across clusters, provider side: a peer's endpoints recorded in its namespace pl-peer-<peer>
+                rule("privatelink.dev", List.of("interfaceendpoints"), "create", "update", "patch", "delete"),
+                rule("", List.of("namespaces"), "create"),
+                rule("privatelink.dev", List.of("clusterpeers"), "get", "list", "watch"));
     }
 
     /** In the operator's own namespace only: forwarders, their routes, pods and identities, the Lease. */
