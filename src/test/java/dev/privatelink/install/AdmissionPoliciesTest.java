@@ -29,6 +29,7 @@ class AdmissionPoliciesTest {
     static final String TENANT = "alice@example.com";
     static final String WRITES = "kube-privatelink-operator-writes";
     static final String SLICES = "kube-privatelink-endpointslice-ownership";
+    static final String PEERS = "kube-privatelink-peer-records";
 
     static final Map<String, String> OURS = Map.of("app.kubernetes.io/managed-by", "kube-privatelink");
     static final Map<String, String> OUR_SLICE = Map.of(
@@ -124,8 +125,36 @@ class AdmissionPoliciesTest {
     }
 
     @Test
+    void onlyTheOperatorWritesInAPeersNamespace() throws CelException {
+        Map<String, Object> record = object(Map.of("privatelink.dev/peer", "shop-eu"));
+        assertThat(admit(PEERS, TENANT, "CREATE", "interfaceendpoints", "pl-peer-shop-eu", record, null))
+                .hasValueSatisfying(m -> assertThat(m).contains("only kube-privatelink's operator"));
+        assertThat(admit(PEERS, TENANT, "UPDATE", "interfaceendpoints", "pl-peer-shop-eu", record, record))
+                .isPresent();
+        assertThat(admit(PEERS, TENANT, "CREATE", "namespaces", "", named("pl-peer-shop-eu"), null))
+                .isPresent();
+        assertThat(admit(PEERS, TENANT, "CREATE", "namespaces", "pl-peer-shop-eu", named("pl-peer-shop-eu"), null))
+                .isPresent();
+        assertThat(admit(PEERS, OPERATOR, "CREATE", "interfaceendpoints", "pl-peer-shop-eu", record, null))
+                .isEmpty();
+        assertThat(admit(PEERS, OPERATOR, "CREATE", "namespaces", "", named("pl-peer-shop-eu"), null))
+                .isEmpty();
+        // everyone else's endpoints and namespaces, and deletions, are not this policy's business
+        assertThat(admit(PEERS, TENANT, "CREATE", "interfaceendpoints", "shop", named("pl-peer-x"), null))
+                .isEmpty();
+        assertThat(admit(PEERS, TENANT, "CREATE", "namespaces", "", named("shop"), null))
+                .isEmpty();
+        assertThat(admit(PEERS, TENANT, "DELETE", "interfaceendpoints", "pl-peer-shop-eu", null, record))
+                .isEmpty();
+    }
+
+    static Map<String, Object> named(String name) {
+        return Map.of("metadata", Map.of("name", name));
+    }
+
+    @Test
     void policiesAreBoundToDenyAndMatchTheWritesTheyGuard() {
-        for (String name : List.of(WRITES, SLICES)) {
+        for (String name : List.of(WRITES, SLICES, PEERS)) {
             Map<String, Object> binding = tree(find(chart, "ValidatingAdmissionPolicyBinding", name));
             assertThat(binding.get("apiVersion")).isEqualTo("admissionregistration.k8s.io/v1");
             assertThat(spec(binding))
