@@ -1,9 +1,13 @@
 package dev.privatelink.operator;
 
+import dev.privatelink.api.ClusterPeer;
 import dev.privatelink.api.EndpointService;
 import dev.privatelink.api.InterfaceEndpoint;
 import dev.privatelink.api.ServicePermission;
 import dev.privatelink.config.OperatorSettings;
+import dev.privatelink.peering.PeeringClient;
+import dev.privatelink.peering.PeeringService;
+import dev.privatelink.pki.LocalTrust;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
@@ -28,16 +32,27 @@ public final class ControlPlane implements AutoCloseable {
     static final List<String> CRD_RESOURCES = List.of(
             crdResource(EndpointService.class),
             crdResource(InterfaceEndpoint.class),
-            crdResource(ServicePermission.class));
+            crdResource(ServicePermission.class),
+            crdResource(ClusterPeer.class));
+
+    /**
+     * This cluster's side of peering: its trust domain and certificates, what answers a peer's
+     * sync, and the clock enrolment decides expiry by. Given to {@link #start(KubernetesClient,
+     * OperatorSettings, Peering)}, it also starts the operator's peering server.
+     */
+    public record Peering(LocalTrust trust, PeeringService service, Clock clock) {}
 
     private final Operator operator;
     private final UsageMetering usage;
     private final ConnectionNotifications notifications;
+    private final PeeringEndpoint peering;
 
-    private ControlPlane(Operator operator, UsageMetering usage, ConnectionNotifications notifications) {
+    private ControlPlane(
+            Operator operator, UsageMetering usage, ConnectionNotifications notifications, PeeringEndpoint peering) {
         this.operator = operator;
         this.usage = usage;
         this.notifications = notifications;
+        this.peering = peering;
     }
 
     public static ControlPlane start(KubernetesClient client, OperatorSettings settings) {
@@ -45,13 +60,18 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     public static ControlPlane start(KubernetesClient client, OperatorSettings settings, Metrics metrics) {
-        return start(client, settings, metrics, null, null);
+        return start(client, settings, metrics, null, null, null);
     }
 
     /** As {@link #start(KubernetesClient, OperatorSettings, Metrics)}, with the operator's own meters in {@code meters} too. */
     public static ControlPlane start(
             KubernetesClient client, OperatorSettings settings, Metrics metrics, MeterRegistry meters) {
-        return start(client, settings, metrics, meters, null);
+        return start(client, settings, metrics, meters, null, null);
+    }
+
+    /** As {@link #start(KubernetesClient, OperatorSettings)}, as a peer: with the peering server, on settings' peering port. */
+    public static ControlPlane start(KubernetesClient client, OperatorSettings settings, Peering peering) {
+        return start(client, settings, Metrics.NOOP, null, null, peering);
     }
 
     /**
@@ -60,7 +80,7 @@ public final class ControlPlane implements AutoCloseable {
      */
     public static ControlPlane startReplica(
             KubernetesClient client, OperatorSettings settings, LeaderElectionConfiguration leaderElection) {
-        return start(client, settings, Metrics.NOOP, null, leaderElection);
+        return start(client, settings, Metrics.NOOP, null, leaderElection, null);
     }
 
     private static ControlPlane start(
@@ -68,7 +88,8 @@ public final class ControlPlane implements AutoCloseable {
             OperatorSettings settings,
             Metrics metrics,
             MeterRegistry meters,
-            LeaderElectionConfiguration leaderElection) {
+            LeaderElectionConfiguration leaderElection,
+            Peering peering) {
         installCrds(client);
         Operator operator = new Operator(o -> {
             o.withKubernetesClient(client)
@@ -87,10 +108,25 @@ public final class ControlPlane implements AutoCloseable {
         operator.register(new ServicePermissionReconciler());
         operator.register(new InterfaceEndpointReconciler(settings, Clock.systemUTC(), usage));
         operator.register(new ForwarderReconciler(settings));
+        // without a peering side of its own, a control plane still enrols static peers and
+        // invites under a trust domain held in memory
+        Peering peer = peering != null
+                ? peering
+                : new Peering(PeeringBeans.inMemoryTrust(), PeeringBeans.NOT_SERVED, Clock.systemUTC());
+        operator.register(new ClusterPeerReconciler(
+                settings, peer.trust(), peer.clock(), new PeeringClient(peer.trust(), peer.clock())::enrol));
         operator.start();
         usage.start(client, settings);
         notifications.start(client, settings);
-        return new ControlPlane(operator, usage, notifications);
+        PeeringEndpoint endpoint = peering == null
+                ? null
+                : PeeringEndpoint.start(client, settings, peering.trust(), peering.clock(), peering.service());
+        return new ControlPlane(operator, usage, notifications, endpoint);
+    }
+
+    /** The port of the peering server; only with a {@link Peering}. */
+    public int peeringPort() {
+        return peering.server().port();
     }
 
     public static void installCrds(KubernetesClient client) {
@@ -114,6 +150,9 @@ public final class ControlPlane implements AutoCloseable {
 
     @Override
     public void close() {
+        if (peering != null) {
+            peering.close();
+        }
         usage.close();
         notifications.close();
         operator.stop();

@@ -1,13 +1,16 @@
 package dev.privatelink.operator;
 
 import dev.privatelink.config.OperatorSettings;
+import dev.privatelink.peering.PeeringService;
+import dev.privatelink.pki.LocalTrust;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.quarkus.runtime.Quarkus;
 import jakarta.inject.Inject;
+import java.time.Clock;
 import picocli.CommandLine.Command;
 
-/** The control plane: reconciles the three resources until stopped. */
+/** The control plane: reconciles the resources and serves peering until stopped. */
 @Command(
         name = "operator",
         mixinStandardHelpOptions = true,
@@ -29,6 +32,12 @@ public class OperatorCommand implements Runnable {
     @Inject
     OperatorSettings settings;
 
+    @Inject
+    LocalTrust trust;
+
+    @Inject
+    PeeringService peeringService;
+
     @Override
     public void run() {
         // The SDK does not start on its own (quarkus.operator-sdk.start-operator=false), so that
@@ -36,6 +45,9 @@ public class OperatorCommand implements Runnable {
         operator.start();
         usage.start(client, settings);
         notifications.start(client, settings);
-        Quarkus.waitForExit();
+        try (PeeringEndpoint peering =
+                PeeringEndpoint.start(client, settings, trust, Clock.systemUTC(), peeringService)) {
+            Quarkus.waitForExit();
+        }
     }
 }

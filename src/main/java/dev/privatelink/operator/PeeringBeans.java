@@ -1,0 +1,50 @@
+package dev.privatelink.operator;
+
+import dev.privatelink.peering.PeeringRefused;
+import dev.privatelink.peering.PeeringService;
+import dev.privatelink.peering.Refusal;
+import dev.privatelink.pki.LocalTrust;
+import io.quarkus.arc.DefaultBean;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/**
+ * Stand-ins for the peering beans that other parts provide: this cluster's trust (until a
+ * Secret-backed {@link LocalTrust} exists, one held in memory, which a restart replaces: peers
+ * enrolled under it stop trusting this cluster) and the provider side of sync (until
+ * implemented, it refuses). Either is replaced by any other bean of its type.
+ */
+@ApplicationScoped
+public class PeeringBeans {
+
+    /** The trust domain when no setting names one. */
+    static final String DEFAULT_TRUST_DOMAIN = "cluster.local";
+
+    static final PeeringService NOT_SERVED = (peer, snapshot) -> {
+        throw new PeeringRefused(Refusal.NotPeer, "this cluster does not serve endpoints to peers yet");
+    };
+
+    static LocalTrust inMemoryTrust() {
+        String trustDomain = ConfigProvider.getConfig()
+                .getOptionalValue("privatelink.trust-domain", String.class)
+                .orElse(DEFAULT_TRUST_DOMAIN);
+        return LocalTrust.inMemory(trustDomain, Clock.systemUTC());
+    }
+
+    @Produces
+    @DefaultBean
+    @Singleton
+    LocalTrust localTrust() {
+        return inMemoryTrust();
+    }
+
+    @Produces
+    @DefaultBean
+    @Singleton
+    PeeringService peeringService() {
+        return NOT_SERVED;
+    }
+}
