@@ -26,7 +26,9 @@ class GatewayCommandTest {
         assertThat(command.listen.port()).isEqualTo(8443);
         assertThat(command.upstream.idleTimeout).isEqualTo(Duration.ofSeconds(350));
         assertThat(command.upstream.allowLoopbackUpstreams).isFalse();
-        assertThat(command.peeringUpstream).as("no peering pass-through unless asked").isNull();
+        assertThat(command.peeringUpstream)
+                .as("no peering pass-through unless asked")
+                .isNull();
 
         assertThatThrownBy(() -> new CommandLine(new GatewayCommand()).parseArgs("--config", "gateway.json"))
                 .isInstanceOf(CommandLine.MissingParameterException.class)
@@ -47,7 +49,8 @@ class GatewayCommandTest {
                         "--peering-upstream",
                         "kube-privatelink-operator-peering.kube-privatelink-system.svc:8444");
 
-        assertThat(command.peeringUpstream.host()).isEqualTo("kube-privatelink-operator-peering.kube-privatelink-system.svc");
+        assertThat(command.peeringUpstream.host())
+                .isEqualTo("kube-privatelink-operator-peering.kube-privatelink-system.svc");
         assertThat(command.peeringUpstream.port()).isEqualTo(8444);
     }
 }
