@@ -108,7 +108,10 @@ public final class Gateway implements AutoCloseable {
                                         "tls",
                                         settings.peeringUpstream() == null
                                                 ? tlsHandler(channel)
-                                                : new SniRouter(new Routes()))
+                                                : new SniRouter(
+                                                        new Routes(),
+                                                        settings.preambleTimeout()
+                                                                .toMillis()))
                                 .addLast(
                                         "preamble",
                                         new PreambleReader(

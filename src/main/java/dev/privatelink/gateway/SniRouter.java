@@ -21,9 +21,17 @@ final class SniRouter extends AbstractSniHandler<Boolean> {
         void passThrough(ChannelHandlerContext ctx);
     }
 
+    /**
+     * The most a ClientHello may take before it is decided: a TLS 1.3 one with post-quantum key
+     * shares is about 2 KiB, and Netty's own bound (16 MiB) would let a client that never sends
+     * a certificate make the gateway hold that much per connection.
+     */
+    static final int MAX_CLIENT_HELLO = 64 * 1024;
+
     private final Routes routes;
 
-    SniRouter(Routes routes) {
+    SniRouter(Routes routes, long timeoutMillis) {
+        super(MAX_CLIENT_HELLO, timeoutMillis);
         this.routes = routes;
     }
 

@@ -4,6 +4,7 @@ import dev.privatelink.api.ClusterPeer;
 import dev.privatelink.api.ClusterPeerSpec;
 import dev.privatelink.api.ClusterPeerStatus;
 import dev.privatelink.api.Condition;
+import dev.privatelink.cache.LeanItemStore;
 import dev.privatelink.config.OperatorSettings;
 import dev.privatelink.desired.Labels;
 import dev.privatelink.events.EventRecorder;
@@ -28,6 +29,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
@@ -57,6 +59,7 @@ import java.util.regex.Pattern;
  * is kept as it is (it is the only copy; the peer's answer cannot be asked for again).
  */
 @ControllerConfiguration(
+        informer = @Informer(itemStore = LeanItemStore.class),
         name = "clusterpeer",
         maxReconciliationInterval =
                 @MaxReconciliationInterval(interval = Resync.INTERVAL_MINUTES, timeUnit = TimeUnit.MINUTES))

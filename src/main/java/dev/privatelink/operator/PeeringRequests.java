@@ -2,6 +2,7 @@ package dev.privatelink.operator;
 
 import dev.privatelink.api.ClusterPeer;
 import dev.privatelink.api.ClusterPeerStatus;
+import dev.privatelink.cache.LeanItemStore;
 import dev.privatelink.config.OperatorSettings;
 import dev.privatelink.events.EventRecorder;
 import dev.privatelink.peering.Enrolment;
@@ -66,7 +67,8 @@ final class PeeringRequests implements PeeringServer.Handler, AutoCloseable {
         this.service = service;
         this.cluster = new ClusterIdentity(client);
         this.events = new EventRecorder(client, clock);
-        this.peers = client.resources(ClusterPeer.class).inform();
+        this.peers = client.resources(ClusterPeer.class).runnableInformer(0).itemStore(new LeanItemStore<>());
+        this.peers.run();
     }
 
     @Override

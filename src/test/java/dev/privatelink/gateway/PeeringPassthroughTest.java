@@ -140,6 +140,33 @@ class PeeringPassthroughTest {
         }
     }
 
+    @Test
+    void aClientHelloTooLongToBeOneIsRefusedAtOnceNotHeldUntilTheTimeout() throws Exception {
+        GatewaySettings patient = GatewaySettings.defaults()
+                .withListen("127.0.0.1", 0)
+                .withTimeouts(Duration.ofSeconds(60), Duration.ofSeconds(5), Duration.ofSeconds(350))
+                .withPeeringUpstream(new HostPort("127.0.0.1", operator.getLocalPort()));
+        try (Gateway slow = new Gateway(patient, peers.gateway, registry, peers.clock);
+                Socket tcp = new Socket("127.0.0.1", slow.port())) {
+            tcp.setSoTimeout(20_000);
+            // a handshake record announcing a ClientHello of 16 MiB - 1, then some of it
+            byte[] start = {0x16, 0x03, 0x01, 0x40, 0x00, 0x01, (byte) 0xff, (byte) 0xff, (byte) 0xff};
+            tcp.getOutputStream().write(start);
+            tcp.getOutputStream().write(new byte[16 * 1024 - 4]);
+            tcp.getOutputStream().flush();
+
+            long began = System.nanoTime();
+            assertThatThrownBy(() -> {
+                        while (tcp.getInputStream().read() != -1) {
+                            // nothing is expected; the end or a reset is
+                        }
+                        throw new IOException("closed");
+                    })
+                    .isInstanceOf(IOException.class);
+            assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(Duration.ofSeconds(15));
+        }
+    }
+
     /** A JDK TLS 1.3 client without a certificate, trusting anything (what it checks is not the point here). */
     static SSLSocket clientWithServerName(Socket tcp, String serverName) throws Exception {
         SSLContext context = SSLContext.getInstance("TLSv1.3");
