@@ -167,6 +167,21 @@ class PeeringTest {
     }
 
     @Test
+    void aTokenPastItsExpiryIsRefusedByTheJoiningSideWithoutDialling() {
+        clusters.eastTrust.credentialFor(SpiffeId.operator("east"));
+        clusters.eastClock.advance(Duration.ofHours(-25)); // east's invite expires an hour before now
+        String token = invite("west");
+
+        join("east", token);
+
+        eventually().until(() -> "False/TokenExpired".equals(Peerings.enrolledReason(west, "east")));
+        assertThat(hasEvent(east, "west", "TokenExpired"))
+                .as("east heard nothing")
+                .isFalse();
+        assertThat(Peerings.enrolledReason(east, "west")).isEqualTo("False/InvitePending");
+    }
+
+    @Test
     void aPinThatDoesNotMatchIsRefusedBeforeTheCodeIsSent() throws Exception {
         InviteToken genuine = InviteToken.parse(invite("west"));
         String otherRootsPin = CertificateAuthority.pin(
