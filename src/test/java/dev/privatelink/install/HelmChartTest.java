@@ -185,6 +185,33 @@ class HelmChartTest {
         });
     }
 
+    /** Peers reach the operator's peering port through the gateway only: a Service for it, open to gateway pods alone. */
+    @Test
+    void thePeeringPortHasAServiceOpenOnlyToTheGateway() {
+        Service peering = defaults.get(Service.class, OPERATOR + "-peering");
+        NetworkPolicy policy = defaults.get(NetworkPolicy.class, OPERATOR + "-peering");
+
+        assertThat(peering.getSpec().getPorts()).singleElement().satisfies(port -> {
+            assertThat(port.getPort()).isEqualTo(8444);
+            assertThat(port.getTargetPort().getStrVal()).isEqualTo("peering");
+        });
+        assertThat(peering.getSpec().getSelector())
+                .isEqualTo(defaults.get(Deployment.class, OPERATOR)
+                        .getSpec()
+                        .getSelector()
+                        .getMatchLabels());
+        assertThat(policy.getSpec().getIngress()).singleElement().satisfies(rule -> {
+            assertThat(rule.getFrom()).singleElement().satisfies(from -> {
+                assertThat(from.getNamespaceSelector()).isNull();
+                assertThat(from.getPodSelector().getMatchLabels())
+                        .containsEntry("app.kubernetes.io/component", "gateway");
+            });
+            assertThat(rule.getPorts())
+                    .singleElement()
+                    .satisfies(port -> assertThat(port.getPort().getStrVal()).isEqualTo("peering"));
+        });
+    }
+
     @Test
     void everyOperatorSettingIsSetThroughTheEnvironment() {
         Container operator = operatorContainer(defaults.get(Deployment.class, OPERATOR));
