@@ -22,8 +22,8 @@ import java.util.List;
 
 /**
  * The operator as it runs in production, started by hand against an API server: the CRDs (from
- * the classpath, where the build copies {@code crds/}) are installed, then the four reconcilers
- * run. Works against the Fabric8 mock server in CRUD mode and against a real cluster alike; the
+ * the classpath, where the build copies {@code crds/}) are installed, then the reconcilers run,
+ * and with a {@link Peering} the peering server too. Works against the Fabric8 mock server in CRUD mode and against a real cluster alike; the
  * sandbox and the operator tests start it this way.
  */
 public final class ControlPlane implements AutoCloseable {
