@@ -1,5 +1,7 @@
 package dev.privatelink.operator;
 
+import dev.privatelink.peering.PeerLink;
+import dev.privatelink.peering.PeeringClient;
 import dev.privatelink.peering.PeeringRefused;
 import dev.privatelink.peering.PeeringService;
 import dev.privatelink.peering.Refusal;
@@ -12,10 +14,11 @@ import java.time.Clock;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
- * Stand-ins for the peering beans that other parts provide: this cluster's trust (until a
- * Secret-backed {@link LocalTrust} exists, one held in memory, which a restart replaces: peers
- * enrolled under it stop trusting this cluster) and the provider side of sync (until
- * implemented, it refuses). Either is replaced by any other bean of its type.
+ * The peering beans: the {@link PeerLink} over the peering protocol, and stand-ins for what other
+ * parts provide: this cluster's trust (until a Secret-backed {@link LocalTrust} exists, one held
+ * in memory, which a restart replaces: peers enrolled under it stop trusting this cluster) and
+ * the provider side of sync (until implemented, it refuses). Each is replaced by any other bean
+ * of its type.
  */
 @ApplicationScoped
 public class PeeringBeans {
@@ -46,5 +49,13 @@ public class PeeringBeans {
     @Singleton
     PeeringService peeringService() {
         return NOT_SERVED;
+    }
+
+    /** The consumer side of sync: dials the peer's gateway as this cluster's operator. */
+    @Produces
+    @DefaultBean
+    @Singleton
+    PeerLink peerLink(LocalTrust trust) {
+        return new PeeringClient(trust, Clock.systemUTC());
     }
 }
