@@ -16,7 +16,7 @@ import java.util.List;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
-        value = "[has(self.invite), has(self.join), has(self.__static__)].filter(x, x).size() == 1",
+        value = "[has(self.invite), has(self.join), has(self.static)].filter(x, x).size() == 1",
         message = "set exactly one enrolment mode: invite, join or static")
 // Fields added by a newer CRD must not make this object (and its informer) unreadable.
 @JsonIgnoreProperties(ignoreUnknown = true)

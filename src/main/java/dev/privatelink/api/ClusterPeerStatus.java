@@ -34,6 +34,10 @@ public class ClusterPeerStatus extends ConditionedStatus {
     @JsonPropertyDescription("When the invite token expires (invite mode, until used).")
     private String inviteExpires;
 
+    @JsonPropertyDescription("SHA-256 (hex) of what enrols this peer: invite mode, of the invite's one-time code"
+            + " (the code itself is only in the invite Secret); join mode, of the token last presented.")
+    private String tokenHash;
+
     @JsonPropertyDescription("When the peering exchange last succeeded.")
     private String lastContact;
 
@@ -90,6 +94,14 @@ public class ClusterPeerStatus extends ConditionedStatus {
 
     public void setInviteExpires(String inviteExpires) {
         this.inviteExpires = inviteExpires;
+    }
+
+    public String getTokenHash() {
+        return tokenHash;
+    }
+
+    public void setTokenHash(String tokenHash) {
+        this.tokenHash = tokenHash;
     }
 
     public String getLastContact() {

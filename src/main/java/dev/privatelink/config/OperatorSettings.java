@@ -40,6 +40,25 @@ public interface OperatorSettings {
 
     NetworkPolicy networkPolicy();
 
+    Peering peering();
+
+    /** Peering with other clusters (ClusterPeer): the operator's peering port and what invites advertise. */
+    interface Peering {
+        /**
+         * The operator's peering port (TLS, operator to operator), which this cluster's gateway
+         * passes peering connections through to (its --peering-upstream).
+         */
+        @WithDefault("8444")
+        int port();
+
+        /**
+         * This cluster's gateway as peers reach it (host:port, comma-separated), put into invite
+         * tokens and enrolment answers. None: invites cannot be issued (a condition says so) and
+         * peers can only consume from this cluster through a static ClusterPeer.
+         */
+        Optional<List<String>> gatewayAddresses();
+    }
+
     /**
      * What the forwarders' NetworkPolicies admit besides their consumer namespace and their load
      * balancers' pods: the cluster DNS (for headless load balancers) and the API server (for the

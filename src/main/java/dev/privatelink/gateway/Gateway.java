@@ -11,6 +11,7 @@ import dev.privatelink.pki.Credential;
 import dev.privatelink.pki.MutualTls;
 import dev.privatelink.pki.SpiffeId;
 import dev.privatelink.pki.SpiffeTrustManager;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -65,6 +66,9 @@ public final class Gateway implements AutoCloseable {
     private volatile Map<String, List<X509Certificate>> roots = Map.of();
     private volatile SslContext tls;
     private Channel server;
+    private final Bootstrap peeringBootstrap;
+    private final Counter peeringToOperator;
+    private final Counter peeringToPeer;
 
     public Gateway(GatewaySettings settings, Credential credential, MeterRegistry registry, Clock clock) {
         this.settings = settings;
@@ -98,10 +102,16 @@ public final class Gateway implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
-                        SslHandler handler = tls.newHandler(channel.alloc());
-                        handler.setHandshakeTimeout(settings.preambleTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                        // with peering passed through, the ClientHello's server name decides first
                         channel.pipeline()
-                                .addLast("tls", handler)
+                                .addLast(
+                                        "tls",
+                                        settings.peeringUpstream() == null
+                                                ? tlsHandler(channel)
+                                                : new SniRouter(
+                                                        new Routes(),
+                                                        settings.preambleTimeout()
+                                                                .toMillis()))
                                 .addLast(
                                         "preamble",
                                         new PreambleReader(
@@ -109,6 +119,15 @@ public final class Gateway implements AutoCloseable {
                                                 settings.preambleTimeout().toNanos()));
                     }
                 });
+        this.peeringBootstrap = PeeringPassthrough.bootstrap(transport.socketChannelType(), settings.connectTimeout());
+        this.peeringToOperator = Counter.builder("privatelink.gateway.peering.bytes")
+                .description("Bytes passed through between peer operators and this cluster's operator")
+                .tag("direction", "to_operator")
+                .register(registry);
+        this.peeringToPeer = Counter.builder("privatelink.gateway.peering.bytes")
+                .description("Bytes passed through between peer operators and this cluster's operator")
+                .tag("direction", "to_peer")
+                .register(registry);
         try {
             this.server = bootstrap
                     .bind(settings.bindAddress(), settings.port())
@@ -125,6 +144,28 @@ public final class Gateway implements AutoCloseable {
         LOG.infof(
                 "gateway listening on %s (TLS 1.3 through %s)",
                 server.localAddress(), MutualTls.provider().name());
+    }
+
+    private SslHandler tlsHandler(Channel channel) {
+        SslHandler handler = tls.newHandler(channel.alloc());
+        handler.setHandshakeTimeout(settings.preambleTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        return handler;
+    }
+
+    /** Where the {@link SniRouter} sends a connection. */
+    private final class Routes implements SniRouter.Routes {
+        @Override
+        public void terminate(ChannelHandlerContext ctx) {
+            ctx.pipeline().replace(ctx.handler(), "tls", tlsHandler(ctx.channel()));
+        }
+
+        @Override
+        public void passThrough(ChannelHandlerContext ctx) {
+            PeeringPassthrough passthrough = new PeeringPassthrough(ctx.channel(), peeringToOperator, peeringToPeer);
+            ctx.pipeline().remove("preamble");
+            ctx.pipeline().replace(ctx.handler(), "peering", passthrough.clientRelay());
+            passthrough.start(peeringBootstrap, settings.peeringUpstream());
+        }
     }
 
     /**

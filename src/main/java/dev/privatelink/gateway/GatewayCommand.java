@@ -29,7 +29,8 @@ import picocli.CommandLine.Option;
         description = {
             "Serve cross-cluster endpoints: mutual TLS 1.3 from peer clusters, a PROXY v2 preamble naming the"
                     + " endpoint, each connection authorised from the config file.",
-            "gateway --config FILE --certificate-chain FILE --private-key FILE [--listen HOST:PORT]",
+            "gateway --config FILE --certificate-chain FILE --private-key FILE [--listen HOST:PORT]"
+                    + " [--peering-upstream HOST:PORT]",
             "HTTP (metrics /q/metrics, health /q/health) listens on 8080; set -Dquarkus.http.port=N."
         })
 public class GatewayCommand implements Callable<Integer> {
@@ -80,6 +81,15 @@ public class GatewayCommand implements Callable<Integer> {
             description = "For the TLS handshake and the preamble together (default: ${DEFAULT-VALUE}).")
     Duration preambleTimeout;
 
+    @Option(
+            names = "--peering-upstream",
+            paramLabel = "HOST:PORT",
+            converter = HostPortConverter.class,
+            description = "The operator's peering port: connections whose TLS server name is"
+                    + " peering.privatelink.invalid are passed through there untouched (the TLS is operator to"
+                    + " operator). Unset: those are treated as any other.")
+    HostPort peeringUpstream;
+
     @Mixin
     UpstreamOptions upstream;
 
@@ -94,7 +104,8 @@ public class GatewayCommand implements Callable<Integer> {
         GatewaySettings settings = GatewaySettings.defaults()
                 .withListen(listen.host(), listen.port())
                 .withTimeouts(preambleTimeout, upstream.connectTimeout, upstream.idleTimeout)
-                .withUpstreamGuard(upstream.guard());
+                .withUpstreamGuard(upstream.guard())
+                .withPeeringUpstream(peeringUpstream);
         try (Gateway gateway = new Gateway(settings, credential, registry, Clock.systemUTC());
                 GatewayConfigFile source = new GatewayConfigFile(config, gateway::apply)) {
             source.start(configPollInterval);

@@ -1,5 +1,6 @@
 package dev.privatelink.gateway;
 
+import dev.privatelink.forwarder.HostPort;
 import dev.privatelink.forwarder.UpstreamGuard;
 import java.time.Duration;
 
@@ -12,6 +13,8 @@ import java.time.Duration;
  * @param connectTimeout   per attempt at the owner's load balancer
  * @param idleTimeout      connections silent both ways for this long are closed (as PrivateLink's 350 s)
  * @param upstreamGuard    which addresses the gateway never dials, whatever its config says
+ * @param peeringUpstream  where connections for the TLS server name peering.privatelink.invalid are passed
+ *                         through to, untouched (the operator's peering port); null: none are
  */
 public record GatewaySettings(
         String bindAddress,
@@ -21,7 +24,8 @@ public record GatewaySettings(
         Duration idleTimeout,
         UpstreamGuard upstreamGuard,
         int writeBufferLowMark,
-        int writeBufferHighMark) {
+        int writeBufferHighMark,
+        HostPort peeringUpstream) {
 
     public static GatewaySettings defaults() {
         return new GatewaySettings(
@@ -32,7 +36,8 @@ public record GatewaySettings(
                 Duration.ofSeconds(350),
                 UpstreamGuard.STRICT,
                 32 * 1024,
-                64 * 1024);
+                64 * 1024,
+                null);
     }
 
     public GatewaySettings withListen(String address, int newPort) {
@@ -44,12 +49,35 @@ public record GatewaySettings(
                 idleTimeout,
                 upstreamGuard,
                 writeBufferLowMark,
-                writeBufferHighMark);
+                writeBufferHighMark,
+                peeringUpstream);
     }
 
     public GatewaySettings withTimeouts(Duration preamble, Duration connect, Duration idle) {
         return new GatewaySettings(
-                bindAddress, port, preamble, connect, idle, upstreamGuard, writeBufferLowMark, writeBufferHighMark);
+                bindAddress,
+                port,
+                preamble,
+                connect,
+                idle,
+                upstreamGuard,
+                writeBufferLowMark,
+                writeBufferHighMark,
+                peeringUpstream);
+    }
+
+    /** Passes peering connections through to {@code upstream} (null: refuses them as any other). */
+    public GatewaySettings withPeeringUpstream(HostPort upstream) {
+        return new GatewaySettings(
+                bindAddress,
+                port,
+                preambleTimeout,
+                connectTimeout,
+                idleTimeout,
+                upstreamGuard,
+                writeBufferLowMark,
+                writeBufferHighMark,
+                upstream);
     }
 
     public GatewaySettings withUpstreamGuard(UpstreamGuard guard) {
@@ -61,6 +89,7 @@ public record GatewaySettings(
                 idleTimeout,
                 guard,
                 writeBufferLowMark,
-                writeBufferHighMark);
+                writeBufferHighMark,
+                peeringUpstream);
     }
 }

@@ -111,6 +111,14 @@ final class PreambleReader extends ChannelInboundHandlerAdapter {
         refuse(ctx, done ? Denial.BAD_PREAMBLE : Denial.HANDSHAKE);
     }
 
+    /** Taken out of the pipeline (a peering connection is passed through): its clock stops too. */
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        if (timeout != null) {
+            timeout.cancel(false);
+        }
+    }
+
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         if (timeout != null) {

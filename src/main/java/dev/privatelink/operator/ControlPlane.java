@@ -6,8 +6,9 @@ import dev.privatelink.api.InterfaceEndpoint;
 import dev.privatelink.api.ServicePermission;
 import dev.privatelink.config.OperatorSettings;
 import dev.privatelink.peering.PeerLink;
-import dev.privatelink.peering.PeeringException;
+import dev.privatelink.peering.PeeringClient;
 import dev.privatelink.peering.PeeringService;
+import dev.privatelink.pki.LocalTrust;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
@@ -22,8 +23,8 @@ import java.util.List;
 
 /**
  * The operator as it runs in production, started by hand against an API server: the CRDs (from
- * the classpath, where the build copies {@code crds/}) are installed, then the four reconcilers
- * run. Works against the Fabric8 mock server in CRUD mode and against a real cluster alike; the
+ * the classpath, where the build copies {@code crds/}) are installed, then the reconcilers run,
+ * and with a {@link Peering} the peering server too. Works against the Fabric8 mock server in CRUD mode and against a real cluster alike; the
  * sandbox and the operator tests start it this way.
  */
 public final class ControlPlane implements AutoCloseable {
@@ -35,16 +36,26 @@ public final class ControlPlane implements AutoCloseable {
             crdResource(ServicePermission.class),
             crdResource(ClusterPeer.class));
 
-    private static final PeerLink UNLINKED = (peer, snapshot) -> {
-        throw new PeeringException("no peering transport in this operator");
-    };
+    /**
+     * This cluster's side of peering: its trust domain and certificates, what answers a peer's
+     * sync (null: the operator's own records of the peers' endpoints), the clock enrolment
+     * decides expiry by, and how this cluster's sync reaches a peer (null: the peering client,
+     * through the peer's gateway). Given to {@link #start(KubernetesClient, OperatorSettings,
+     * Peering)}, it also starts the operator's peering server.
+     */
+    public record Peering(LocalTrust trust, PeeringService service, Clock clock, PeerLink link) {
+        public Peering(LocalTrust trust, PeeringService service, Clock clock) {
+            this(trust, service, clock, null);
+        }
+    }
 
     private final Operator operator;
     private final UsageMetering usage;
     private final ConnectionNotifications notifications;
     private final PeerSync peerSync;
     private final GatewayConfigWriter gatewayConfig;
-    private final PeeringService peering;
+    private final PeeringService peeringService;
+    private final PeeringEndpoint peering;
 
     private ControlPlane(
             Operator operator,
@@ -52,37 +63,39 @@ public final class ControlPlane implements AutoCloseable {
             ConnectionNotifications notifications,
             PeerSync peerSync,
             GatewayConfigWriter gatewayConfig,
-            PeeringService peering) {
+            PeeringService peeringService,
+            PeeringEndpoint peering) {
         this.operator = operator;
         this.usage = usage;
         this.notifications = notifications;
         this.peerSync = peerSync;
         this.gatewayConfig = gatewayConfig;
+        this.peeringService = peeringService;
         this.peering = peering;
     }
 
-    /** The provider side of the peering API, for the peering server to call. */
+    /** The provider side of the peering API as this control plane answers it. */
     public PeeringService peering() {
-        return peering;
+        return peeringService;
     }
 
     public static ControlPlane start(KubernetesClient client, OperatorSettings settings) {
         return start(client, settings, Metrics.NOOP);
     }
 
-    /** As {@link #start(KubernetesClient, OperatorSettings)}, exchanging with peer clusters through {@code link}. */
-    public static ControlPlane start(KubernetesClient client, OperatorSettings settings, PeerLink link) {
-        return start(client, settings, Metrics.NOOP, null, null, link);
-    }
-
     public static ControlPlane start(KubernetesClient client, OperatorSettings settings, Metrics metrics) {
-        return start(client, settings, metrics, null, null, UNLINKED);
+        return start(client, settings, metrics, null, null, null);
     }
 
     /** As {@link #start(KubernetesClient, OperatorSettings, Metrics)}, with the operator's own meters in {@code meters} too. */
     public static ControlPlane start(
             KubernetesClient client, OperatorSettings settings, Metrics metrics, MeterRegistry meters) {
-        return start(client, settings, metrics, meters, null, UNLINKED);
+        return start(client, settings, metrics, meters, null, null);
+    }
+
+    /** As {@link #start(KubernetesClient, OperatorSettings)}, as a peer: with the peering server, on settings' peering port. */
+    public static ControlPlane start(KubernetesClient client, OperatorSettings settings, Peering peering) {
+        return start(client, settings, Metrics.NOOP, null, null, peering);
     }
 
     /**
@@ -91,7 +104,7 @@ public final class ControlPlane implements AutoCloseable {
      */
     public static ControlPlane startReplica(
             KubernetesClient client, OperatorSettings settings, LeaderElectionConfiguration leaderElection) {
-        return start(client, settings, Metrics.NOOP, null, leaderElection, UNLINKED);
+        return start(client, settings, Metrics.NOOP, null, leaderElection, null);
     }
 
     private static ControlPlane start(
@@ -100,7 +113,7 @@ public final class ControlPlane implements AutoCloseable {
             Metrics metrics,
             MeterRegistry meters,
             LeaderElectionConfiguration leaderElection,
-            PeerLink link) {
+            Peering peering) {
         installCrds(client);
         Operator operator = new Operator(o -> {
             o.withKubernetesClient(client)
@@ -117,10 +130,17 @@ public final class ControlPlane implements AutoCloseable {
         ConnectionNotifications notifications = new ConnectionNotifications();
         operator.register(new EndpointServiceReconciler(settings, Clock.systemUTC(), usage, notifications));
         operator.register(new ServicePermissionReconciler());
+        // without a peering side of its own, a control plane still enrols static peers and
+        // invites under a trust domain held in memory
+        Peering peer = peering != null ? peering : new Peering(PeeringBeans.inMemoryTrust(), null, Clock.systemUTC());
+        PeerLink link = peer.link() != null ? peer.link() : new PeeringClient(peer.trust(), peer.clock());
+        PeeringService service = peer.service() != null ? peer.service() : new PeerEndpointRecords(client);
         PeerAnswers answers = new PeerAnswers();
         PeerSync peerSync = new PeerSync(link, answers, Clock.systemUTC(), PeerSync.DEFAULT_INTERVAL);
         operator.register(new InterfaceEndpointReconciler(settings, Clock.systemUTC(), usage, peerSync, answers));
         operator.register(new ForwarderReconciler(settings));
+        operator.register(new ClusterPeerReconciler(
+                settings, peer.trust(), peer.clock(), new PeeringClient(peer.trust(), peer.clock())::enrol));
         operator.start();
         usage.start(client, settings);
         notifications.start(client, settings);
@@ -128,8 +148,15 @@ public final class ControlPlane implements AutoCloseable {
         peerSync.start();
         GatewayConfigWriter gatewayConfig = new GatewayConfigWriter(client, settings.namespace());
         gatewayConfig.start();
-        return new ControlPlane(
-                operator, usage, notifications, peerSync, gatewayConfig, new PeerEndpointRecords(client));
+        PeeringEndpoint endpoint = peering == null
+                ? null
+                : PeeringEndpoint.start(client, settings, peering.trust(), peering.clock(), service);
+        return new ControlPlane(operator, usage, notifications, peerSync, gatewayConfig, service, endpoint);
+    }
+
+    /** The port of the peering server; only with a {@link Peering}. */
+    public int peeringPort() {
+        return peering.server().port();
     }
 
     public static void installCrds(KubernetesClient client) {
@@ -155,6 +182,9 @@ public final class ControlPlane implements AutoCloseable {
     public void close() {
         peerSync.close();
         gatewayConfig.close();
+        if (peering != null) {
+            peering.close();
+        }
         usage.close();
         notifications.close();
         operator.stop();

@@ -2,10 +2,8 @@ package dev.privatelink.operator;
 
 import dev.privatelink.config.OperatorSettings;
 import dev.privatelink.peering.PeerLink;
-import dev.privatelink.peering.PeeringException;
 import dev.privatelink.peering.PeeringService;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.quarkus.arc.DefaultBean;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -17,16 +15,6 @@ public class CrossClusterBeans {
     @Singleton
     PeerAnswers peerAnswers() {
         return new PeerAnswers();
-    }
-
-    /** Until a peering transport is configured, exchanges fail and nothing is concluded. */
-    @Produces
-    @Singleton
-    @DefaultBean
-    PeerLink unlinked() {
-        return (peer, snapshot) -> {
-            throw new PeeringException("no peering transport in this operator");
-        };
     }
 
     @Produces

@@ -1,13 +1,16 @@
 package dev.privatelink.operator;
 
 import dev.privatelink.config.OperatorSettings;
+import dev.privatelink.peering.PeeringService;
+import dev.privatelink.pki.LocalTrust;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.quarkus.runtime.Quarkus;
 import jakarta.inject.Inject;
+import java.time.Clock;
 import picocli.CommandLine.Command;
 
-/** The control plane: reconciles the three resources until stopped. */
+/** The control plane: reconciles the resources and serves peering until stopped. */
 @Command(
         name = "operator",
         mixinStandardHelpOptions = true,
@@ -35,6 +38,12 @@ public class OperatorCommand implements Runnable {
     @Inject
     OperatorSettings settings;
 
+    @Inject
+    LocalTrust trust;
+
+    @Inject
+    PeeringService peeringService;
+
     @Override
     public void run() {
         // The SDK does not start on its own (quarkus.operator-sdk.start-operator=false), so that
@@ -45,6 +54,9 @@ public class OperatorCommand implements Runnable {
         // after the start, which waits for the caches: a snapshot from a half-filled one would delete records
         peerSync.start();
         gatewayConfig.start();
-        Quarkus.waitForExit();
+        try (PeeringEndpoint peering =
+                PeeringEndpoint.start(client, settings, trust, Clock.systemUTC(), peeringService)) {
+            Quarkus.waitForExit();
+        }
     }
 }

@@ -26,7 +26,8 @@ class CrdValidationTest {
     static final CrdSchema ENDPOINT_SERVICE = CrdSchema.load("endpointservices.privatelink.dev-v1.yml");
     static final CrdSchema SERVICE_PERMISSION = CrdSchema.load("servicepermissions.privatelink.dev-v1.yml");
     static final CrdSchema INTERFACE_ENDPOINT = CrdSchema.load("interfaceendpoints.privatelink.dev-v1.yml");
-    static final List<CrdSchema> CRDS = List.of(ENDPOINT_SERVICE, SERVICE_PERMISSION, INTERFACE_ENDPOINT);
+    static final CrdSchema CLUSTER_PEER = CrdSchema.load("clusterpeers.privatelink.dev-v1.yml");
+    static final List<CrdSchema> CRDS = List.of(ENDPOINT_SERVICE, SERVICE_PERMISSION, INTERFACE_ENDPOINT, CLUSTER_PEER);
 
     static final String SERVICE_NAME = "vpce-svc-0123456789abcdef0";
     static final String OTHER_SERVICE_NAME = "vpce-svc-fedcba98765432100";
@@ -67,7 +68,11 @@ class CrdValidationTest {
     }
 
     static Stream<Example> examples() {
-        return Stream.of(endpointServiceExamples(), servicePermissionExamples(), interfaceEndpointExamples())
+        return Stream.of(
+                        endpointServiceExamples(),
+                        servicePermissionExamples(),
+                        interfaceEndpointExamples(),
+                        clusterPeerExamples())
                 .flatMap(Stream::of);
     }
 
@@ -650,6 +655,173 @@ class CrdValidationTest {
 
     static String labels(int n) {
         return IntStream.range(0, n).mapToObj(i -> "l" + i + ": v").collect(Collectors.joining(", ", "{", "}"));
+    }
+
+    static Example[] clusterPeerExamples() {
+        CrdSchema cp = CLUSTER_PEER;
+        String oneMode = "spec: set exactly one enrolment mode: invite, join or static";
+        return new Example[] {
+            accepts(cp, "an invite that expires after 1h30m", """
+                    invite: {expiresAfter: 1h30m}
+                    """),
+            accepts(cp, "an invite with the default expiry, suspended", """
+                    invite: {}
+                    suspended: true
+                    """),
+            accepts(cp, "a join with the token in a Secret, key named", """
+                    join: {tokenSecretRef: {name: east-invite.v2, key: invite_token-1}}
+                    """),
+            accepts(cp, "a join with a Secret name of 253 characters and a key of 253", """
+                    join: {tokenSecretRef: {name: %s, key: %s}}
+                    """.formatted(
+                            "n".repeat(253), "K".repeat(253))),
+            accepts(
+                    cp,
+                    "a static peer with 16 gateway addresses, one of 261 characters, and consumer namespaces",
+                    """
+                    static:
+                      trustDomain: %s
+                      trustBundle: "%s"
+                      gatewayAddresses: %s
+                    consumerNamespaces:
+                      matchLabels: %s
+                      matchExpressions: %s
+                    """.formatted(
+                                    "east.example-1_x" + "e".repeat(239),
+                                    "B".repeat(65536),
+                                    gatewayAddresses(15, "g".repeat(255) + ":65535"),
+                                    labels(32),
+                                    expressions(16))),
+            accepts(cp, "consumer namespaces by 64 values and a key of 317 characters", """
+                    static: {trustDomain: east, trustBundle: PEM}
+                    consumerNamespaces:
+                      matchExpressions: [{key: "%s", operator: NotIn, values: %s}]
+                    """.formatted(
+                            "k".repeat(317), values(64))),
+            rejects(cp, "no enrolment mode", """
+                    suspended: false
+                    """, oneMode),
+            rejects(cp, "an invite and a join at once", """
+                    invite: {}
+                    join: {tokenSecretRef: {name: east}}
+                    """, oneMode),
+            rejects(cp, "an expiry in days", """
+                    invite: {expiresAfter: 7d}
+                    """, "spec.invite.expiresAfter: pattern"),
+            rejects(cp, "an expiry of 17 characters", """
+                    invite: {expiresAfter: 1000000000000000h}
+                    """, "spec.invite.expiresAfter: maxLength", NOT_CHECKED),
+            rejects(cp, "a join without a token reference", """
+                    join: {}
+                    """, "spec.join.tokenSecretRef: required", NOT_CHECKED),
+            rejects(
+                    cp,
+                    "a token reference without a name",
+                    """
+                    join: {tokenSecretRef: {key: token}}
+                    """,
+                    "spec.join.tokenSecretRef.name: required",
+                    NOT_CHECKED),
+            rejects(
+                    cp,
+                    "a Secret name and a key that are not names",
+                    """
+                    join: {tokenSecretRef: {name: East_Invite, key: "the token"}}
+                    """,
+                    "spec.join.tokenSecretRef.name: pattern",
+                    "spec.join.tokenSecretRef.key: pattern"),
+            rejects(
+                    cp,
+                    "a Secret name and a key of 254 characters",
+                    """
+                    join: {tokenSecretRef: {name: %s, key: %s}}
+                    """.formatted("n".repeat(254), "k".repeat(254)),
+                    "spec.join.tokenSecretRef.name: maxLength",
+                    "spec.join.tokenSecretRef.key: maxLength",
+                    NOT_CHECKED),
+            rejects(
+                    cp,
+                    "a static peer without its trust domain and bundle",
+                    """
+                    static: {gatewayAddresses: ["gw.east:8443"]}
+                    """,
+                    "spec.static.trustDomain: required",
+                    "spec.static.trustBundle: required",
+                    NOT_CHECKED),
+            rejects(cp, "a trust domain in capitals", """
+                    static: {trustDomain: East, trustBundle: PEM}
+                    """, "spec.static.trustDomain: pattern"),
+            rejects(
+                    cp,
+                    "a trust domain of 256 characters, a bundle over 64 KiB, 17 gateway addresses, one of 262",
+                    """
+                    static:
+                      trustDomain: %s
+                      trustBundle: "%s"
+                      gatewayAddresses: %s
+                    """.formatted("e".repeat(256), "B".repeat(65537), gatewayAddresses(16, "g".repeat(262))),
+                    "spec.static.trustDomain: maxLength",
+                    "spec.static.trustBundle: maxLength",
+                    "spec.static.gatewayAddresses: maxItems",
+                    "spec.static.gatewayAddresses[16]: maxLength",
+                    NOT_CHECKED),
+            rejects(
+                    cp,
+                    "consumer namespaces by an empty key, a key of 318, a value of 64, an unknown operator",
+                    """
+                    static: {trustDomain: east, trustBundle: PEM}
+                    consumerNamespaces:
+                      matchExpressions:
+                      - {key: "", operator: Exists}
+                      - {key: "%s", operator: Exists}
+                      - {key: env, operator: In, values: ["%s"]}
+                      - {key: env, operator: Gt, values: ["1"]}
+                      - {operator: Exists}
+                      - {key: env}
+                    """.formatted("k".repeat(318), "v".repeat(64)),
+                    "spec.consumerNamespaces.matchExpressions[0].key: minLength",
+                    "spec.consumerNamespaces.matchExpressions[1].key: maxLength",
+                    "spec.consumerNamespaces.matchExpressions[2].values[0]: maxLength",
+                    "spec.consumerNamespaces.matchExpressions[3].operator: enum",
+                    "spec.consumerNamespaces.matchExpressions[4].key: required",
+                    "spec.consumerNamespaces.matchExpressions[5].operator: required",
+                    NOT_CHECKED),
+            rejects(
+                    cp,
+                    "In without values and Exists with some",
+                    """
+                    static: {trustDomain: east, trustBundle: PEM}
+                    consumerNamespaces:
+                      matchExpressions: [{key: env, operator: In}, {key: env, operator: Exists, values: [x]}]
+                    """,
+                    "spec.consumerNamespaces.matchExpressions[0]: In and NotIn need values; Exists and DoesNotExist"
+                            + " take none",
+                    "spec.consumerNamespaces.matchExpressions[1]: In and NotIn need values; Exists and DoesNotExist"
+                            + " take none"),
+            rejects(
+                    cp,
+                    "17 expressions, 65 values and 33 labels",
+                    """
+                    static: {trustDomain: east, trustBundle: PEM}
+                    consumerNamespaces:
+                      matchExpressions: %s
+                      matchLabels: %s
+                    """.formatted(
+                            expressions(16).replace("]", ", {key: env, operator: In, values: " + values(65) + "}]"),
+                            labels(33)),
+                    "spec.consumerNamespaces.matchExpressions: maxItems",
+                    "spec.consumerNamespaces.matchExpressions[16].values: maxItems",
+                    "spec.consumerNamespaces.matchLabels: maxProperties",
+                    NOT_CHECKED),
+        };
+    }
+
+    /** {@code n} gateway addresses, then {@code last}. */
+    static String gatewayAddresses(int n, String last) {
+        return IntStream.range(0, n)
+                        .mapToObj(i -> "\"gw-" + i + ".east.example:8443\"")
+                        .collect(Collectors.joining(", ", "[", ", "))
+                + "\"" + last + "\"]";
     }
 
     static Example[] interfaceEndpointExamples() {

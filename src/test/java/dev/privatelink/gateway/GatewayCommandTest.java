@@ -26,9 +26,31 @@ class GatewayCommandTest {
         assertThat(command.listen.port()).isEqualTo(8443);
         assertThat(command.upstream.idleTimeout).isEqualTo(Duration.ofSeconds(350));
         assertThat(command.upstream.allowLoopbackUpstreams).isFalse();
+        assertThat(command.peeringUpstream)
+                .as("no peering pass-through unless asked")
+                .isNull();
 
         assertThatThrownBy(() -> new CommandLine(new GatewayCommand()).parseArgs("--config", "gateway.json"))
                 .isInstanceOf(CommandLine.MissingParameterException.class)
                 .hasMessageContaining("--certificate-chain");
+    }
+
+    @Test
+    void peeringUpstreamIsAHostAndPort() {
+        GatewayCommand command = new GatewayCommand();
+        new CommandLine(command)
+                .parseArgs(
+                        "--config",
+                        "gateway.json",
+                        "--certificate-chain",
+                        "tls.crt",
+                        "--private-key",
+                        "tls.key",
+                        "--peering-upstream",
+                        "kube-privatelink-operator-peering.kube-privatelink-system.svc:8444");
+
+        assertThat(command.peeringUpstream.host())
+                .isEqualTo("kube-privatelink-operator-peering.kube-privatelink-system.svc");
+        assertThat(command.peeringUpstream.port()).isEqualTo(8444);
     }
 }

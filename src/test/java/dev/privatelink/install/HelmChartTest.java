@@ -111,10 +111,11 @@ class HelmChartTest {
         assertThat(operator.getImage()).isEqualTo("ghcr.io/kube-privatelink/kube-privatelink:" + appVersion);
         assertThat(operator.getImagePullPolicy()).isEqualTo("IfNotPresent");
         assertThat(operator.getArgs()).containsExactly("operator");
-        assertThat(operator.getPorts()).singleElement().satisfies(port -> {
-            assertThat(port.getName()).isEqualTo("http");
-            assertThat(port.getContainerPort()).isEqualTo(8080);
-        });
+        assertThat(operator.getPorts())
+                .extracting(port -> port.getName() + "=" + port.getContainerPort())
+                .containsExactly("http=8080", "peering=8444");
+        assertThat(env(operator)).containsEntry("PRIVATELINK_PEERING_PORT", "8444");
+        assertThat(env(operator)).containsEntry("PRIVATELINK_PEERING_GATEWAY_ADDRESSES", "");
         assertThat(deployment.getSpec().getTemplate().getSpec().getServiceAccountName())
                 .isEqualTo(OPERATOR);
     }
@@ -181,6 +182,33 @@ class HelmChartTest {
         assertThat(pod.getTopologySpreadConstraints()).singleElement().satisfies(spread -> {
             assertThat(spread.getTopologyKey()).isEqualTo("topology.kubernetes.io/zone");
             assertThat(spread.getLabelSelector().getMatchLabels()).isEqualTo(selector);
+        });
+    }
+
+    /** Peers reach the operator's peering port through the gateway only: a Service for it, open to gateway pods alone. */
+    @Test
+    void thePeeringPortHasAServiceOpenOnlyToTheGateway() {
+        Service peering = defaults.get(Service.class, OPERATOR + "-peering");
+        NetworkPolicy policy = defaults.get(NetworkPolicy.class, OPERATOR + "-peering");
+
+        assertThat(peering.getSpec().getPorts()).singleElement().satisfies(port -> {
+            assertThat(port.getPort()).isEqualTo(8444);
+            assertThat(port.getTargetPort().getStrVal()).isEqualTo("peering");
+        });
+        assertThat(peering.getSpec().getSelector())
+                .isEqualTo(defaults.get(Deployment.class, OPERATOR)
+                        .getSpec()
+                        .getSelector()
+                        .getMatchLabels());
+        assertThat(policy.getSpec().getIngress()).singleElement().satisfies(rule -> {
+            assertThat(rule.getFrom()).singleElement().satisfies(from -> {
+                assertThat(from.getNamespaceSelector()).isNull();
+                assertThat(from.getPodSelector().getMatchLabels())
+                        .containsEntry("app.kubernetes.io/component", "gateway");
+            });
+            assertThat(rule.getPorts())
+                    .singleElement()
+                    .satisfies(port -> assertThat(port.getPort().getStrVal()).isEqualTo("peering"));
         });
     }
 
@@ -614,7 +642,9 @@ class HelmChartTest {
                         entry(
                                 "PRIVATELINK_NETWORK_POLICY_DNS_POD_LABELS",
                                 "dns.operator.openshift.io/daemonset-dns=default"),
-                        entry("PRIVATELINK_NETWORK_POLICY_DNS_PORT", "5353"));
+                        entry("PRIVATELINK_NETWORK_POLICY_DNS_PORT", "5353"),
+                        entry("PRIVATELINK_PEERING_PORT", "9444"),
+                        entry("PRIVATELINK_PEERING_GATEWAY_ADDRESSES", "gw-1.east.example.com:8443,[fd00::10]:8443"));
     }
 
     /** SEC-18: the chart's forwarder placement values reach the forwarder pods the operator renders. */

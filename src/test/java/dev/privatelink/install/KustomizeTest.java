@@ -116,7 +116,7 @@ class KustomizeTest {
 
         assertThat(samples.all())
                 .extracting(HasMetadata::getKind)
-                .containsExactlyInAnyOrder("EndpointService", "ServicePermission", "InterfaceEndpoint");
+                .containsExactlyInAnyOrder("EndpointService", "ServicePermission", "InterfaceEndpoint", "ClusterPeer");
         assertThat(samples.all()).extracting(HasMetadata::getApiVersion).containsOnly("privatelink.dev/v1alpha1");
     }
 }

@@ -39,6 +39,9 @@ final class LeastPrivilege {
                         "get",
                         "patch",
                         "update"),
+                // ClusterPeers (cluster-scoped): enrolled by the operator, which writes only their status
+                rule("privatelink.dev", List.of("clusterpeers"), "get", "list", "watch"),
+                rule("privatelink.dev", List.of("clusterpeers/status"), "get", "patch", "update"),
                 // endpoint Services in consumer namespaces; owners' load balancer Services (read)
                 rule("", List.of("services"), "get", "list", "watch", "create", "update", "delete"),
                 rule(
@@ -81,8 +84,7 @@ final class LeastPrivilege {
                 rule("", List.of("events"), "create", "patch"),
                 // across clusters, provider side: a peer's endpoints recorded in its namespace pl-peer-<peer>
                 rule("privatelink.dev", List.of("interfaceendpoints"), "create", "update", "patch", "delete"),
-                rule("", List.of("namespaces"), "create"),
-                rule("privatelink.dev", List.of("clusterpeers"), "get", "list", "watch"));
+                rule("", List.of("namespaces"), "create"));
     }
 
     /** In the operator's own namespace only: forwarders, their routes, pods and identities, the Lease. */
@@ -95,6 +97,8 @@ final class LeastPrivilege {
             // each forwarder's own ServiceAccount and the Role that reads its one ConfigMap (SEC-13)
             rule("", List.of("serviceaccounts"), "get", "list", "watch", "create", "update", "delete"),
             rule("rbac.authorization.k8s.io", List.of("roles"), "get", "list", "watch", "create", "update", "delete"),
+            // peering: invite tokens written, join tokens read (names not known in advance)
+            rule("", List.of("secrets"), "get", "create", "update"),
             rule("coordination.k8s.io", List.of("leases"), "create"),
             new PolicyRuleBuilder()
                     .withApiGroups("coordination.k8s.io")

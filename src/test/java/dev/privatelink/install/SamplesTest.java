@@ -2,6 +2,7 @@ package dev.privatelink.install;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.privatelink.api.ClusterPeer;
 import dev.privatelink.api.CrdAdmission;
 import dev.privatelink.api.EndpointService;
 import dev.privatelink.api.InterfaceEndpoint;
@@ -35,7 +36,8 @@ class SamplesTest {
     static final Map<String, Class<? extends CustomResource<?, ?>>> MODEL = Map.of(
             "EndpointService", EndpointService.class,
             "ServicePermission", ServicePermission.class,
-            "InterfaceEndpoint", InterfaceEndpoint.class);
+            "InterfaceEndpoint", InterfaceEndpoint.class,
+            "ClusterPeer", ClusterPeer.class);
 
     /** One mock API server for the class (a static field): the samples do not collide. */
     static KubernetesClient client;
@@ -90,10 +92,7 @@ class SamplesTest {
 
         client.resource(typed).create();
 
-        HasMetadata stored = client.resources(typed.getClass())
-                .inNamespace(typed.getMetadata().getNamespace())
-                .withName(typed.getMetadata().getName())
-                .get();
+        HasMetadata stored = client.resource(typed).get();
         assertThat(stored).as(sample).isNotNull();
         assertThat(Manifests.SERIALIZATION.convertValue(stored, Map.class).get("spec"))
                 .isEqualTo(

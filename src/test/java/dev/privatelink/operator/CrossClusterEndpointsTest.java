@@ -37,6 +37,7 @@ import io.fabric8.mockwebserver.MockWebServer;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.awaitility.core.ConditionTimeoutException;
@@ -88,7 +89,10 @@ class CrossClusterEndpointsTest {
             assertThat(peer.getMetadata().getName()).isEqualTo("east");
             return eastOperator.peering().sync("west", snapshot);
         };
-        westOperator = ControlPlane.start(west, TestSettings.defaults(), link);
+        westOperator = ControlPlane.start(
+                west,
+                TestSettings.with(Map.of("privatelink.peering.port", "0")),
+                new ControlPlane.Peering(westTrust, null, Clock.systemUTC(), link));
     }
 
     @AfterEach

@@ -2,11 +2,13 @@ package dev.privatelink.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.privatelink.api.ClusterPeerSpec;
 import dev.privatelink.api.ConnectionDecision;
 import dev.privatelink.api.ConnectionDecision.Decision;
 import dev.privatelink.api.ConnectionState;
 import dev.privatelink.api.EndpointService;
 import dev.privatelink.api.InterfaceEndpoint;
+import dev.privatelink.config.OperatorSettings;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
@@ -22,6 +24,7 @@ import java.io.InputStream;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -62,8 +65,24 @@ class OperatorPermissionsTest extends OperatorTestBase {
         operatorClient.close();
     }
 
+    @Override
+    OperatorSettings settings() {
+        return TestSettings.with(Map.of("privatelink.peering.gateway-addresses", "gw.east.example:8443"));
+    }
+
     @Test
     void everyRequestOfTheOperatorIsGrantedByItsRoles() throws Exception {
+        // peering: an invite (its Secret) and a static peer (this cluster's UID, the status write)
+        world.namespace("kube-system");
+        world.clusterPeer("west", spec -> spec.setInvite(new ClusterPeerSpec.Invite()));
+        world.clusterPeer("north", spec -> spec.setStaticPeer(Peerings.staticSpec("north")));
+        eventually()
+                .until(() -> client.secrets()
+                                .inNamespace(TestSettings.OPERATOR_NAMESPACE)
+                                .withName(ClusterPeerReconciler.inviteSecretName("west"))
+                                .get()
+                        != null);
+        eventually().until(() -> Peerings.enrolled(client, "north"));
         publishAndAwaitPendingEndpoint();
         String endpointId = endpoint(CONSUMER, "api").getStatus().getEndpointId();
         for (Decision decision : List.of(Decision.Accept, Decision.Suspend, Decision.Accept, Decision.Reject)) {
@@ -122,7 +141,10 @@ class OperatorPermissionsTest extends OperatorTestBase {
                         "update networking.k8s.io/networkpolicies in payments",
                         "watch networking.k8s.io/networkpolicies",
                         "patch privatelink.dev/interfaceendpoints/status in shop",
-                        "watch core/nodes");
+                        "watch core/nodes",
+                        "watch privatelink.dev/clusterpeers",
+                        "create core/secrets in " + TestSettings.OPERATOR_NAMESPACE,
+                        "update privatelink.dev/clusterpeers/status");
         assertThat(requests)
                 .as("requests of the operator that its RBAC does not grant")
                 .filteredOn(r -> !r.grantedBy(clusterWide)

@@ -1,5 +1,7 @@
 package dev.privatelink.operator;
 
+import dev.privatelink.api.ClusterPeer;
+import dev.privatelink.api.ClusterPeerSpec;
 import dev.privatelink.api.ConnectionDecision;
 import dev.privatelink.api.EndpointService;
 import dev.privatelink.api.EndpointServiceSpec;
@@ -25,6 +27,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /** Creates the objects an operator test starts from, the way a user or the cluster would. */
@@ -194,5 +197,15 @@ final class World {
         return ConsumerNamespace.of(
                         client.namespaces().withName(consumerNamespace).get())
                 .forwarderName();
+    }
+
+    /** A ClusterPeer as a cluster admin creates it. */
+    ClusterPeer clusterPeer(String name, Consumer<ClusterPeerSpec> customize) {
+        ClusterPeerSpec spec = new ClusterPeerSpec();
+        customize.accept(spec);
+        ClusterPeer peer = new ClusterPeer();
+        peer.setMetadata(new ObjectMetaBuilder().withName(name).build());
+        peer.setSpec(spec);
+        return client.resource(peer).create();
     }
 }
