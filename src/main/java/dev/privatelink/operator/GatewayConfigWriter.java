@@ -123,10 +123,10 @@ public final class GatewayConfigWriter implements AutoCloseable {
             if (current == null) {
                 client.configMaps().inNamespace(namespace).resource(desired).create();
             } else {
-                configMaps.edit(cm -> {
-                    cm.setData(desired.getData());
-                    return cm;
-                });
+                // an update at the version read: a concurrent writer makes it fail, and the retry reads again
+                current.setData(desired.getData());
+                current.getMetadata().setLabels(desired.getMetadata().getLabels());
+                client.configMaps().inNamespace(namespace).resource(current).update();
             }
         } catch (KubernetesClientException | IllegalStateException e) {
             LOG.warnf("gateway config not written, retrying in %ds: %s", RETRY_SECONDS, e.getMessage());
