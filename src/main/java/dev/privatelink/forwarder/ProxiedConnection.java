@@ -113,9 +113,13 @@ final class ProxiedConnection implements Relay.Events, UpstreamDialer.Callback {
         // before the handshake ends and sent once it has)
         if (plan.route().proxyProtocol() == ProxyProtocol.V2 || plan.gatewayTls() != null) {
             // the destination is what the consumer dialled, the endpoint's address, not this pod's (SEC-16)
+            // (before its ClusterIP is known, this pod's address with the endpoint's port: the
+            // gateway of another cluster authorises by that port)
             InetSocketAddress destination = plan.proxyDestination() != null
                     ? plan.proxyDestination()
-                    : (InetSocketAddress) client.localAddress();
+                    : new InetSocketAddress(
+                            ((InetSocketAddress) client.localAddress()).getAddress(),
+                            plan.route().endpointPort());
             byte[] header = ProxyProtocolV2.header(
                     (InetSocketAddress) client.remoteAddress(),
                     destination,

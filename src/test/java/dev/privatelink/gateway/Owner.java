@@ -17,14 +17,14 @@ import java.util.concurrent.LinkedBlockingQueue;
  * The owner's load balancer in the tests: reads the PROXY v2 header where asked (with the
  * project's parser), records it, then echoes until the client's end of input and ends its own.
  */
-final class Owner implements AutoCloseable {
+public final class Owner implements AutoCloseable {
 
-    final BlockingQueue<ProxyProtocolV2Decoder.Header> headers = new LinkedBlockingQueue<>();
+    public final BlockingQueue<ProxyProtocolV2Decoder.Header> headers = new LinkedBlockingQueue<>();
     private final ServerSocket server;
     private final boolean readsProxyHeader;
     private final List<Socket> accepted = new CopyOnWriteArrayList<>();
 
-    Owner(boolean readsProxyHeader) throws IOException {
+    public Owner(boolean readsProxyHeader) throws IOException {
         this.readsProxyHeader = readsProxyHeader;
         server = new ServerSocket();
         server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
@@ -33,11 +33,11 @@ final class Owner implements AutoCloseable {
         acceptor.start();
     }
 
-    int port() {
+    public int port() {
         return server.getLocalPort();
     }
 
-    int connections() {
+    public int connections() {
         return accepted.size();
     }
 

@@ -60,6 +60,14 @@ final class TwoClusters implements AutoCloseable {
     final Gateway gateway;
 
     TwoClusters() {
+        this(false);
+    }
+
+    /**
+     * @param eastRecords whether east answers syncs with its operator's own records of west's
+     *                    endpoints (the product), rather than with a stand-in that records the calls
+     */
+    TwoClusters(boolean eastRecords) {
         for (KubernetesClient client : List.of(east, west)) {
             namespace(client, TestSettings.OPERATOR_NAMESPACE);
             namespace(client, ClusterIdentity.NAMESPACE);
@@ -70,22 +78,24 @@ final class TwoClusters implements AutoCloseable {
                         "privatelink.peering.port", "0", "privatelink.peering.gateway-addresses", gatewayAddress)),
                 new ControlPlane.Peering(
                         eastTrust,
-                        (peer, snapshot) -> {
-                            synced.add(peer);
-                            List<EndpointAnswer> answers = new ArrayList<>();
-                            for (RequestedEndpoint e : snapshot.endpoints()) {
-                                answers.add(new EndpointAnswer(
-                                        e.namespace(),
-                                        e.name(),
-                                        e.uid(),
-                                        "vpce-0123456789abcdef0",
-                                        ConnectionState.PendingAcceptance,
-                                        null,
-                                        null,
-                                        List.of()));
-                            }
-                            return new Answer(answers);
-                        },
+                        eastRecords
+                                ? null
+                                : (peer, snapshot) -> {
+                                    synced.add(peer);
+                                    List<EndpointAnswer> answers = new ArrayList<>();
+                                    for (RequestedEndpoint e : snapshot.endpoints()) {
+                                        answers.add(new EndpointAnswer(
+                                                e.namespace(),
+                                                e.name(),
+                                                e.uid(),
+                                                "vpce-0123456789abcdef0",
+                                                ConnectionState.PendingAcceptance,
+                                                null,
+                                                null,
+                                                List.of()));
+                                    }
+                                    return new Answer(answers);
+                                },
                         eastClock));
         gateway = new Gateway(
                 GatewaySettings.defaults()
@@ -115,11 +125,21 @@ final class TwoClusters implements AutoCloseable {
                 .getUid();
     }
 
+    private boolean operatorsStopped;
+
+    /** Both clusters' operators stop, as when their control planes are away; the data plane stays. */
+    void stopOperators() {
+        if (!operatorsStopped) {
+            operatorsStopped = true;
+            westPlane.close();
+            eastPlane.close();
+        }
+    }
+
     @Override
     public void close() {
-        westPlane.close();
+        stopOperators();
         gateway.close();
-        eastPlane.close();
         east.close();
         west.close();
         eastServer.destroy();
