@@ -16,6 +16,8 @@ import java.util.Map;
  * @param current           the config the forwarder serves now (empty if none or unreadable)
  * @param freed             the listener ports in quarantine, as its ConfigMap records them
  * @param now               to tell which of them are released
+ * @param peered            whether the cluster has a ClusterPeer: then forwarders get a client
+ *                          credential for peers' gateways
  */
 public record ForwarderWorld(
         ConsumerNamespace consumerNamespace,
@@ -23,4 +25,17 @@ public record ForwarderWorld(
         Map<String, EndpointService> services,
         ForwarderConfig current,
         FreedPorts freed,
-        Instant now) {}
+        Instant now,
+        boolean peered) {
+
+    /** A world of a cluster without peers. */
+    public ForwarderWorld(
+            ConsumerNamespace consumerNamespace,
+            List<InterfaceEndpoint> endpoints,
+            Map<String, EndpointService> services,
+            ForwarderConfig current,
+            FreedPorts freed,
+            Instant now) {
+        this(consumerNamespace, endpoints, services, current, freed, now, false);
+    }
+}

@@ -1,5 +1,6 @@
 package dev.privatelink.operator;
 
+import dev.privatelink.api.ClusterPeer;
 import dev.privatelink.api.EndpointService;
 import dev.privatelink.api.InterfaceEndpoint;
 import dev.privatelink.api.ServicePermission;
@@ -28,16 +29,23 @@ public final class ControlPlane implements AutoCloseable {
     static final List<String> CRD_RESOURCES = List.of(
             crdResource(EndpointService.class),
             crdResource(InterfaceEndpoint.class),
-            crdResource(ServicePermission.class));
+            crdResource(ServicePermission.class),
+            crdResource(ClusterPeer.class));
 
     private final Operator operator;
     private final UsageMetering usage;
     private final ConnectionNotifications notifications;
+    private final CertificateRotation certificates;
 
-    private ControlPlane(Operator operator, UsageMetering usage, ConnectionNotifications notifications) {
+    private ControlPlane(
+            Operator operator,
+            UsageMetering usage,
+            ConnectionNotifications notifications,
+            CertificateRotation certificates) {
         this.operator = operator;
         this.usage = usage;
         this.notifications = notifications;
+        this.certificates = certificates;
     }
 
     public static ControlPlane start(KubernetesClient client, OperatorSettings settings) {
@@ -90,7 +98,9 @@ public final class ControlPlane implements AutoCloseable {
         operator.start();
         usage.start(client, settings);
         notifications.start(client, settings);
-        return new ControlPlane(operator, usage, notifications);
+        CertificateRotation certificates = new CertificateRotation(new ClusterTrust(client, settings));
+        certificates.start(client, settings);
+        return new ControlPlane(operator, usage, notifications, certificates);
     }
 
     public static void installCrds(KubernetesClient client) {
@@ -114,6 +124,7 @@ public final class ControlPlane implements AutoCloseable {
 
     @Override
     public void close() {
+        certificates.close();
         usage.close();
         notifications.close();
         operator.stop();

@@ -1,5 +1,6 @@
 package dev.privatelink.operator;
 
+import dev.privatelink.api.ClusterPeer;
 import dev.privatelink.api.EndpointService;
 import dev.privatelink.api.InterfaceEndpoint;
 import dev.privatelink.cache.LeanItemStore;
@@ -77,6 +78,7 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
     private InformerEventSource<Role, Namespace> configReaders;
     private InformerEventSource<RoleBinding, Namespace> configReaderBindings;
     private InformerEventSource<PodDisruptionBudget, Namespace> budgets;
+    private InformerEventSource<ClusterPeer, Namespace> peers;
     private Applier<ConfigMap> configMapApplier;
     private Applier<Deployment> deploymentApplier;
     private Applier<NetworkPolicy> policyApplier;
@@ -263,7 +265,8 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
                 services,
                 currentConfig(consumer.name(), configMap),
                 ForwarderResources.freed(configMap.orElse(null)),
-                Instant.now(clock));
+                Instant.now(clock),
+                peers.list().findAny().isPresent());
     }
 
     /**
@@ -335,7 +338,16 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
                         .build(),
                 ctx);
         podReaderApplier = new Applier<>(ctx.getClient(), podReaders);
+        // The first peer gives every forwarder its gateway credential, the last one takes it away.
+        peers = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(ClusterPeer.class, Namespace.class)
+                        .withItemStore(new LeanItemStore<>())
+                        .withOnUpdateFilter((before, after) -> false)
+                        .withSecondaryToPrimaryMapper(peer -> everyForwarder())
+                        .build(),
+                ctx);
         return List.of(
+                peers,
                 endpoints,
                 endpointServices,
                 configMaps,
@@ -367,6 +379,13 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
                         Indexes.SERVICE_BY_SERVICE_NAME.apply(es).get(0))
                 .stream()
                 .map(ep -> new ResourceID(ep.getMetadata().getNamespace()))
+                .collect(Collectors.toSet());
+    }
+
+    private Set<ResourceID> everyForwarder() {
+        return deployments
+                .list(settings.namespace())
+                .flatMap(d -> consumerNamespace(d).stream())
                 .collect(Collectors.toSet());
     }
 

@@ -24,6 +24,9 @@ public class OperatorCommand implements Runnable {
     ConnectionNotifications notifications;
 
     @Inject
+    CertificateRotation certificates;
+
+    @Inject
     KubernetesClient client;
 
     @Inject
@@ -36,6 +39,7 @@ public class OperatorCommand implements Runnable {
         operator.start();
         usage.start(client, settings);
         notifications.start(client, settings);
+        certificates.start(client, settings);
         Quarkus.waitForExit();
     }
 }

@@ -27,7 +27,7 @@ class CrdCopiesTest {
     void copiesAreIdenticalToTheGeneratedCrds(String copies) throws IOException {
         List<String> generated = fileNames(GENERATED);
 
-        assertThat(generated).hasSize(3);
+        assertThat(generated).hasSize(4);
         assertThat(fileNames(Path.of(copies))).as(STALE).isEqualTo(generated);
         for (String name : generated) {
             assertThat(Files.readAllBytes(Path.of(copies, name)))

@@ -526,13 +526,14 @@ class HelmChartTest {
     }
 
     @Test
-    void chartInstallsTheThreeCrds() {
+    void chartInstallsTheFourCrds() {
         assertThat(defaults.all(CustomResourceDefinition.class)
                         .map(crd -> crd.getMetadata().getName()))
                 .containsExactlyInAnyOrder(
                         "endpointservices.privatelink.dev",
                         "servicepermissions.privatelink.dev",
-                        "interfaceendpoints.privatelink.dev");
+                        "interfaceendpoints.privatelink.dev",
+                        "clusterpeers.privatelink.dev");
     }
 
     @Test

@@ -45,7 +45,8 @@ class KustomizeTest {
                 .containsExactlyInAnyOrder(
                         "endpointservices.privatelink.dev",
                         "servicepermissions.privatelink.dev",
-                        "interfaceendpoints.privatelink.dev");
+                        "interfaceendpoints.privatelink.dev",
+                        "clusterpeers.privatelink.dev");
         assertThat(defaults.get(Namespace.class, NAMESPACE).getMetadata().getLabels())
                 .containsEntry("pod-security.kubernetes.io/enforce", "restricted");
         assertThat(defaults.get(Deployment.class, OPERATOR).getSpec().getReplicas())
