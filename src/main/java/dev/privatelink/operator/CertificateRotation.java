@@ -18,8 +18,6 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -246,6 +244,7 @@ public class CertificateRotation implements AutoCloseable {
                     "certificates of trust domain " + trustDomain + " are renewed with a third of their life left:"
                             + " the gateway's" + (forwarders == 0 ? "" : " and " + forwarders + " forwarders'"));
         } catch (ClusterTrust.Blocked blocked) {
+            observeHeld(!peers.isEmpty());
             report = CertificateReport.blocked(earliest(), blocked.reason(), blocked.getMessage());
             LOG.warnf("certificate rotation is blocked (%s): %s", blocked.reason(), blocked.getMessage());
         }
@@ -326,6 +325,30 @@ public class CertificateRotation implements AutoCloseable {
         throw new ClusterTrust.Blocked(
                 Reasons.CERTIFICATE_WRITE_REFUSED,
                 "Secret " + name + " in namespace " + namespace + " keeps changing under the operator");
+    }
+
+    /**
+     * While blocked, the runway of what the Secrets hold now (a replica that just started knows
+     * nothing else), so that the gauge and the peers' status keep running down to the expiry.
+     */
+    private void observeHeld(boolean peered) {
+        try {
+            Certificates.expires(Certificates.decoded(read(Certificates.GATEWAY_SECRET)))
+                    .ifPresent(expiry -> observe(new RunwayKey(GATEWAY, ""), expiry));
+            if (peered) {
+                for (Deployment forwarder : forwarders()) {
+                    String consumer = Labels.consumerNamespace(forwarder);
+                    String name = Certificates.clientSecretName(
+                            forwarder.getMetadata().getName());
+                    if (consumer != null) {
+                        Certificates.expires(Certificates.decoded(read(name)))
+                                .ifPresent(expiry -> observe(new RunwayKey(FORWARDER, consumer), expiry));
+                    }
+                }
+            }
+        } catch (ClusterTrust.Blocked | KubernetesClientException e) {
+            LOG.debugf("cannot read the certificates held: %s", e.getMessage());
+        }
     }
 
     private Secret read(String name) {
@@ -443,10 +466,11 @@ public class CertificateRotation implements AutoCloseable {
     // --- status ---
 
     /**
-     * Patches only this side's fields of a ClusterPeer's status: a JSON merge patch of runway,
-     * certificatesExpire and the conditions as read with CertificatesReady merged in, at the
-     * resourceVersion read, so that a concurrent writer of other conditions is not undone (the
-     * API server refuses the patch with 409 and the next pass tries again).
+     * Writes only this side's fields of a ClusterPeer's status (runway, certificatesExpire and the
+     * CertificatesReady condition) into the status as read, at the resourceVersion read: a
+     * concurrent writer of the other fields makes the API server refuse it with 409 rather than
+     * be undone, and the next pass tries again. (A merge patch would replace the whole conditions
+     * list, others' conditions included, with what this pass read.)
      */
     private void writeStatus(String name, CertificateReport report) {
         try {
@@ -455,26 +479,16 @@ public class CertificateRotation implements AutoCloseable {
             if (fresh == null) {
                 return;
             }
-            String before = JSON.asJson(fresh.getStatus() == null ? new ClusterPeerStatus() : fresh.getStatus());
-            ClusterPeerStatus status = report.applyTo(
-                    JSON.clone(fresh.getStatus() == null ? new ClusterPeerStatus() : fresh.getStatus()),
-                    clock.instant());
+            ClusterPeerStatus current = fresh.getStatus() == null ? new ClusterPeerStatus() : fresh.getStatus();
+            String before = JSON.asJson(current);
+            ClusterPeerStatus status = report.applyTo(JSON.clone(current), clock.instant());
             if (before.equals(JSON.asJson(status))) {
                 return;
             }
-            Map<String, Object> patch = new TreeMap<>();
-            patch.put("metadata", Map.of("resourceVersion", fresh.getMetadata().getResourceVersion()));
-            Map<String, Object> fields = new TreeMap<>();
-            fields.put("runway", status.getRunway());
-            fields.put("certificatesExpire", status.getCertificatesExpire());
-            fields.put("conditions", status.getConditions());
-            patch.put("status", fields);
-            client.resources(ClusterPeer.class)
-                    .withName(name)
-                    .subresource("status")
-                    .patch(PatchContext.of(PatchType.JSON_MERGE), JSON.asJson(patch));
+            fresh.setStatus(status);
+            client.resource(fresh).updateStatus();
         } catch (KubernetesClientException e) {
-            LOG.debugf("could not report certificates on ClusterPeer %s (next pass tries again): %s", name, e);
+            LOG.debugf("could not report certificates on ClusterPeer %s (the next pass tries again): %s", name, e);
         }
     }
 
