@@ -39,6 +39,9 @@ final class LeastPrivilege {
                         "get",
                         "patch",
                         "update"),
+                // forwarders' gateway credentials while there are peers; the certificate part of their status
+                rule("privatelink.dev", List.of("clusterpeers"), "get", "list", "watch"),
+                rule("privatelink.dev", List.of("clusterpeers/status"), "update"),
                 // endpoint Services in consumer namespaces; owners' load balancer Services (read)
                 rule("", List.of("services"), "get", "list", "watch", "create", "update", "delete"),
                 rule(
@@ -91,6 +94,8 @@ final class LeastPrivilege {
             // each forwarder's own ServiceAccount and the Role that reads its one ConfigMap (SEC-13)
             rule("", List.of("serviceaccounts"), "get", "list", "watch", "create", "update", "delete"),
             rule("rbac.authorization.k8s.io", List.of("roles"), "get", "list", "watch", "create", "update", "delete"),
+            // the CA and the gateway's and forwarders' certificates, read by name only (issue 9)
+            rule("", List.of("secrets"), "get", "create", "update"),
             rule("coordination.k8s.io", List.of("leases"), "create"),
             new PolicyRuleBuilder()
                     .withApiGroups("coordination.k8s.io")

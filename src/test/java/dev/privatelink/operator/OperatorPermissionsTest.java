@@ -2,11 +2,18 @@ package dev.privatelink.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.privatelink.api.ClusterPeer;
+import dev.privatelink.api.ClusterPeerSpec;
+import dev.privatelink.api.ClusterPeerStatus;
+import dev.privatelink.api.ConditionTypes;
 import dev.privatelink.api.ConnectionDecision;
 import dev.privatelink.api.ConnectionDecision.Decision;
 import dev.privatelink.api.ConnectionState;
 import dev.privatelink.api.EndpointService;
 import dev.privatelink.api.InterfaceEndpoint;
+import dev.privatelink.desired.Certificates;
+import dev.privatelink.pki.CertificateAuthority;
+import dev.privatelink.pki.Pem;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
@@ -19,6 +26,8 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -64,6 +73,7 @@ class OperatorPermissionsTest extends OperatorTestBase {
 
     @Test
     void everyRequestOfTheOperatorIsGrantedByItsRoles() throws Exception {
+        peer("west", "west.example");
         publishAndAwaitPendingEndpoint();
         String endpointId = endpoint(CONSUMER, "api").getStatus().getEndpointId();
         for (Decision decision : List.of(Decision.Accept, Decision.Suspend, Decision.Accept, Decision.Reject)) {
@@ -76,6 +86,21 @@ class OperatorPermissionsTest extends OperatorTestBase {
                         case Suspend -> ConnectionState.Suspended;
                         default -> ConnectionState.Rejected;
                     });
+            if (decision == Decision.Accept) {
+                // a peer gives the forwarder a gateway credential, and rotation reports on the peer
+                eventually()
+                        .until(() -> client.secrets()
+                                                .inNamespace(TestSettings.OPERATOR_NAMESPACE)
+                                                .withName(Certificates.clientSecretName(world.forwarderName(CONSUMER)))
+                                                .get()
+                                        != null
+                                && client.resources(ClusterPeer.class)
+                                        .withName("west")
+                                        .get()
+                                        .getStatus()
+                                        .condition(ConditionTypes.CERTIFICATES_READY)
+                                        .isPresent());
+            }
         }
         client.resources(InterfaceEndpoint.class)
                 .inNamespace(CONSUMER)
@@ -122,12 +147,33 @@ class OperatorPermissionsTest extends OperatorTestBase {
                         "update networking.k8s.io/networkpolicies in payments",
                         "watch networking.k8s.io/networkpolicies",
                         "patch privatelink.dev/interfaceendpoints/status in shop",
-                        "watch core/nodes");
+                        "watch core/nodes",
+                        "get core/secrets in " + TestSettings.OPERATOR_NAMESPACE,
+                        "create core/secrets in " + TestSettings.OPERATOR_NAMESPACE,
+                        "watch privatelink.dev/clusterpeers",
+                        "update privatelink.dev/clusterpeers/status");
         assertThat(requests)
                 .as("requests of the operator that its RBAC does not grant")
                 .filteredOn(r -> !r.grantedBy(clusterWide)
                         && !(TestSettings.OPERATOR_NAMESPACE.equals(r.namespace()) && r.grantedBy(inOwnNamespace)))
                 .isEmpty();
+    }
+
+    /** A peer as its enrolment leaves it: a trust domain and roots in its status. */
+    void peer(String name, String trustDomain) {
+        ClusterPeer peer = new ClusterPeer();
+        peer.getMetadata().setName(name);
+        ClusterPeerSpec spec = new ClusterPeerSpec();
+        spec.setInvite(new ClusterPeerSpec.Invite());
+        peer.setSpec(spec);
+        ClusterPeer created = client.resource(peer).create();
+        ClusterPeerStatus status = new ClusterPeerStatus();
+        status.setTrustDomain(trustDomain);
+        status.setTrustBundle(Pem.certificates(
+                List.of(CertificateAuthority.newRoot(trustDomain, Clock.systemUTC(), Duration.ofDays(365))
+                        .root())));
+        created.setStatus(status);
+        client.resource(created).updateStatus();
     }
 
     /** The operator's requests, each kind once, in the order of their text. */
