@@ -600,6 +600,11 @@ class HelmChartTest {
                 .containsEntry("service.beta.kubernetes.io/aws-load-balancer-internal", "true");
         assertThat(env(operatorContainer(custom.get(Deployment.class, CUSTOM_OPERATOR))))
                 .containsEntry("PRIVATELINK_TRUST_DOMAIN", "prod-eu.example.com");
+        GenericKubernetesResource monitor = custom.get("PodMonitor", CUSTOM_GATEWAY);
+        assertThat(monitor.getMetadata().getLabels()).containsEntry("release", "prometheus");
+        assertThat(monitor.<Map<String, String>>get("spec", "selector", "matchLabels"))
+                .as("the gateway's pods, by their selector")
+                .isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
     }
 
     // --- metrics, disruption budget, CRDs, namespaces ---
