@@ -127,7 +127,13 @@ public final class Certificates {
             return new Authority.Missing();
         }
         String held = data.get(TRUST_DOMAIN);
-        if (held != null && !held.equals(trustDomain)) {
+        if (held == null) {
+            return new Authority.Unusable(
+                    REASON_CA_UNREADABLE,
+                    "Secret " + CA_SECRET + " has no key " + TRUST_DOMAIN + ": restore the whole Secret from a backup,"
+                            + " or delete it to start a new trust domain (every peer must then enrol again).");
+        }
+        if (!held.equals(trustDomain)) {
             return new Authority.Unusable(
                     REASON_TRUST_DOMAIN_CHANGED,
                     "Secret " + CA_SECRET + " is the CA of trust domain " + held + ", but the operator's trustDomain"

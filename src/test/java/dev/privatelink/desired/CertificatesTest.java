@@ -109,6 +109,11 @@ class CertificatesTest {
         });
         data.remove(Certificates.INTERMEDIATE_CERT);
         assertThat(Certificates.authority(data, TD, clock)).isInstanceOf(Authority.Unusable.class);
+        Map<String, String> withoutTrustDomain = new HashMap<>(Certificates.authorityData(ca));
+        withoutTrustDomain.remove("trust-domain");
+        assertThat(Certificates.authority(withoutTrustDomain, TD, clock))
+                .isInstanceOfSatisfying(
+                        Authority.Unusable.class, u -> assertThat(u.message()).contains("no key trust-domain"));
     }
 
     @Test
