@@ -24,6 +24,7 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -493,6 +494,7 @@ public class CertificateRotation implements AutoCloseable {
     }
 
     @Override
+    @PreDestroy
     public synchronized void close() {
         informers.forEach(SharedIndexInformer::close);
         informers.clear();

@@ -5,6 +5,7 @@ import dev.privatelink.api.EndpointService;
 import dev.privatelink.api.InterfaceEndpoint;
 import dev.privatelink.api.ServicePermission;
 import dev.privatelink.config.OperatorSettings;
+import dev.privatelink.pki.LocalTrust;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
@@ -35,17 +36,25 @@ public final class ControlPlane implements AutoCloseable {
     private final Operator operator;
     private final UsageMetering usage;
     private final ConnectionNotifications notifications;
+    private final ClusterTrust trust;
     private final CertificateRotation certificates;
 
     private ControlPlane(
             Operator operator,
             UsageMetering usage,
             ConnectionNotifications notifications,
+            ClusterTrust trust,
             CertificateRotation certificates) {
         this.operator = operator;
         this.usage = usage;
         this.notifications = notifications;
+        this.trust = trust;
         this.certificates = certificates;
+    }
+
+    /** This cluster's trust domain as this operator holds it (its CA in the Secret privatelink-ca). */
+    public LocalTrust trust() {
+        return trust;
     }
 
     public static ControlPlane start(KubernetesClient client, OperatorSettings settings) {
@@ -98,9 +107,10 @@ public final class ControlPlane implements AutoCloseable {
         operator.start();
         usage.start(client, settings);
         notifications.start(client, settings);
-        CertificateRotation certificates = new CertificateRotation(new ClusterTrust(client, settings));
+        ClusterTrust trust = new ClusterTrust(client, settings);
+        CertificateRotation certificates = new CertificateRotation(trust);
         certificates.start(client, settings);
-        return new ControlPlane(operator, usage, notifications, certificates);
+        return new ControlPlane(operator, usage, notifications, trust, certificates);
     }
 
     public static void installCrds(KubernetesClient client) {
