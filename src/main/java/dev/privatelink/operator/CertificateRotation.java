@@ -86,7 +86,10 @@ public class CertificateRotation implements AutoCloseable {
     private KubernetesClient client;
     private OperatorSettings settings;
     private EventRecorder events;
-    private ScheduledExecutorService executor;
+    /** Guards the timer: informers schedule passes while one runs. */
+    private final Object timer = new Object();
+
+    private volatile ScheduledExecutorService executor;
     private ScheduledFuture<?> next;
     private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
 
@@ -167,20 +170,26 @@ public class CertificateRotation implements AutoCloseable {
         return false;
     }
 
-    private synchronized void schedule(Duration after) {
-        if (executor == null || executor.isShutdown()) {
-            return;
+    /** Runs a pass after {@code after}, unless one is due sooner already. */
+    private void schedule(Duration after) {
+        synchronized (timer) {
+            if (executor == null || executor.isShutdown()) {
+                return;
+            }
+            if (next != null && next.getDelay(TimeUnit.MILLISECONDS) <= after.toMillis()) {
+                return;
+            }
+            if (next != null) {
+                next.cancel(false);
+            }
+            next = executor.schedule(this::timedPass, after.toMillis(), TimeUnit.MILLISECONDS);
         }
-        if (next != null && next.getDelay(TimeUnit.MILLISECONDS) <= after.toMillis()) {
-            return;
-        }
-        if (next != null) {
-            next.cancel(false);
-        }
-        next = executor.schedule(this::timedPass, after.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void timedPass() {
+        synchronized (timer) {
+            next = null; // changes seen from now on get a pass of their own
+        }
         Duration again = INTERVAL;
         try {
             if (pass().isBlocked()) {
@@ -189,9 +198,6 @@ public class CertificateRotation implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.errorf(e, "certificate rotation failed; trying again in %s", RETRY);
             again = RETRY;
-        }
-        synchronized (this) {
-            next = null;
         }
         schedule(again);
     }
@@ -498,9 +504,11 @@ public class CertificateRotation implements AutoCloseable {
     public synchronized void close() {
         informers.forEach(SharedIndexInformer::close);
         informers.clear();
-        if (executor != null) {
-            executor.shutdownNow();
-            executor = null;
+        synchronized (timer) {
+            if (executor != null) {
+                executor.shutdownNow();
+                executor = null;
+            }
         }
     }
 }
