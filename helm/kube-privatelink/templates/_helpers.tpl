@@ -135,3 +135,25 @@ imagePullSecrets:
 {{- end }}
 {{- end }}
 {{- end }}
+
+{{/* The gateway: the provider side of cross-cluster endpoints (gateway.enabled). */}}
+{{- define "kube-privatelink.gateway.name" -}}
+{{- printf "%s-gateway" (include "kube-privatelink.fullname" .) }}
+{{- end }}
+
+{{- define "kube-privatelink.gateway.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "kube-privatelink.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: gateway
+{{- end }}
+
+{{- define "kube-privatelink.gateway.labels" -}}
+{{ include "kube-privatelink.labels" . }}
+app.kubernetes.io/component: gateway
+{{- end }}
+
+{{- define "kube-privatelink.gateway.image" -}}
+{{- $repository := default .Values.image.repository .Values.gateway.image.repository }}
+{{- $tag := default (default .Chart.AppVersion .Values.image.tag) .Values.gateway.image.tag }}
+{{- include "kube-privatelink.imageRef" (list $repository $tag) }}
+{{- end }}

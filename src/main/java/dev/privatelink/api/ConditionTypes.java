@@ -18,6 +18,11 @@ public final class ConditionTypes {
      * stored, not that every forwarder pod has applied it.
      */
     public static final String DATA_PLANE_SYNCED = "DataPlaneSynced";
+    /**
+     * On a ClusterPeer: whether this cluster's operator keeps the certificates of its gateway and
+     * forwarders renewed (False with the reason while rotation is blocked: the runway then runs down).
+     */
+    public static final String CERTIFICATES_READY = "CertificatesReady";
 
     public static final class Reasons {
         private Reasons() {}
@@ -75,5 +80,10 @@ public final class ConditionTypes {
         public static final String AWAITING_PROVIDER = "AwaitingProvider";
         /** The provider cluster recorded the endpoint and has not decided yet. */
         public static final String RECORDED_BY_PROVIDER = "RecordedByProvider";
+        // ClusterPeer, CertificatesReady
+        /** The gateway's and forwarders' certificates are issued and renewed on time. */
+        public static final String CERTIFICATES_ISSUED = "Issued";
+        /** The API server refused to store an issued certificate (RBAC, a quota, an admission policy). */
+        public static final String CERTIFICATE_WRITE_REFUSED = "CertificateWriteRefused";
     }
 }

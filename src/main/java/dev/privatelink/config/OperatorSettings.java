@@ -36,6 +36,17 @@ public interface OperatorSettings {
     @WithDefault("60")
     int usageIntervalSeconds();
 
+    /**
+     * This cluster's trust domain: the authority of the SPIFFE IDs of its gateway, operator and
+     * consumer namespaces when it peers with other clusters, and what peers know it by. Lowercase
+     * letters, digits, dots, dashes and underscores (a DNS-like name such as {@code prod-eu.example.com}
+     * reads best). Unset: {@code cluster-<UID of the kube-system namespace>}, unique without a
+     * choice. It is fixed at the first start: the CA (Secret {@code privatelink-ca}) is made for it,
+     * and changing it later blocks certificate rotation until that Secret is deleted and every peer
+     * enrols again.
+     */
+    Optional<String> trustDomain();
+
     Forwarder forwarder();
 
     NetworkPolicy networkPolicy();

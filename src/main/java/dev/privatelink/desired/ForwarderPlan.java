@@ -81,7 +81,7 @@ public record ForwarderPlan(
         return new ForwarderPlan(
                 Optional.of(new ForwarderObjects(
                         ForwarderResources.configMap(consumer, routes.config(), unplaced, routes.freed(), settings),
-                        ForwarderResources.deployment(consumer, settings),
+                        ForwarderResources.deployment(consumer, settings, world.peered()),
                         ForwarderPolicies.of(world, settings),
                         ForwarderResources.serviceAccount(consumer, settings),
                         ForwarderResources.configReaderRole(consumer, settings),

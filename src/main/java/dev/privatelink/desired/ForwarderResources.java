@@ -16,6 +16,10 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
@@ -26,6 +30,7 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -327,6 +332,20 @@ public final class ForwarderResources {
     }
 
     public static Deployment deployment(ConsumerNamespace consumer, OperatorSettings settings) {
+        return deployment(consumer, settings, false);
+    }
+
+    /** The volume of a forwarder's client credential for peers' gateways. */
+    static final String GATEWAY_CREDENTIALS_VOLUME = "gateway-client";
+
+    /**
+     * The forwarder's Deployment. With {@code gatewayCredentials} (the cluster has a ClusterPeer)
+     * its pods also mount their Secret {@code <name>-gateway-client} (client certificate, key and
+     * peers' roots, issued by the operator) and are told where with {@code --gateway-credentials};
+     * without, they stay exactly as in a single cluster.
+     */
+    public static Deployment deployment(
+            ConsumerNamespace consumer, OperatorSettings settings, boolean gatewayCredentials) {
         String consumerNamespace = consumer.name();
         String name = consumer.forwarderName();
         Map<String, String> labels = new LinkedHashMap<>(selectorLabels(consumerNamespace));
@@ -385,15 +404,7 @@ public final class ForwarderResources {
                 .addNewContainer()
                 .withName("forwarder")
                 .withImage(fwd.image())
-                .withArgs(
-                        "forwarder",
-                        "--config-map",
-                        name,
-                        "--namespace",
-                        settings.namespace(),
-                        // admit only pods of the consumer namespace, whatever the CNI
-                        "--consumer-namespace",
-                        consumerNamespace)
+                .withArgs(args(name, consumerNamespace, settings, gatewayCredentials))
                 // the JVM options as deployed (forwarder-jvm.options), before the image's own
                 .addNewEnv()
                 .withName(ForwarderJvm.ENVIRONMENT_VARIABLE)
@@ -434,6 +445,7 @@ public final class ForwarderResources {
                 .withName("tmp")
                 .withMountPath("/tmp")
                 .endVolumeMount()
+                .addAllToVolumeMounts(gatewayCredentials ? List.of(gatewayCredentialsMount()) : List.of())
                 .endContainer()
                 .addNewVolume()
                 .withName("tmp")
@@ -442,9 +454,50 @@ public final class ForwarderResources {
                 .withSizeLimit(new Quantity("64Mi"))
                 .endEmptyDir()
                 .endVolume()
+                .addAllToVolumes(gatewayCredentials ? List.of(gatewayCredentialsVolume(name)) : List.of())
                 .endSpec()
                 .endTemplate()
                 .endSpec()
+                .build();
+    }
+
+    private static List<String> args(
+            String name, String consumerNamespace, OperatorSettings settings, boolean gatewayCredentials) {
+        List<String> args = new ArrayList<>(List.of(
+                "forwarder",
+                "--config-map",
+                name,
+                "--namespace",
+                settings.namespace(),
+                // admit only pods of the consumer namespace, whatever the CNI
+                "--consumer-namespace",
+                consumerNamespace));
+        if (gatewayCredentials) {
+            args.addAll(List.of("--gateway-credentials", Certificates.CLIENT_CREDENTIALS_DIR));
+        }
+        return args;
+    }
+
+    private static VolumeMount gatewayCredentialsMount() {
+        return new VolumeMountBuilder()
+                .withName(GATEWAY_CREDENTIALS_VOLUME)
+                .withMountPath(Certificates.CLIENT_CREDENTIALS_DIR)
+                .withReadOnly(true)
+                .build();
+    }
+
+    /**
+     * Optional: the operator issues the Secret right after it sees the forwarder, and a pod that
+     * started before keeps serving its local routes meanwhile (the kubelet fills the volume in
+     * when the Secret appears, and the forwarder reads the directory again).
+     */
+    private static Volume gatewayCredentialsVolume(String forwarderName) {
+        return new VolumeBuilder()
+                .withName(GATEWAY_CREDENTIALS_VOLUME)
+                .withNewSecret()
+                .withSecretName(Certificates.clientSecretName(forwarderName))
+                .withOptional(true)
+                .endSecret()
                 .build();
     }
 }

@@ -17,6 +17,8 @@ import java.util.Map;
  * @param freed             the listener ports in quarantine, as its ConfigMap records them
  * @param now               to tell which of them are released
  * @param peers             the ClusterPeers the endpoints name as their serviceCluster, by name
+ * @param peered            whether the cluster has a ClusterPeer: then forwarders get a client
+ *                          credential for peers' gateways
  */
 public record ForwarderWorld(
         ConsumerNamespace consumerNamespace,
@@ -25,9 +27,10 @@ public record ForwarderWorld(
         ForwarderConfig current,
         FreedPorts freed,
         Instant now,
-        Map<String, PeerView> peers) {
+        Map<String, PeerView> peers,
+        boolean peered) {
 
-    /** A namespace whose endpoints all reach services of this cluster. */
+    /** A world of a cluster without peers. */
     public ForwarderWorld(
             ConsumerNamespace consumerNamespace,
             List<InterfaceEndpoint> endpoints,
@@ -35,6 +38,6 @@ public record ForwarderWorld(
             ForwarderConfig current,
             FreedPorts freed,
             Instant now) {
-        this(consumerNamespace, endpoints, services, current, freed, now, Map.of());
+        this(consumerNamespace, endpoints, services, current, freed, now, Map.of(), false);
     }
 }

@@ -24,6 +24,12 @@ public final class Labels {
     public static final String COMPONENT_GATEWAY_CONFIG = "gateway-config";
     /** A NetworkPolicy in an owner's namespace that admits forwarders to a load balancer's pods. */
     public static final String COMPONENT_LOAD_BALANCER_POLICY = "load-balancer-policy";
+    /** This cluster's CA (Secret privatelink-ca). */
+    public static final String COMPONENT_CERTIFICATE_AUTHORITY = "certificate-authority";
+    /** The gateway's serving certificate and key (Secret privatelink-gateway-tls). */
+    public static final String COMPONENT_GATEWAY_CREDENTIAL = "gateway-credential";
+    /** A forwarder's client certificate for peers' gateways, with the peers' roots. */
+    public static final String COMPONENT_FORWARDER_CREDENTIAL = "forwarder-credential";
 
     /**
      * Set on every namespace by the API server, from its name; tenants cannot change it. The only

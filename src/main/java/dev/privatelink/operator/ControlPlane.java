@@ -56,6 +56,8 @@ public final class ControlPlane implements AutoCloseable {
     private final GatewayConfigWriter gatewayConfig;
     private final PeeringService peeringService;
     private final PeeringEndpoint peering;
+    private final ClusterTrust trust;
+    private final CertificateRotation certificates;
 
     private ControlPlane(
             Operator operator,
@@ -64,7 +66,9 @@ public final class ControlPlane implements AutoCloseable {
             PeerSync peerSync,
             GatewayConfigWriter gatewayConfig,
             PeeringService peeringService,
-            PeeringEndpoint peering) {
+            PeeringEndpoint peering,
+            ClusterTrust trust,
+            CertificateRotation certificates) {
         this.operator = operator;
         this.usage = usage;
         this.notifications = notifications;
@@ -72,6 +76,13 @@ public final class ControlPlane implements AutoCloseable {
         this.gatewayConfig = gatewayConfig;
         this.peeringService = peeringService;
         this.peering = peering;
+        this.trust = trust;
+        this.certificates = certificates;
+    }
+
+    /** This cluster's trust domain as this operator holds it (its CA in the Secret privatelink-ca). */
+    public LocalTrust trust() {
+        return trust;
     }
 
     /** The provider side of the peering API as this control plane answers it. */
@@ -144,6 +155,9 @@ public final class ControlPlane implements AutoCloseable {
         operator.start();
         usage.start(client, settings);
         notifications.start(client, settings);
+        ClusterTrust trust = new ClusterTrust(client, settings);
+        CertificateRotation certificates = new CertificateRotation(trust);
+        certificates.start(client, settings);
         // after the start, which waits for the caches: a snapshot from a half-filled one would delete records
         peerSync.start();
         GatewayConfigWriter gatewayConfig = new GatewayConfigWriter(client, settings.namespace());
@@ -151,7 +165,8 @@ public final class ControlPlane implements AutoCloseable {
         PeeringEndpoint endpoint = peering == null
                 ? null
                 : PeeringEndpoint.start(client, settings, peering.trust(), peering.clock(), service);
-        return new ControlPlane(operator, usage, notifications, peerSync, gatewayConfig, service, endpoint);
+        return new ControlPlane(
+                operator, usage, notifications, peerSync, gatewayConfig, service, endpoint, trust, certificates);
     }
 
     /** The port of the peering server; only with a {@link Peering}. */
@@ -185,6 +200,7 @@ public final class ControlPlane implements AutoCloseable {
         if (peering != null) {
             peering.close();
         }
+        certificates.close();
         usage.close();
         notifications.close();
         operator.stop();

@@ -4,6 +4,7 @@ import static dev.privatelink.api.ConditionTypes.READY;
 import static dev.privatelink.api.ConditionTypes.RESOLVED_REFS;
 import static dev.privatelink.api.ConditionTypes.WORKLOADS_ADMITTED;
 
+import dev.privatelink.api.ClusterPeer;
 import dev.privatelink.api.EndpointService;
 import dev.privatelink.api.InterfaceEndpoint;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -63,5 +64,21 @@ final class EventFilters {
                         s.getAllowedWorkloads(),
                         s.condition(WORKLOADS_ADMITTED).map(c -> c.getStatus()).orElse(null),
                         s.condition(READY).map(c -> c.getReason()).orElse(null));
+    }
+
+    /** A ClusterPeer change that moves forwarder routes: its gateway, its trust, its suspension. */
+    static boolean peerRoutingChanged(ClusterPeer before, ClusterPeer after) {
+        return !Objects.equals(suspended(before), suspended(after)) || !Objects.equals(routing(before), routing(after));
+    }
+
+    private static boolean suspended(ClusterPeer peer) {
+        return peer.getSpec() != null && peer.getSpec().suspended();
+    }
+
+    private static List<Object> routing(ClusterPeer peer) {
+        var status = peer.getStatus();
+        return status == null
+                ? List.of()
+                : Arrays.asList(status.getTrustDomain(), status.getTrustBundle(), status.getGatewayAddresses());
     }
 }

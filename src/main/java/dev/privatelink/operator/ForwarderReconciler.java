@@ -71,7 +71,6 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
 
     private final OperatorSettings settings;
     private InformerEventSource<InterfaceEndpoint, Namespace> endpoints;
-    private InformerEventSource<ClusterPeer, Namespace> peers;
     private InformerEventSource<EndpointService, Namespace> endpointServices;
     private InformerEventSource<ConfigMap, Namespace> configMaps;
     private InformerEventSource<Deployment, Namespace> deployments;
@@ -81,6 +80,7 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
     private InformerEventSource<Role, Namespace> configReaders;
     private InformerEventSource<RoleBinding, Namespace> configReaderBindings;
     private InformerEventSource<PodDisruptionBudget, Namespace> budgets;
+    private InformerEventSource<ClusterPeer, Namespace> peers;
     private Applier<ConfigMap> configMapApplier;
     private Applier<Deployment> deploymentApplier;
     private Applier<NetworkPolicy> policyApplier;
@@ -282,7 +282,8 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
                 currentConfig(consumer.name(), configMap),
                 ForwarderResources.freed(configMap.orElse(null)),
                 Instant.now(clock),
-                peerViews);
+                peerViews,
+                peers.list().findAny().isPresent());
     }
 
     /**
@@ -324,22 +325,6 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
                 Indexes.ENDPOINT_BY_SERVICE_NAME,
                 Indexes.SERVICE_CLUSTER,
                 Indexes.ENDPOINT_BY_SERVICE_CLUSTER));
-        // A peer's gateway addresses or suspension change the routes of the namespaces using it.
-        peers = new InformerEventSource<>(
-                InformerEventSourceConfiguration.from(ClusterPeer.class, Namespace.class)
-                        .withItemStore(new LeanItemStore<>())
-                        .withSecondaryToPrimaryMapper(peer ->
-                                endpoints
-                                        .byIndex(
-                                                Indexes.SERVICE_CLUSTER,
-                                                peer.getMetadata().getName())
-                                        .stream()
-                                        .map(ep ->
-                                                new ResourceID(ep.getMetadata().getNamespace()))
-                                        .collect(Collectors.toSet()))
-                        .build(),
-                ctx);
-
         endpointServices = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(EndpointService.class, Namespace.class)
                         .withItemStore(new LeanItemStore<>())
@@ -373,9 +358,19 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
                         .build(),
                 ctx);
         podReaderApplier = new Applier<>(ctx.getClient(), podReaders);
+        // The first peer gives every forwarder its gateway credential, the last one takes it away;
+        // a peer's gateway addresses, trust or suspension change the routes to it. Its other
+        // status writes (contact, runway) change nothing here.
+        peers = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(ClusterPeer.class, Namespace.class)
+                        .withItemStore(new LeanItemStore<>())
+                        .withOnUpdateFilter(EventFilters::peerRoutingChanged)
+                        .withSecondaryToPrimaryMapper(peer -> everyForwarder())
+                        .build(),
+                ctx);
         return List.of(
-                endpoints,
                 peers,
+                endpoints,
                 endpointServices,
                 configMaps,
                 deployments,
@@ -406,6 +401,13 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
                         Indexes.SERVICE_BY_SERVICE_NAME.apply(es).get(0))
                 .stream()
                 .map(ep -> new ResourceID(ep.getMetadata().getNamespace()))
+                .collect(Collectors.toSet());
+    }
+
+    private Set<ResourceID> everyForwarder() {
+        return deployments
+                .list(settings.namespace())
+                .flatMap(d -> consumerNamespace(d).stream())
                 .collect(Collectors.toSet());
     }
 

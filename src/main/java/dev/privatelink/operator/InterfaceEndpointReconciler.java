@@ -294,6 +294,7 @@ public class InterfaceEndpointReconciler implements Reconciler<InterfaceEndpoint
         peers = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(ClusterPeer.class, InterfaceEndpoint.class)
                         .withItemStore(new LeanItemStore<>())
+                        .withOnUpdateFilter(EventFilters::peerRoutingChanged)
                         .withSecondaryToPrimaryMapper(peer -> {
                             String name = peer.getMetadata().getName();
                             Set<ResourceID> ids =

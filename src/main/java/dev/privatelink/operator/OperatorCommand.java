@@ -33,6 +33,9 @@ public class OperatorCommand implements Runnable {
     GatewayConfigWriter gatewayConfig;
 
     @Inject
+    CertificateRotation certificates;
+
+    @Inject
     KubernetesClient client;
 
     @Inject
@@ -51,6 +54,7 @@ public class OperatorCommand implements Runnable {
         operator.start();
         usage.start(client, settings);
         notifications.start(client, settings);
+        certificates.start(client, settings);
         // after the start, which waits for the caches: a snapshot from a half-filled one would delete records
         peerSync.start();
         gatewayConfig.start();

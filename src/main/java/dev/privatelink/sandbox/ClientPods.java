@@ -110,7 +110,7 @@ final class ClientPods implements AutoCloseable {
     }
 
     private boolean ours(String namespace) {
-        return !operatorNamespace.equals(namespace);
+        return !operatorNamespace.equals(namespace) && !Sandbox.KUBE_SYSTEM.equals(namespace);
     }
 
     /** The namespace's client pod exists, and the Namespace names its address once it has one. */

@@ -131,7 +131,8 @@ public final class Sandbox implements AutoCloseable {
         ClientPods clientPods = new ClientPods(client, options.operatorNamespace(), options.clientAddresses());
         running.push(clientPods);
         clientPods.start();
-        for (String ns : List.of(options.operatorNamespace(), PROVIDER_NAMESPACE, CONSUMER_NAMESPACE)) {
+        // kube-system as every cluster has it: its UID is the cluster's (the default trust domain)
+        for (String ns : List.of(KUBE_SYSTEM, options.operatorNamespace(), PROVIDER_NAMESPACE, CONSUMER_NAMESPACE)) {
             namespace(ns);
         }
 
@@ -335,6 +336,8 @@ public final class Sandbox implements AutoCloseable {
         ep.setSpec(spec);
         client.resource(ep).create();
     }
+
+    static final String KUBE_SYSTEM = "kube-system";
 
     private void namespace(String name) {
         client.namespaces()

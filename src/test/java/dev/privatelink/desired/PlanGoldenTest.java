@@ -424,6 +424,32 @@ class PlanGoldenTest {
     }
 
     /**
+     * In a cluster with a ClusterPeer, the forwarder also mounts its gateway credential (client
+     * certificate and peers' roots, issued by the operator) and is told where; the rest is as in
+     * forwarder-shop.yaml.
+     */
+    @Test
+    void aForwarderOfAPeeredClusterMountsItsGatewayCredential() {
+        EndpointService es = endpointService();
+        es.setStatus(EndpointServicePlan.of(resolvable(es, List.of())).status());
+        ForwarderPlan plan = ForwarderPlan.of(
+                new ForwarderWorld(
+                        SHOP,
+                        List.of(routable("shop", "u-available", ConnectionState.Available)),
+                        Map.of(Ids.serviceName(SERVICE_UID), es),
+                        ForwarderConfig.EMPTY,
+                        FreedPorts.NONE,
+                        NOW,
+                        Map.of(),
+                        true),
+                TestSettings.defaults());
+
+        GoldenFiles.assertMatches(
+                "plans/forwarder-shop-peered.deployment.yaml",
+                plan.objects().orElseThrow().deployment());
+    }
+
+    /**
      * SEC-03: what the operator writes when the API server refuses the plan's config: the served
      * one with the suspension applied and the new endpoint left out, and said so.
      */

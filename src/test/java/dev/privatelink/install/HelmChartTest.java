@@ -229,6 +229,7 @@ class HelmChartTest {
                         entry("PRIVATELINK_ENDPOINT_QUOTA", "100"),
                         entry("PRIVATELINK_CLUSTER_DOMAIN", "cluster.local"),
                         entry("PRIVATELINK_USAGE_INTERVAL_SECONDS", "60"),
+                        entry("PRIVATELINK_TRUST_DOMAIN", ""),
                         entry("PRIVATELINK_FORWARDER_IMAGE", operator.getImage()),
                         entry("PRIVATELINK_FORWARDER_REPLICAS", "2"),
                         entry("PRIVATELINK_FORWARDER_IMAGE_PULL_SECRETS", ""),
@@ -466,6 +467,172 @@ class HelmChartTest {
         assertThat(env(operatorContainer(rendered.get(Deployment.class, OPERATOR))))
                 .as("the operator's own policies keep their settings")
                 .containsEntry("PRIVATELINK_NETWORK_POLICY_DNS_NAMESPACE", "kube-system");
+    }
+
+    // --- the gateway ---
+
+    static final String GATEWAY = "kube-privatelink-gateway";
+    static final String CUSTOM_GATEWAY = "pl-kube-privatelink-gateway";
+
+    static Container gatewayContainer(Deployment deployment) {
+        return deployment.getSpec().getTemplate().getSpec().getContainers().stream()
+                .filter(c -> c.getName().equals("gateway"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no container named gateway"));
+    }
+
+    @Test
+    void byDefaultThereIsNoGatewayAndNoPortForPeers() {
+        assertThat(defaults.kindsAndNames()).noneMatch(o -> o.contains("gateway"));
+        assertThat(defaults.all(Service.class))
+                .noneMatch(svc -> !"ClusterIP".equals(svc.getSpec().getType()));
+    }
+
+    @Test
+    void theGatewayRunsTheGatewayRoleOnTheOperatorsCertificateAndConfig() {
+        Manifests gateway = template(RELEASE, NAMESPACE, "--set", "gateway.enabled=true");
+        Deployment deployment = gateway.get(Deployment.class, GATEWAY);
+        var pod = deployment.getSpec().getTemplate().getSpec();
+        Container container = gatewayContainer(deployment);
+
+        assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
+        assertThat(container.getImage()).isEqualTo("ghcr.io/kube-privatelink/kube-privatelink:" + appVersion);
+        assertThat(container.getArgs())
+                .containsExactly(
+                        "gateway",
+                        "--config",
+                        "/etc/privatelink/gateway/gateway.json",
+                        "--certificate-chain",
+                        "/etc/privatelink/gateway-tls/tls.crt",
+                        "--private-key",
+                        "/etc/privatelink/gateway-tls/tls.key",
+                        "--listen",
+                        "0.0.0.0:8443");
+        assertThat(container.getPorts())
+                .extracting(p -> p.getName() + ":" + p.getContainerPort())
+                .containsExactlyInAnyOrder("gateway:8443", "http:8080");
+        assertHttpProbe(container.getReadinessProbe(), "/q/health/live");
+        assertHttpProbe(container.getLivenessProbe(), "/q/health/live");
+        assertThat(container.getResources().getRequests()).containsKeys("cpu", "memory");
+        assertThat(container.getResources().getLimits()).containsKey("memory");
+        assertThat(pod.getVolumes())
+                .filteredOn(v -> v.getName().equals("config"))
+                .singleElement()
+                .satisfies(v -> {
+                    assertThat(v.getConfigMap().getName()).isEqualTo("privatelink-gateway");
+                    assertThat(v.getConfigMap().getOptional())
+                            .as("the gateway starts with no peers before the operator writes its config")
+                            .isTrue();
+                });
+        assertThat(pod.getVolumes())
+                .filteredOn(v -> v.getName().equals("tls"))
+                .singleElement()
+                .satisfies(v -> {
+                    assertThat(v.getSecret().getSecretName()).isEqualTo("privatelink-gateway-tls");
+                    assertThat(v.getSecret().getOptional())
+                            .as("it waits for its certificate")
+                            .isNotEqualTo(Boolean.TRUE);
+                });
+        assertThat(container.getVolumeMounts())
+                .filteredOn(m -> !m.getMountPath().equals("/tmp"))
+                .extracting(m -> m.getMountPath() + ":" + m.getReadOnly())
+                .containsExactlyInAnyOrder("/etc/privatelink/gateway:true", "/etc/privatelink/gateway-tls:true");
+    }
+
+    @Test
+    void theGatewayPodMeetsTheRestrictedPodSecurityStandardAndHasNoApiAccess() {
+        Manifests gateway = template(RELEASE, NAMESPACE, "--set", "gateway.enabled=true");
+        var pod = gateway.get(Deployment.class, GATEWAY).getSpec().getTemplate().getSpec();
+        var container = gatewayContainer(gateway.get(Deployment.class, GATEWAY)).getSecurityContext();
+
+        assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+        assertThat(container.getReadOnlyRootFilesystem()).isTrue();
+        assertThat(container.getAllowPrivilegeEscalation()).isFalse();
+        assertThat(container.getCapabilities().getDrop()).containsExactly("ALL");
+        assertThat(pod.getServiceAccountName()).isEqualTo(GATEWAY);
+        assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+        assertThat(gateway.get(ServiceAccount.class, GATEWAY).getAutomountServiceAccountToken())
+                .isFalse();
+        assertThat(gateway.all(RoleBinding.class).flatMap(b -> b.getSubjects().stream()))
+                .noneMatch(subject -> subject.getName().equals(GATEWAY));
+        assertThat(gateway.all(ClusterRoleBinding.class).flatMap(b -> b.getSubjects().stream()))
+                .noneMatch(subject -> subject.getName().equals(GATEWAY));
+    }
+
+    @Test
+    void theGatewaysServiceIsALoadBalancerOnPort8443WithABudgetForItsReplicas() {
+        Manifests gateway = template(RELEASE, NAMESPACE, "--set", "gateway.enabled=true");
+        Map<String, String> selector =
+                gateway.get(Deployment.class, GATEWAY).getSpec().getSelector().getMatchLabels();
+
+        Service service = gateway.get(Service.class, GATEWAY);
+        assertThat(service.getSpec().getType()).isEqualTo("LoadBalancer");
+        assertThat(service.getSpec().getSelector()).isEqualTo(selector);
+        assertThat(service.getSpec().getPorts()).singleElement().satisfies(port -> {
+            assertThat(port.getPort()).isEqualTo(8443);
+            assertThat(port.getTargetPort()).isEqualTo(new IntOrString("gateway"));
+        });
+        PodDisruptionBudget budget = gateway.get(PodDisruptionBudget.class, GATEWAY);
+        assertThat(budget.getSpec().getMaxUnavailable()).isEqualTo(new IntOrString(1));
+        assertThat(budget.getSpec().getSelector().getMatchLabels()).isEqualTo(selector);
+        assertThat(template(RELEASE, NAMESPACE, "--set", "gateway.enabled=true", "--set", "gateway.replicas=1")
+                        .kindsAndNames())
+                .doesNotContain("PodDisruptionBudget/" + GATEWAY);
+    }
+
+    @Test
+    void theGatewaysPolicyAdmitsItsPortFromAnywhereAndMetricsFromMonitoringOnly() {
+        Manifests gateway = template(RELEASE, NAMESPACE, "--set", "gateway.enabled=true");
+        NetworkPolicy policy = gateway.get(NetworkPolicy.class, GATEWAY);
+
+        assertThat(policy.getSpec().getPodSelector().getMatchLabels())
+                .isEqualTo(gateway.get(Deployment.class, GATEWAY)
+                        .getSpec()
+                        .getSelector()
+                        .getMatchLabels());
+        assertThat(policy.getSpec().getPolicyTypes()).containsExactlyInAnyOrder("Ingress", "Egress");
+        assertThat(policy.getSpec().getIngress()).anySatisfy(rule -> {
+            assertThat(rule.getFrom()).isNullOrEmpty();
+            assertThat(rule.getPorts())
+                    .singleElement()
+                    .satisfies(p -> assertThat(p.getPort()).isEqualTo(new IntOrString("gateway")));
+        });
+        assertThat(policy.getSpec().getEgress())
+                .singleElement()
+                .satisfies(rule -> assertThat(rule.getTo()).singleElement().satisfies(peer -> {
+                    assertThat(peer.getIpBlock())
+                            .as("nothing outside the cluster")
+                            .isNull();
+                    assertThat(peer.getNamespaceSelector()).isNotNull();
+                }));
+    }
+
+    @Test
+    void gatewayAndTrustDomainTakeNonDefaultValues() {
+        Deployment deployment = custom.get(Deployment.class, CUSTOM_GATEWAY);
+        Container container = gatewayContainer(deployment);
+        Service service = custom.get(Service.class, CUSTOM_GATEWAY);
+
+        assertThat(deployment.getMetadata().getNamespace()).isEqualTo(CUSTOM_NAMESPACE);
+        assertThat(deployment.getSpec().getReplicas()).isEqualTo(3);
+        assertThat(container.getImage()).isEqualTo("registry.example.com/platform/kube-privatelink-gateway:1.2.3");
+        assertThat(container.getResources().getLimits().get("memory").toString())
+                .isEqualTo("1Gi");
+        assertThat(deployment.getSpec().getTemplate().getSpec().getPriorityClassName())
+                .isEqualTo("privatelink-data-plane");
+        assertThat(service.getSpec().getType()).isEqualTo("NodePort");
+        assertThat(service.getSpec().getPorts().get(0).getPort()).isEqualTo(30443);
+        assertThat(service.getSpec().getLoadBalancerSourceRanges()).containsExactly("203.0.113.0/24");
+        assertThat(service.getMetadata().getAnnotations())
+                .containsEntry("service.beta.kubernetes.io/aws-load-balancer-internal", "true");
+        assertThat(env(operatorContainer(custom.get(Deployment.class, CUSTOM_OPERATOR))))
+                .containsEntry("PRIVATELINK_TRUST_DOMAIN", "prod-eu.example.com");
+        GenericKubernetesResource monitor = custom.get("PodMonitor", CUSTOM_GATEWAY);
+        assertThat(monitor.getMetadata().getLabels()).containsEntry("release", "prometheus");
+        assertThat(monitor.<Map<String, String>>get("spec", "selector", "matchLabels"))
+                .as("the gateway's pods, by their selector")
+                .isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
     }
 
     // --- metrics, disruption budget, CRDs, namespaces ---
@@ -779,6 +946,10 @@ class HelmChartTest {
                 "networkPolicy.apiServer.ports={0}            | ports",
                 "networkPolicy.dns.port=0                     | port",
                 "networkPolicy.dns.podLabels.a=b\\,c        | podLabels",
+                "trustDomain=Prod.Example                     | trustDomain",
+                "gateway.enabled=yes                          | enabled",
+                "gateway.service.type=ExternalName            | type",
+                "gateway.replicas=0                           | replicas",
             })
     void valueAgainstTheSchemaFailsTemplate(String set, String key) {
         Tools.Result result = helmTemplate(RELEASE, NAMESPACE, "--set", set);

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.Role;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -95,6 +96,31 @@ class KustomizeTest {
                     defaults.get(object.getClass(), object.getMetadata().getName());
             assertThat(Manifests.withoutMetadata(same))
                     .as("%s in config/ and in the chart", Manifests.kindAndName(object))
+                    .isEqualTo(Manifests.withoutMetadata(object));
+            assertThat(same.getMetadata().getNamespace())
+                    .isEqualTo(object.getMetadata().getNamespace());
+        }
+    }
+
+    /** The gateway is not in config/default (no port by default) and config/gateway is the chart's. */
+    @Test
+    void gatewayIsTheHelmChartsWithTheGatewayEnabled() {
+        Manifests gateway = kustomize("config/gateway");
+        Manifests chart = HelmChartTest.template(HelmChartTest.RELEASE, NAMESPACE, "--set", "gateway.enabled=true");
+        List<HasMetadata> chartGateway = chart.all().stream()
+                .filter(o -> "gateway".equals(o.getMetadata().getLabels().get("app.kubernetes.io/component")))
+                .toList();
+
+        assertThat(defaults.kindsAndNames()).noneMatch(o -> o.contains("gateway"));
+        assertThat(chartGateway).hasSize(5);
+        assertThat(gateway.kindsAndNames())
+                .containsExactlyInAnyOrderElementsOf(
+                        chartGateway.stream().map(Manifests::kindAndName).toList());
+        for (HasMetadata object : chartGateway) {
+            HasMetadata same =
+                    gateway.get(object.getClass(), object.getMetadata().getName());
+            assertThat(Manifests.withoutMetadata(same))
+                    .as("%s in config/gateway and in the chart", Manifests.kindAndName(object))
                     .isEqualTo(Manifests.withoutMetadata(object));
             assertThat(same.getMetadata().getNamespace())
                     .isEqualTo(object.getMetadata().getNamespace());

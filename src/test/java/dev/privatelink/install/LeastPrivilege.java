@@ -97,7 +97,7 @@ final class LeastPrivilege {
             // each forwarder's own ServiceAccount and the Role that reads its one ConfigMap (SEC-13)
             rule("", List.of("serviceaccounts"), "get", "list", "watch", "create", "update", "delete"),
             rule("rbac.authorization.k8s.io", List.of("roles"), "get", "list", "watch", "create", "update", "delete"),
-            // peering: invite tokens written, join tokens read (names not known in advance)
+            // peering tokens; the CA and the gateway's and forwarders' certificates (read by name only)
             rule("", List.of("secrets"), "get", "create", "update"),
             rule("coordination.k8s.io", List.of("leases"), "create"),
             new PolicyRuleBuilder()

@@ -2,13 +2,16 @@ package dev.privatelink.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.privatelink.api.ClusterPeer;
 import dev.privatelink.api.ClusterPeerSpec;
+import dev.privatelink.api.ConditionTypes;
 import dev.privatelink.api.ConnectionDecision;
 import dev.privatelink.api.ConnectionDecision.Decision;
 import dev.privatelink.api.ConnectionState;
 import dev.privatelink.api.EndpointService;
 import dev.privatelink.api.InterfaceEndpoint;
 import dev.privatelink.config.OperatorSettings;
+import dev.privatelink.desired.Certificates;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
@@ -95,6 +98,21 @@ class OperatorPermissionsTest extends OperatorTestBase {
                         case Suspend -> ConnectionState.Suspended;
                         default -> ConnectionState.Rejected;
                     });
+            if (decision == Decision.Accept) {
+                // a peer gives the forwarder a gateway credential, and rotation reports on the peer
+                eventually()
+                        .until(() -> client.secrets()
+                                                .inNamespace(TestSettings.OPERATOR_NAMESPACE)
+                                                .withName(Certificates.clientSecretName(world.forwarderName(CONSUMER)))
+                                                .get()
+                                        != null
+                                && client.resources(ClusterPeer.class)
+                                        .withName("west")
+                                        .get()
+                                        .getStatus()
+                                        .condition(ConditionTypes.CERTIFICATES_READY)
+                                        .isPresent());
+            }
         }
         client.resources(InterfaceEndpoint.class)
                 .inNamespace(CONSUMER)
@@ -142,8 +160,9 @@ class OperatorPermissionsTest extends OperatorTestBase {
                         "watch networking.k8s.io/networkpolicies",
                         "patch privatelink.dev/interfaceendpoints/status in shop",
                         "watch core/nodes",
-                        "watch privatelink.dev/clusterpeers",
+                        "get core/secrets in " + TestSettings.OPERATOR_NAMESPACE,
                         "create core/secrets in " + TestSettings.OPERATOR_NAMESPACE,
+                        "watch privatelink.dev/clusterpeers",
                         "update privatelink.dev/clusterpeers/status");
         assertThat(requests)
                 .as("requests of the operator that its RBAC does not grant")

@@ -7,6 +7,8 @@ import dev.privatelink.api.ConnectionState;
 import dev.privatelink.api.EndpointService;
 import dev.privatelink.api.InterfaceEndpoint;
 import dev.privatelink.api.Principal;
+import dev.privatelink.config.OperatorSettings;
+import dev.privatelink.pki.LocalTrust;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -33,6 +35,15 @@ class OperatorRoleTest {
 
     @Inject
     KubernetesClient client;
+
+    @Inject
+    LocalTrust trust;
+
+    @Inject
+    CertificateRotation certificates;
+
+    @Inject
+    OperatorSettings settings;
 
     @TestHTTPResource("/")
     URL base;
@@ -75,6 +86,30 @@ class OperatorRoleTest {
                 .untilAsserted(() -> assertThat(get("/q/health/ready")).contains("\"status\": \"UP\""));
         assertThat(get("/q/metrics")).contains("reconciliations_started_total");
         kubelet.close();
+    }
+
+    /** The operator's LocalTrust is the Secret-backed one, and rotation reports its runway in /q/metrics. */
+    @Test
+    void theTrustDomainIsHeldInSecretsAndItsRunwayIsAMetric() throws Exception {
+        ControlPlane.installCrds(client);
+        World world = new World(client);
+        world.namespace("kube-system");
+        world.namespace(settings.namespace());
+
+        certificates.start(client, settings);
+
+        assertThat(trust).isInstanceOf(ClusterTrust.class);
+        assertThat(trust.trustDomain())
+                .isEqualTo("cluster-"
+                        + client.namespaces()
+                                .withName("kube-system")
+                                .get()
+                                .getMetadata()
+                                .getUid());
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(get("/q/metrics"))
+                        .contains("privatelink_certificate_runway_seconds{component=\"gateway\""));
+        assertThat(trust.roots()).hasSize(1);
     }
 
     String get(String path) throws Exception {

@@ -10,6 +10,7 @@ public final class TestSettings {
     private TestSettings() {}
 
     public static final String OPERATOR_NAMESPACE = "privatelink-system";
+    public static final String TRUST_DOMAIN = "test.privatelink";
 
     public static OperatorSettings defaults() {
         return with(Map.of());
@@ -21,7 +22,10 @@ public final class TestSettings {
                 "privatelink.namespace",
                 OPERATOR_NAMESPACE,
                 "privatelink.forwarder.image",
-                "example.test/kube-privatelink:test"));
+                "example.test/kube-privatelink:test",
+                // the mock API server has no kube-system namespace to derive one from
+                "privatelink.trust-domain",
+                TRUST_DOMAIN));
         all.putAll(properties);
         return Settings.of(all);
     }
