@@ -113,13 +113,15 @@ final class ProxiedConnection implements Relay.Events, UpstreamDialer.Callback {
         // before the handshake ends and sent once it has)
         if (plan.route().proxyProtocol() == ProxyProtocol.V2 || plan.gatewayTls() != null) {
             // the destination is what the consumer dialled, the endpoint's address, not this pod's (SEC-16)
-            // (before its ClusterIP is known, this pod's address with the endpoint's port: the
-            // gateway of another cluster authorises by that port)
             InetSocketAddress destination = plan.proxyDestination() != null
                     ? plan.proxyDestination()
-                    : new InetSocketAddress(
-                            ((InetSocketAddress) client.localAddress()).getAddress(),
-                            plan.route().endpointPort());
+                    : plan.gatewayTls() != null
+                            // before the ClusterIP is known: the gateway of the other cluster
+                            // authorises by the endpoint's port, not this listener's
+                            ? new InetSocketAddress(
+                                    ((InetSocketAddress) client.localAddress()).getAddress(),
+                                    plan.route().endpointPort())
+                            : (InetSocketAddress) client.localAddress();
             byte[] header = ProxyProtocolV2.header(
                     (InetSocketAddress) client.remoteAddress(),
                     destination,
