@@ -9,6 +9,7 @@ import dev.privatelink.api.EndpointService;
 import dev.privatelink.api.InterfaceEndpoint;
 import dev.privatelink.api.LoadBalancerAddress;
 import dev.privatelink.config.OperatorSettings;
+import dev.privatelink.forwarder.HostPort;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.networking.v1.IPBlockBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
@@ -17,6 +18,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRuleBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeerBuilder;
+import io.netty.util.NetUtil;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,6 +47,7 @@ public final class ForwarderPolicies {
         egress.add(dns(settings.networkPolicy()));
         egress.add(apiServer(settings.networkPolicy()));
         egress.addAll(upstreams(world));
+        egress.addAll(peerGateways(world));
         return new NetworkPolicyBuilder()
                 .withNewMetadata()
                 .withName(world.consumerNamespace().forwarderName())
@@ -121,6 +124,62 @@ public final class ForwarderPolicies {
                         .withPorts(NetworkPolicies.tcp(p.ports()))
                         .build())
                 .toList();
+    }
+
+    /**
+     * To the gateways of the peer clusters whose services the namespace's endpoints use: an
+     * address as a /32 (/128) block on its port; a name cannot be written in a NetworkPolicy, so
+     * a gateway known by name is reachable on its port at any address (mutual TLS still admits
+     * only that peer's gateway).
+     */
+    static List<NetworkPolicyEgressRule> peerGateways(ForwarderWorld world) {
+        Map<Integer, Set<String>> cidrsByPort = new TreeMap<>();
+        Set<Integer> anyAddress = new TreeSet<>();
+        for (InterfaceEndpoint ep : world.endpoints()) {
+            String cluster = ep.getSpec() == null ? null : ep.getSpec().getServiceCluster();
+            PeerView peer = cluster == null ? null : world.peers().get(cluster);
+            if (peer == null || !peer.usable() || !ForwarderPlan.carriesTraffic(ep.getStatus())) {
+                continue;
+            }
+            for (String address : peer.gatewayAddresses()) {
+                HostPort gateway;
+                try {
+                    gateway = HostPort.parse(address);
+                } catch (IllegalArgumentException e) {
+                    continue;
+                }
+                if (NetUtil.isValidIpV4Address(gateway.host())) {
+                    cidrsByPort
+                            .computeIfAbsent(gateway.port(), p -> new TreeSet<>())
+                            .add(gateway.host() + "/32");
+                } else if (NetUtil.isValidIpV6Address(gateway.host())) {
+                    cidrsByPort
+                            .computeIfAbsent(gateway.port(), p -> new TreeSet<>())
+                            .add(gateway.host() + "/128");
+                } else {
+                    anyAddress.add(gateway.port());
+                }
+            }
+        }
+        List<NetworkPolicyEgressRule> rules = new ArrayList<>();
+        cidrsByPort.forEach((port, cidrs) -> {
+            if (!anyAddress.contains(port)) {
+                rules.add(new NetworkPolicyEgressRuleBuilder()
+                        .withTo(cidrs.stream()
+                                .map(cidr -> new NetworkPolicyPeerBuilder()
+                                        .withIpBlock(new IPBlockBuilder()
+                                                .withCidr(cidr)
+                                                .build())
+                                        .build())
+                                .toList())
+                        .withPorts(NetworkPolicies.port(TCP, port))
+                        .build());
+            }
+        });
+        anyAddress.forEach(port -> rules.add(new NetworkPolicyEgressRuleBuilder()
+                .withPorts(NetworkPolicies.port(TCP, port))
+                .build()));
+        return rules;
     }
 
     private record Pods(String namespace, Map<String, String> selector, Set<IntOrString> ports) {

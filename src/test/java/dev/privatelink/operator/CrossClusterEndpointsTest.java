@@ -15,6 +15,7 @@ import dev.privatelink.api.InterfaceEndpointSpec;
 import dev.privatelink.api.Principal;
 import dev.privatelink.desired.ForwarderResources;
 import dev.privatelink.desired.GatewayConfigs;
+import dev.privatelink.desired.Labels;
 import dev.privatelink.desired.RemoteRecords;
 import dev.privatelink.forwarder.config.ForwarderConfig;
 import dev.privatelink.forwarder.config.ForwarderConfig.RemoteGateway;
@@ -148,6 +149,22 @@ class CrossClusterEndpointsTest {
         assertThat(route.endpointPort()).isEqualTo(8080);
         assertThat(route.gateway()).isEqualTo(new RemoteGateway(EAST_DOMAIN));
         assertThat(route.upstreams()).containsExactly(new Upstream("203.0.113.7", 8443, 1));
+        // the forwarder's NetworkPolicy lets it reach east's gateway, that address on that port only
+        Awaits.eventually()
+                .until(() -> west
+                        .network()
+                        .networkPolicies()
+                        .inNamespace(TestSettings.OPERATOR_NAMESPACE)
+                        .withLabel(Labels.COMPONENT, Labels.COMPONENT_FORWARDER_POLICY)
+                        .list()
+                        .getItems()
+                        .stream()
+                        .flatMap(p -> p.getSpec().getEgress().stream())
+                        .anyMatch(rule -> rule.getTo().size() == 1
+                                && rule.getTo().get(0).getIpBlock() != null
+                                && rule.getTo().get(0).getIpBlock().getCidr().equals("203.0.113.7/32")
+                                && rule.getPorts().size() == 1
+                                && rule.getPorts().get(0).getPort().getIntVal() == 8443));
 
         // suspended in east: the gateway has it at once, west shows it at the next exchange
         eastWorld.decide("payments", "api", new ConnectionDecision(endpointId, null, Decision.Suspend));
