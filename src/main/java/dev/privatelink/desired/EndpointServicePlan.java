@@ -91,7 +91,8 @@ public record EndpointServicePlan(
         return new EndpointServicePlan(
                 status,
                 SpecProblems.events(es, previous, problems),
-                LoadBalancerPolicies.of(es, resolution, admittedNamespaces(world), world.operatorNamespace()));
+                LoadBalancerPolicies.of(
+                        es, resolution, admittedNamespaces(world), world.operatorNamespace(), gatewayAdmitted(world)));
     }
 
     /**
@@ -101,9 +102,19 @@ public record EndpointServicePlan(
      */
     static SortedSet<String> admittedNamespaces(EndpointServiceWorld world) {
         return world.endpoints().stream()
-                .filter(ep -> Resources.isLive(ep) && ForwarderPlan.carriesTraffic(ep.getStatus()))
+                .filter(ep -> Resources.isLive(ep)
+                        && !RemoteRecords.isRecord(ep)
+                        && ForwarderPlan.carriesTraffic(ep.getStatus()))
                 .map(ep -> ep.getMetadata().getNamespace())
                 .collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    /** Whether a peer cluster's connection carries or may resume traffic: this cluster's gateway then dials the load balancers. */
+    static boolean gatewayAdmitted(EndpointServiceWorld world) {
+        return world.endpoints().stream()
+                .anyMatch(ep -> Resources.isLive(ep)
+                        && RemoteRecords.isRecord(ep)
+                        && ForwarderPlan.carriesTraffic(ep.getStatus()));
     }
 
     private static Condition readyCondition(

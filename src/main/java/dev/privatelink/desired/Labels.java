@@ -20,6 +20,8 @@ public final class Labels {
     public static final String COMPONENT_FORWARDER_IDENTITY = "forwarder-identity";
     /** The NetworkPolicy of a consumer namespace's forwarder pods, in the operator's namespace. */
     public static final String COMPONENT_FORWARDER_POLICY = "forwarder-policy";
+    /** The gateway's pods (the chart's), in the operator's namespace. */
+    public static final String COMPONENT_GATEWAY = "gateway";
     /** The gateway's config, in the operator's namespace (what peer clusters' consumers may reach). */
     public static final String COMPONENT_GATEWAY_CONFIG = "gateway-config";
     /** A NetworkPolicy in an owner's namespace that admits forwarders to a load balancer's pods. */

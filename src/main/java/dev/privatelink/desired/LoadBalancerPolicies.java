@@ -12,7 +12,9 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRuleBuilder;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SortedSet;
 
 /**
@@ -29,19 +31,22 @@ public final class LoadBalancerPolicies {
      * @param resolution         the load balancers as resolved; none while they do not resolve
      * @param consumerNamespaces the namespaces whose forwarders may connect
      * @param operatorNamespace  where the forwarders run
+     * @param gateway            whether this cluster's gateway pods (in the operator's namespace) may
+     *                           connect too: a peer cluster's connection carries traffic
      */
     public static List<NetworkPolicy> of(
             EndpointService es,
             LoadBalancers.Resolution resolution,
             SortedSet<String> consumerNamespaces,
-            String operatorNamespace) {
+            String operatorNamespace,
+            boolean gateway) {
         if (!enabled(es) || !resolution.resolved()) {
             return List.of();
         }
         return resolution.loadBalancers().stream()
                 .filter(lb ->
                         lb.getPodSelector() != null && !lb.getPodSelector().isEmpty())
-                .map(lb -> policy(es, lb, consumerNamespaces, operatorNamespace))
+                .map(lb -> policy(es, lb, consumerNamespaces, operatorNamespace, gateway))
                 .toList();
     }
 
@@ -54,7 +59,25 @@ public final class LoadBalancerPolicies {
     }
 
     private static NetworkPolicy policy(
-            EndpointService es, LoadBalancerAddress lb, SortedSet<String> consumers, String operatorNamespace) {
+            EndpointService es,
+            LoadBalancerAddress lb,
+            SortedSet<String> consumers,
+            String operatorNamespace,
+            boolean gateway) {
+        List<NetworkPolicyIngressRule> ingress = new ArrayList<>();
+        if (!consumers.isEmpty()) {
+            ingress.add(fromForwarders(lb, consumers, operatorNamespace));
+        }
+        if (gateway) {
+            ingress.add(new NetworkPolicyIngressRuleBuilder()
+                    .withFrom(NetworkPolicies.podsIn(
+                            operatorNamespace,
+                            new LabelSelectorBuilder()
+                                    .withMatchLabels(Map.of(Labels.COMPONENT, Labels.COMPONENT_GATEWAY))
+                                    .build()))
+                    .withPorts(NetworkPolicies.tcp(lb.getTargetPorts()))
+                    .build());
+        }
         return new NetworkPolicyBuilder()
                 .withNewMetadata()
                 .withName(Names.loadBalancerPolicy(lb.getName()))
@@ -73,8 +96,7 @@ public final class LoadBalancerPolicies {
                 .withPodSelector(NetworkPolicies.matching(lb.getPodSelector()))
                 .withPolicyTypes(INGRESS)
                 // No consumer yet: no rule, so the pods admit nothing (an In without values is invalid).
-                .withIngress(
-                        consumers.isEmpty() ? List.of() : List.of(fromForwarders(lb, consumers, operatorNamespace)))
+                .withIngress(ingress)
                 .endSpec()
                 .build();
     }

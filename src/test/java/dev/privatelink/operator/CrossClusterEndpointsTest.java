@@ -149,6 +149,22 @@ class CrossClusterEndpointsTest {
         assertThat(route.endpointPort()).isEqualTo(8080);
         assertThat(route.gateway()).isEqualTo(new RemoteGateway(EAST_DOMAIN));
         assertThat(route.upstreams()).containsExactly(new Upstream("203.0.113.7", 8443, 1));
+        // east's load balancer pods admit east's gateway pods (and no forwarder of a peer namespace)
+        Awaits.eventually()
+                .until(() -> east
+                        .network()
+                        .networkPolicies()
+                        .inNamespace("payments")
+                        .withLabel(Labels.COMPONENT, Labels.COMPONENT_LOAD_BALANCER_POLICY)
+                        .list()
+                        .getItems()
+                        .stream()
+                        .flatMap(p -> p.getSpec().getIngress().stream())
+                        .anyMatch(rule -> rule.getFrom().stream()
+                                .anyMatch(peer -> peer.getPodSelector() != null
+                                        && Labels.COMPONENT_GATEWAY.equals(peer.getPodSelector()
+                                                .getMatchLabels()
+                                                .get(Labels.COMPONENT)))));
         // the forwarder's NetworkPolicy lets it reach east's gateway, that address on that port only
         Awaits.eventually()
                 .until(() -> west
