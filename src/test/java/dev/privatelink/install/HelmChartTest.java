@@ -507,7 +507,9 @@ class HelmChartTest {
                         "--private-key",
                         "/etc/privatelink/gateway-tls/tls.key",
                         "--listen",
-                        "0.0.0.0:8443");
+                        "0.0.0.0:8443",
+                        "--peering-upstream",
+                        OPERATOR + "-peering." + NAMESPACE + ".svc:8444");
         assertThat(container.getPorts())
                 .extracting(p -> p.getName() + ":" + p.getContainerPort())
                 .containsExactlyInAnyOrder("gateway:8443", "http:8080");
