@@ -37,7 +37,9 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -82,22 +84,29 @@ public class ClusterPeerReconciler implements Reconciler<ClusterPeer> {
     private final LocalTrust trust;
     private final Clock clock;
     private final Enroller enroller;
+    private final PeerContacts contacts;
+    // contact with a peer gained or lost (PeerContacts) arrives here, not through an informer
+    private final SimpleInboundEventSource<ClusterPeer> contactChanges = new SimpleInboundEventSource<>();
     private EventRecorder events;
     private ClusterIdentity cluster;
 
     @Inject
-    public ClusterPeerReconciler(OperatorSettings settings, LocalTrust trust) {
-        this(settings, trust, Clock.systemUTC(), new PeeringClient(trust, Clock.systemUTC())::enrol);
+    public ClusterPeerReconciler(OperatorSettings settings, LocalTrust trust, PeerContacts contacts) {
+        this(settings, trust, Clock.systemUTC(), new PeeringClient(trust, Clock.systemUTC())::enrol, contacts);
     }
 
-    public ClusterPeerReconciler(OperatorSettings settings, LocalTrust trust, Clock clock, Enroller enroller) {
+    public ClusterPeerReconciler(
+            OperatorSettings settings, LocalTrust trust, Clock clock, Enroller enroller, PeerContacts contacts) {
         this.settings = settings;
         this.trust = trust;
         this.clock = clock;
         this.enroller = enroller;
+        this.contacts = contacts;
     }
 
     /** The invite Secret of a ClusterPeer, in the operator's namespace. */
+    static final Duration CONTACT_REFRESH = Duration.ofMinutes(1);
+
     public static String inviteSecretName(String peer) {
         return "clusterpeer-" + peer + "-invite";
     }
@@ -106,7 +115,8 @@ public class ClusterPeerReconciler implements Reconciler<ClusterPeer> {
     public List<EventSource<?, ClusterPeer>> prepareEventSources(EventSourceContext<ClusterPeer> ctx) {
         events = new EventRecorder(ctx.getClient(), clock);
         cluster = new ClusterIdentity(ctx.getClient());
-        return List.of();
+        contacts.onChange(peer -> contactChanges.propagateEvent(new ResourceID(peer)));
+        return List.of(contactChanges);
     }
 
     @Override
@@ -127,10 +137,39 @@ public class ClusterPeerReconciler implements Reconciler<ClusterPeer> {
             again = join(client, spec.getJoin(), others, outcome);
         }
         PeerConditions.ready(status, spec.suspended(), peer.getMetadata().getGeneration(), now);
+        Optional<PeerContacts.Contact> contact =
+                contacts.contact(peer.getMetadata().getName());
+        contact.ifPresent(c -> connected(status, c, peer.getMetadata().getGeneration()));
         status.setObservedGeneration(peer.getMetadata().getGeneration());
         writeStatus(client, peer, status);
+        if (contact.isPresent()) {
+            // lastContact moves with the exchanges; written once a minute, not at every one
+            again = again == null || again.compareTo(CONTACT_REFRESH) > 0 ? CONTACT_REFRESH : again;
+        }
         UpdateControl<ClusterPeer> control = UpdateControl.noUpdate();
         return again == null ? control : control.rescheduleAfter(again.toMillis());
+    }
+
+    /** Connected: the last peering exchange with the peer, either way, succeeded. */
+    private static void connected(ClusterPeerStatus status, PeerContacts.Contact contact, Long generation) {
+        if (contact.reachable()) {
+            PeerConditions.connected(
+                    status,
+                    true,
+                    "Exchanged",
+                    "the last peering exchange succeeded",
+                    generation,
+                    contact.lastSuccess());
+        } else {
+            PeerConditions.connected(
+                    status,
+                    false,
+                    "Unreachable",
+                    "no peering exchange has succeeded since " + contact.errorSince() + ": " + contact.error()
+                            + "; endpoints keep their state and traffic",
+                    generation,
+                    contact.errorSince());
+        }
     }
 
     @Override

@@ -145,13 +145,15 @@ public final class ControlPlane implements AutoCloseable {
         // invites under a trust domain held in memory
         Peering peer = peering != null ? peering : new Peering(PeeringBeans.inMemoryTrust(), null, Clock.systemUTC());
         PeerLink link = peer.link() != null ? peer.link() : new PeeringClient(peer.trust(), peer.clock());
-        PeeringService service = peer.service() != null ? peer.service() : new PeerEndpointRecords(client);
+        PeerContacts contacts = new PeerContacts();
+        PeeringService service =
+                peer.service() != null ? peer.service() : new PeerEndpointRecords(client, contacts, Clock.systemUTC());
         PeerAnswers answers = new PeerAnswers();
-        PeerSync peerSync = new PeerSync(link, answers, Clock.systemUTC(), PeerSync.DEFAULT_INTERVAL);
+        PeerSync peerSync = new PeerSync(link, answers, contacts, Clock.systemUTC(), PeerSync.DEFAULT_INTERVAL);
         operator.register(new InterfaceEndpointReconciler(settings, Clock.systemUTC(), usage, peerSync, answers));
         operator.register(new ForwarderReconciler(settings));
         operator.register(new ClusterPeerReconciler(
-                settings, peer.trust(), peer.clock(), new PeeringClient(peer.trust(), peer.clock())::enrol));
+                settings, peer.trust(), peer.clock(), new PeeringClient(peer.trust(), peer.clock())::enrol, contacts));
         operator.start();
         usage.start(client, settings);
         notifications.start(client, settings);

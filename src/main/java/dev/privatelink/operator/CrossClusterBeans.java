@@ -19,8 +19,14 @@ public class CrossClusterBeans {
 
     @Produces
     @Singleton
-    PeerSync peerSync(PeerLink link, PeerAnswers answers) {
-        return new PeerSync(link, answers, Clock.systemUTC(), PeerSync.DEFAULT_INTERVAL);
+    PeerContacts peerContacts() {
+        return new PeerContacts();
+    }
+
+    @Produces
+    @Singleton
+    PeerSync peerSync(PeerLink link, PeerAnswers answers, PeerContacts contacts) {
+        return new PeerSync(link, answers, contacts, Clock.systemUTC(), PeerSync.DEFAULT_INTERVAL);
     }
 
     @Produces
@@ -31,7 +37,7 @@ public class CrossClusterBeans {
 
     @Produces
     @Singleton
-    PeeringService peeringService(KubernetesClient client) {
-        return new PeerEndpointRecords(client);
+    PeeringService peeringService(KubernetesClient client, PeerContacts contacts) {
+        return new PeerEndpointRecords(client, contacts, Clock.systemUTC());
     }
 }

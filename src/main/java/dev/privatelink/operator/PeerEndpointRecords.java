@@ -10,6 +10,7 @@ import dev.privatelink.peering.PeeringMessages.Snapshot;
 import dev.privatelink.peering.PeeringService;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,9 +30,13 @@ public final class PeerEndpointRecords implements PeeringService {
     static final int MAX_ENDPOINTS = 10_000;
 
     private final KubernetesClient client;
+    private final PeerContacts contacts;
+    private final Clock clock;
 
-    public PeerEndpointRecords(KubernetesClient client) {
+    public PeerEndpointRecords(KubernetesClient client, PeerContacts contacts, Clock clock) {
         this.client = client;
+        this.contacts = contacts;
+        this.clock = clock;
     }
 
     @Override
@@ -74,6 +79,7 @@ public final class PeerEndpointRecords implements PeeringService {
                     answers.add(RemoteRecords.answer(requested, record));
                 }
             }
+            contacts.succeeded(peer, clock.instant());
             return new Answer(answers);
         } catch (KubernetesClientException e) {
             throw new PeeringException("the provider's API server: " + e.getMessage(), e);

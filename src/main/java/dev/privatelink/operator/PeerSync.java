@@ -48,22 +48,20 @@ public final class PeerSync implements AutoCloseable {
         void answered(String peer, Set<String> endpoints);
     }
 
-    /** The last exchange with a peer: when one last succeeded, and the error since, if any. */
-    public record Contact(Instant lastSuccess, String error, Instant errorSince) {}
-
     private final PeerLink link;
     private final PeerAnswers answers;
     private final Clock clock;
     private final Duration interval;
     private final Set<String> dirty = ConcurrentHashMap.newKeySet();
     private final Map<String, Instant> lastAttempt = new ConcurrentHashMap<>();
-    private final Map<String, Contact> contacts = new ConcurrentHashMap<>();
+    private final PeerContacts contacts;
     private volatile Source source;
     private ScheduledExecutorService executor;
 
-    public PeerSync(PeerLink link, PeerAnswers answers, Clock clock, Duration interval) {
+    public PeerSync(PeerLink link, PeerAnswers answers, PeerContacts contacts, Clock clock, Duration interval) {
         this.link = link;
         this.answers = answers;
+        this.contacts = contacts;
         this.clock = clock;
         this.interval = interval;
     }
@@ -75,6 +73,7 @@ public final class PeerSync implements AutoCloseable {
                     throw new PeeringException("no peering transport in this operator");
                 },
                 new PeerAnswers(),
+                new PeerContacts(),
                 Clock.systemUTC(),
                 DEFAULT_INTERVAL);
     }
@@ -101,10 +100,6 @@ public final class PeerSync implements AutoCloseable {
         dirty.add(peer);
     }
 
-    public Optional<Contact> contact(String peer) {
-        return Optional.ofNullable(contacts.get(peer));
-    }
-
     private void tick() {
         Source s = source;
         if (s == null) {
@@ -129,21 +124,17 @@ public final class PeerSync implements AutoCloseable {
         try {
             Answer answer = link.sync(peer, snapshot(s, peer, name));
             Set<String> changed = answers.record(name, answer);
-            contacts.put(name, new Contact(clock.instant(), null, null));
+            contacts.succeeded(name, clock.instant());
             if (!changed.isEmpty()) {
                 s.answered(name, changed);
             }
         } catch (PeeringException | RuntimeException e) {
-            Contact before = contacts.get(name);
-            if (before == null || before.error() == null) {
+            boolean wasReachable =
+                    contacts.contact(name).map(PeerContacts.Contact::reachable).orElse(true);
+            if (wasReachable) {
                 LOG.warnf("peer %s: exchange failed, endpoints keep their state: %s", name, e.getMessage());
             }
-            contacts.put(
-                    name,
-                    new Contact(
-                            before == null ? null : before.lastSuccess(),
-                            String.valueOf(e.getMessage()),
-                            before != null && before.errorSince() != null ? before.errorSince() : clock.instant()));
+            contacts.failed(name, String.valueOf(e.getMessage()), clock.instant());
         }
     }
 

@@ -77,6 +77,9 @@ class CrossClusterEndpointsTest {
         westWorld = new World(west);
         eastWorld.namespace(TestSettings.OPERATOR_NAMESPACE);
         westWorld.namespace(TestSettings.OPERATOR_NAMESPACE);
+        // every cluster has one; its UID names the cluster to its peers
+        eastWorld.namespace("kube-system");
+        westWorld.namespace("kube-system");
         LocalTrust eastTrust = LocalTrust.inMemory(EAST_DOMAIN, Clock.systemUTC());
         LocalTrust westTrust = LocalTrust.inMemory(WEST_DOMAIN, Clock.systemUTC());
         // each side calls the other by its own name for it
@@ -122,6 +125,19 @@ class CrossClusterEndpointsTest {
         assertThat(westEndpoint("shop", "api").getStatus().getEndpointId()).isEqualTo(endpointId);
         Awaits.eventually().until(() -> eastWorldConnections().contains("west/shop/api"));
 
+        // each side's ClusterPeer says the other is connected
+        try {
+            Awaits.eventually().until(() -> "True/Exchanged".equals(connected(west, "east")));
+        } catch (RuntimeException e) {
+            throw new AssertionError(
+                    Serialization.asYaml(west.resources(ClusterPeer.class)
+                                    .withName("east")
+                                    .get()
+                                    .getStatus())
+                            .replaceAll("trustBundle.*", ""),
+                    e);
+        }
+        Awaits.eventually().until(() -> "True/Exchanged".equals(connected(east, "west")));
         eastWorld.decide("payments", "api", new ConnectionDecision(null, "west/shop/api", Decision.Accept));
         awaitWest("shop", "api", ConnectionState.Available);
         assertThat(westEndpoint("shop", "api").getStatus().getPorts()).containsExactly(8080);
@@ -197,7 +213,10 @@ class CrossClusterEndpointsTest {
         eastWorld.decide("payments", "api", new ConnectionDecision(endpointId, null, Decision.Suspend));
         Awaits.eventually().until(() -> gatewayConfig().endpoints().get(0).state() == EndpointState.SUSPENDED);
         assertThat(westEndpoint("shop", "api").getStatus().getState()).isEqualTo(ConnectionState.Available);
+        // and west's ClusterPeer says the peer is unreachable
+        Awaits.eventually().until(() -> "False/Unreachable".equals(connected(west, "east")));
         eastReachable.set(true);
+        Awaits.eventually().until(() -> "True/Exchanged".equals(connected(west, "east")));
         awaitWest("shop", "api", ConnectionState.Suspended);
 
         // deleted in west: its record goes at the next exchange, and with it the gateway's entry
@@ -308,6 +327,17 @@ class CrossClusterEndpointsTest {
     private Optional<ConnectionState> recordState() {
         InterfaceEndpoint record = record();
         return Optional.ofNullable(record).map(InterfaceEndpoint::getStatus).map(s -> s.getState());
+    }
+
+    /** The Connected condition of a ClusterPeer as status/reason. */
+    private static String connected(KubernetesClient client, String peer) {
+        ClusterPeer p = client.resources(ClusterPeer.class).withName(peer).get();
+        return p == null || p.getStatus() == null
+                ? null
+                : p.getStatus()
+                        .condition("Connected")
+                        .map(c -> c.getStatus() + "/" + c.getReason())
+                        .orElse(null);
     }
 
     private InterfaceEndpoint record() {
