@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Duration;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
@@ -18,25 +19,43 @@ import org.jboss.logging.Logger;
  * when the ConfigMap is missing, deleted or holds JSON that does not parse, the forwarder keeps
  * serving its last good config (static stability: the data plane outlives the control plane).
  */
-public final class ConfigMapSource implements AutoCloseable {
+public final class ConfigMapSource<T> implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(ConfigMapSource.class);
 
     static final Duration RESYNC = Duration.ofSeconds(30);
 
     private final String description;
-    private final Consumer<ForwarderConfig> sink;
+    private final Function<ConfigMap, T> parse;
+    private final Consumer<T> sink;
     private final SharedIndexInformer<ConfigMap> informer;
     // the last config applied, to log changes only; used from the informer's event thread alone
-    private ForwarderConfig last;
+    private T last;
 
-    public ConfigMapSource(KubernetesClient client, String namespace, String name, Consumer<ForwarderConfig> sink) {
-        this(client, namespace, name, sink, RESYNC);
+    /** A forwarder's: its routes. */
+    public static ConfigMapSource<ForwarderConfig> forwarder(
+            KubernetesClient client, String namespace, String name, Consumer<ForwarderConfig> sink) {
+        return new ConfigMapSource<>(client, namespace, name, ForwarderConfig::from, sink, RESYNC);
+    }
+
+    /**
+     * @param parse reads the config out of the ConfigMap; throws IllegalArgumentException for one
+     *              that is not usable, which is then not applied
+     */
+    public ConfigMapSource(
+            KubernetesClient client, String namespace, String name, Function<ConfigMap, T> parse, Consumer<T> sink) {
+        this(client, namespace, name, parse, sink, RESYNC);
     }
 
     ConfigMapSource(
-            KubernetesClient client, String namespace, String name, Consumer<ForwarderConfig> sink, Duration resync) {
+            KubernetesClient client,
+            String namespace,
+            String name,
+            Function<ConfigMap, T> parse,
+            Consumer<T> sink,
+            Duration resync) {
         this.description = "ConfigMap " + namespace + "/" + name;
+        this.parse = parse;
         this.sink = sink;
         this.informer =
                 client.configMaps().inNamespace(namespace).withName(name).runnableInformer(resync.toMillis());
@@ -71,9 +90,9 @@ public final class ConfigMapSource implements AutoCloseable {
     }
 
     private void offer(ConfigMap configMap) {
-        ForwarderConfig config;
+        T config;
         try {
-            config = ForwarderConfig.from(configMap);
+            config = parse.apply(configMap);
         } catch (IllegalArgumentException e) {
             LOG.errorf(
                     "%s (resourceVersion %s) is not usable, keeping the last config: %s",
@@ -82,10 +101,8 @@ public final class ConfigMapSource implements AutoCloseable {
         }
         if (!config.equals(last)) {
             LOG.infof(
-                    "applying %s (resourceVersion %s): %d routes",
-                    description,
-                    configMap.getMetadata().getResourceVersion(),
-                    config.routes().size());
+                    "applying %s (resourceVersion %s)",
+                    description, configMap.getMetadata().getResourceVersion());
         }
         sink.accept(config);
         last = config;

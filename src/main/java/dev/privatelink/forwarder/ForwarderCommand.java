@@ -233,7 +233,7 @@ public class ForwarderCommand implements Callable<Integer> {
         LOG.infof("admitting connections from %s", policy);
         Forwarder forwarder =
                 new Forwarder(settings(bindAddress), registry, Transport.best(), null, policy, consumerNamespace);
-        ConfigMapSource source = new ConfigMapSource(client, ns, configMap, forwarder::apply);
+        ConfigMapSource<ForwarderConfig> source = ConfigMapSource.forwarder(client, ns, configMap, forwarder::apply);
         sources.add(0, source);
         runtime.serve(forwarder, drainTimeout, sources);
         source.start();

@@ -419,7 +419,7 @@ final class Kubelet implements AutoCloseable {
     private final class ForwarderWorkload implements Workload {
         private final String pod;
         private final Forwarder forwarder;
-        private final ConfigMapSource source;
+        private final ConfigMapSource<ForwarderConfig> source;
         private final ConsumerNamespacePods sourceCheck;
         private final Optional<HttpServer> metricsServer;
         private Consumer<Boolean> ready;
@@ -445,7 +445,7 @@ final class Kubelet implements AutoCloseable {
                     group,
                     sourceCheck == null ? SourcePolicy.ALLOW_ALL : sourceCheck,
                     consumerNamespace.orElse(null));
-            this.source = new ConfigMapSource(
+            this.source = ConfigMapSource.forwarder(
                     client, argument(deployment, "--namespace"), argument(deployment, "--config-map"), this::apply);
         }
 

@@ -51,12 +51,12 @@ class ConfigMapSourceTest {
                     .withBindAddress(Loopback.HOST),
             new SimpleMeterRegistry());
     private TestServer echo;
-    private ConfigMapSource source;
+    private ConfigMapSource<ForwarderConfig> source;
 
     @BeforeEach
     void start() throws Exception {
         echo = TestServer.echo();
-        source = new ConfigMapSource(client, NAMESPACE, NAME, forwarder::apply);
+        source = ConfigMapSource.forwarder(client, NAMESPACE, NAME, forwarder::apply);
     }
 
     @AfterEach
@@ -161,7 +161,8 @@ class ConfigMapSourceTest {
     @Test
     void aListenerThatCouldNotBindIsRetriedAtTheNextResync() throws Exception {
         source.close();
-        source = new ConfigMapSource(client, NAMESPACE, NAME, forwarder::apply, Duration.ofMillis(200));
+        source = new ConfigMapSource<>(
+                client, NAMESPACE, NAME, ForwarderConfig::from, forwarder::apply, Duration.ofMillis(200));
         Route route = route("vpce-a", freePort(), echo.port());
         try (var squatter = new ServerSocket(route.listenPort(), 1, InetAddress.getLoopbackAddress())) {
             write(config(route).toJson());

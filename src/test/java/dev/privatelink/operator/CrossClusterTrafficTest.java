@@ -59,7 +59,7 @@ class CrossClusterTrafficTest {
     TwoClusters clusters;
     Owner owner;
     Forwarder forwarder;
-    ConfigMapSource forwarderConfig;
+    ConfigMapSource<ForwarderConfig> forwarderConfig;
     SharedIndexInformer<ConfigMap> gatewayConfig;
 
     @BeforeEach
@@ -147,7 +147,7 @@ class CrossClusterTrafficTest {
                 clusters.westTrust.credentialFor(SpiffeId.consumer("west", "shop")),
                 Map.of("east", clusters.eastTrust.roots()),
                 Clock.systemUTC()));
-        forwarderConfig = new ConfigMapSource(
+        forwarderConfig = ConfigMapSource.forwarder(
                 clusters.west,
                 TestSettings.OPERATOR_NAMESPACE,
                 clusters.westWorld.forwarderName("shop"),

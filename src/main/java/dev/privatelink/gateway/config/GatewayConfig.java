@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.privatelink.pki.Pem;
 import dev.privatelink.pki.SpiffeId;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.netty.util.NetUtil;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -32,6 +33,11 @@ public record GatewayConfig(List<Peer> peers, List<Endpoint> endpoints) {
     private static final Pattern ENDPOINT_ID = Pattern.compile("[A-Za-z0-9-]{1,64}");
 
     public static final GatewayConfig EMPTY = new GatewayConfig(List.of(), List.of());
+
+    /** The ConfigMap, in the operator's namespace, that the operator writes and the gateway serves, and its key. */
+    public static final String CONFIG_MAP = "privatelink-gateway";
+
+    public static final String KEY = "gateway.json";
 
     public GatewayConfig {
         peers = peers == null ? List.of() : List.copyOf(peers);
@@ -119,6 +125,15 @@ public record GatewayConfig(List<Peer> peers, List<Endpoint> endpoints) {
             throw new IllegalArgumentException("invalid gateway config: " + String.join("; ", problems));
         }
         return config;
+    }
+
+    /** @throws IllegalArgumentException when the ConfigMap holds no servable config under {@link #KEY} */
+    public static GatewayConfig from(ConfigMap configMap) {
+        String json = configMap.getData() == null ? null : configMap.getData().get(KEY);
+        if (json == null) {
+            throw new IllegalArgumentException("no " + KEY + " in the ConfigMap");
+        }
+        return fromJson(json);
     }
 
     public String toJson() {
