@@ -8,7 +8,6 @@ import dev.privatelink.forwarder.config.ForwarderConfig.RouteState;
 import dev.privatelink.forwarder.config.ForwarderConfig.Upstream;
 import dev.privatelink.pki.CredentialWatch;
 import dev.privatelink.pki.HeldCredentials;
-import dev.privatelink.pki.RunwayGauge;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.util.NetUtil;
@@ -281,26 +280,12 @@ public class ForwarderCommand implements Callable<Integer> {
         return 0;
     }
 
-    /**
-     * Loads the gateway credentials once now, so that the first config's routes have them, then
-     * watches them; exports their runway.
-     */
+    /** Loads the gateway credentials once now, so that the first config's routes have them, then watches them. */
     private Optional<CredentialWatch> watchGatewayCredentials(Forwarder forwarder) {
         if (gatewayCredentials == null) {
             return Optional.empty();
         }
-        Clock clock = Clock.systemUTC();
-        CredentialWatch watch = new CredentialWatch(
-                "forwarder",
-                CredentialWatch.directory(gatewayCredentials),
-                held -> forwarder.useGatewayClient(new GatewayClient(held.credential(), held.peerRoots(), clock)),
-                registry,
-                clock);
-        RunwayGauge.register(
-                registry,
-                "forwarder",
-                () -> watch.current().map(HeldCredentials::certificates).orElse(List.of()),
-                clock);
+        CredentialWatch watch = GatewayClient.watch(gatewayCredentials, forwarder, registry, Clock.systemUTC());
         watch.poll();
         watch.start(CREDENTIALS_POLL_INTERVAL);
         return Optional.of(watch);

@@ -11,6 +11,7 @@ import dev.privatelink.gateway.Authorization.Denied;
 import dev.privatelink.gateway.config.GatewayConfig;
 import dev.privatelink.pki.ChainVerifier;
 import dev.privatelink.pki.Credential;
+import dev.privatelink.pki.CredentialWatch;
 import dev.privatelink.pki.MutualTls;
 import dev.privatelink.pki.RunwayGauge;
 import dev.privatelink.pki.SpiffeId;
@@ -32,6 +33,7 @@ import io.netty.resolver.DefaultAddressResolverGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -180,6 +182,19 @@ public final class Gateway implements AutoCloseable {
     public void useCredential(Credential next) {
         tls = MutualTls.server(next, trust);
         credential = next;
+    }
+
+    /**
+     * Keeps this gateway on the chain and key in these files (a mounted Secret's), read again when
+     * they change; a pair that is not usable keeps the last good one. Not started.
+     */
+    public CredentialWatch watchCredential(Path chain, Path key, MeterRegistry registry) {
+        return new CredentialWatch(
+                "gateway",
+                CredentialWatch.chainAndKey(chain, key),
+                held -> useCredential(held.credential()),
+                registry,
+                clock);
     }
 
     /** Whether it can serve: a config applied and a credential held (readiness). */

@@ -101,7 +101,7 @@ public class GatewayCommand implements Callable<Integer> {
     MeterRegistry registry;
 
     @Inject
-    GatewayReadiness readiness;
+    GatewayRuntime runtime;
 
     @Override
     public Integer call() {
@@ -113,14 +113,9 @@ public class GatewayCommand implements Callable<Integer> {
         GatewayLimits limits = new GatewayLimits(maxConnections, maxNewConnectionsPerSource);
         // no credential yet: the watch's first read, just below, brings it (until then: not ready)
         try (Gateway gateway = new Gateway(settings, limits, null, registry, clock);
-                CredentialWatch credentials = new CredentialWatch(
-                        "gateway",
-                        CredentialWatch.chainAndKey(certificateChain, privateKey),
-                        held -> gateway.useCredential(held.credential()),
-                        registry,
-                        clock);
+                CredentialWatch credentials = gateway.watchCredential(certificateChain, privateKey, registry);
                 GatewayConfigFile source = new GatewayConfigFile(config, gateway::apply)) {
-            readiness.serve(gateway);
+            runtime.serve(gateway);
             credentials.start(configPollInterval);
             source.start(configPollInterval);
             Quarkus.waitForExit();

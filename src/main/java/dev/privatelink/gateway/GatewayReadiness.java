@@ -1,7 +1,5 @@
 package dev.privatelink.gateway;
 
-import dev.privatelink.forwarder.ForwarderRuntime;
-import io.quarkus.runtime.annotations.CommandLineArguments;
 import io.smallrye.health.api.HealthGroup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -22,26 +20,15 @@ public class GatewayReadiness implements HealthCheck {
 
     public static final String GROUP = "gateway";
 
-    private final boolean gatewayRole;
-    private volatile Gateway gateway;
-
     @Inject
-    public GatewayReadiness(@CommandLineArguments String[] args) {
-        this.gatewayRole = GROUP.equals(ForwarderRuntime.role(args));
-    }
-
-    /** The running gateway, whose readiness this reports from now on. */
-    void serve(Gateway running) {
-        this.gateway = running;
-    }
+    GatewayRuntime runtime;
 
     @Override
     public HealthCheckResponse call() {
-        Gateway current = gateway;
-        boolean ready = !gatewayRole || (current != null && current.isReady());
+        boolean role = runtime.gatewayRole();
         return HealthCheckResponse.named("gateway")
-                .status(ready)
-                .withData("role", gatewayRole)
+                .status(!role || runtime.ready())
+                .withData("role", role)
                 .build();
     }
 }

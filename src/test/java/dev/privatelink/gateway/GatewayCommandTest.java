@@ -26,6 +26,9 @@ class GatewayCommandTest {
         assertThat(command.listen.port()).isEqualTo(8443);
         assertThat(command.upstream.idleTimeout).isEqualTo(Duration.ofSeconds(350));
         assertThat(command.upstream.allowLoopbackUpstreams).isFalse();
+        assertThat(command.maxConnections).isEqualTo(GatewayLimits.DEFAULT_MAX_CONNECTIONS);
+        assertThat(command.maxNewConnectionsPerSource)
+                .isEqualTo(GatewayLimits.DEFAULT_MAX_NEW_CONNECTIONS_PER_SOURCE_PER_SECOND);
 
         assertThatThrownBy(() -> new CommandLine(new GatewayCommand()).parseArgs("--config", "gateway.json"))
                 .isInstanceOf(CommandLine.MissingParameterException.class)
