@@ -13,7 +13,9 @@
 # handshake per connection, as the forwarder does. Extra arguments go to run.sh, e.g.
 #   bench/cross-cluster.sh                                  # bulk1, rr, conn; 3 runs x 10 s
 #   bench/cross-cluster.sh --runs 5 --tests bulk1,bulk8,rr,rr1,conn
-# Both JVMs run with the forwarder's JVM options as deployed (bench/forwarder.sh --print-jvm-flags).
+# Both JVMs run with the forwarder's JVM options as deployed (bench/forwarder.sh --print-jvm-flags),
+# C2 only (-XX:-TieredCompilation): the handshake path takes the JIT well over 5 s to compile, so
+# every target gets a 20 s warm-up per test (--warmup), to measure the steady state.
 # Needs: apt-get install -y haproxy nginx iperf3 wrk openssl python3. Not next to a Maven build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -137,7 +139,7 @@ if [[ ! -f $CDS_ARCHIVE ]] || [[ -n $(find "$ROOT/target/quarkus-app" -newer "$C
         >"$ROOT/target/cds-training.log" 2>&1
 fi
 
-exec "$BENCH" --peers none --ref haproxy-tls --ready-timeout 90 --tests bulk1,rr,conn --warmup 5 \
+exec "$BENCH" --peers none --ref haproxy-tls --ready-timeout 90 --tests bulk1,rr,conn --warmup 20 \
     --proxy-name privatelink --proxy-cmd "$SELF --launch privatelink {LISTEN} {UPSTREAM}" \
     --extra "haproxy-tls=$SELF --launch haproxy {LISTEN} {UPSTREAM}" \
     --extra "haproxy-tls-noreuse=$SELF --launch haproxy-noreuse {LISTEN} {UPSTREAM}" \
