@@ -16,6 +16,7 @@
 # Both JVMs run with the forwarder's JVM options as deployed (bench/forwarder.sh --print-jvm-flags),
 # C2 only (-XX:-TieredCompilation): the handshake path takes the JIT well over 5 s to compile, so
 # every target gets a 20 s warm-up per test (--warmup), to measure the steady state.
+# A/B of gateway JVM flags: --extra "NAME=GATEWAY_JVM_EXTRA='-D...' bench/cross-cluster.sh --launch privatelink-NAME {LISTEN} {UPSTREAM}".
 # Needs: apt-get install -y haproxy nginx iperf3 wrk openssl python3. Not next to a Maven build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,7 +44,7 @@ if [[ ${1:-} == --launch ]]; then
     dir=$WORK/run-$what-$listen
     mkdir -p "$dir"
     case $what in
-    privatelink)
+    privatelink | privatelink-*)
         python3 - "$WORK" "$ENDPOINT_ID" "$listen" "$upstream" >"$dir/gateway.json" <<'EOF'
 import json, sys
 work, endpoint, port, upstream = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
@@ -57,7 +58,7 @@ print(json.dumps({
 EOF
         flags=$(cat "$WORK/jvm-flags")
         # shellcheck disable=SC2086
-        java $flags -jar "$JAR" gateway --listen "127.0.0.1:$inner" --config "$dir/gateway.json" \
+        java $flags ${GATEWAY_JVM_EXTRA:-} -jar "$JAR" gateway --listen "127.0.0.1:$inner" --config "$dir/gateway.json" \
             --certificate-chain "$WORK/gateway.crt" --private-key "$WORK/gateway.key" \
             --allow-loopback-upstreams --max-new-connections-per-source 0 &
         wait_port "$inner" $! || exit 1

@@ -31,8 +31,11 @@ public final class SpiffeTrustManager extends X509ExtendedTrustManager {
         void check(SpiffeId peer) throws CertificateException;
     }
 
-    /** Chains verified at most this many: beyond, the cache starts over (one chain per peer namespace is usual). */
-    private static final int CACHED_CHAINS = 4096;
+    /**
+     * Chains remembered (a few KiB each): about one per peer consumer namespace and leaf rotation;
+     * when full, expired ones go, and if that is not enough the cache starts over.
+     */
+    private static final int CACHED_CHAINS = 1024;
 
     private final ChainVerifier.Bundles bundles;
     private final Clock clock;
@@ -90,7 +93,10 @@ public final class SpiffeTrustManager extends X509ExtendedTrustManager {
         Map<String, Collection<X509Certificate>> used = new HashMap<>(2);
         SpiffeId id = ChainVerifier.verify(path, td -> used.computeIfAbsent(td, bundles::rootsOf), clock);
         if (verified.size() >= CACHED_CHAINS) {
-            verified.clear();
+            verified.values().removeIf(v -> now.isAfter(v.notAfter()));
+            if (verified.size() >= CACHED_CHAINS) {
+                verified.clear();
+            }
         }
         Instant notBefore = Instant.MIN;
         Instant notAfter = Instant.MAX;
