@@ -242,11 +242,18 @@ public final class Forwarder implements AutoCloseable {
     }
 
     /**
-     * The credentials for routes to other clusters' gateways, used by routes planned from now on.
-     * Without them such a route resets its connections: it never sends them in the clear.
+     * The credentials for routes to other clusters' gateways, used by every new connection from
+     * now on (a rotated credential, new peer roots). Without them such a route resets its
+     * connections: it never sends them in the clear.
      */
-    public void useGatewayClient(GatewayClient client) {
+    public synchronized void useGatewayClient(GatewayClient client) {
         this.gatewayClient = client;
+        // new connections of routes to gateways handshake with it; live ones keep the TLS they have
+        for (RouteListener listener : listeners.values()) {
+            if (listener.plan().route().gateway() != null) {
+                listener.update(plan(listener.plan().route()));
+            }
+        }
     }
 
     ForwarderState state() {

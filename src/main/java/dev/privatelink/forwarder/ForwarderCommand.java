@@ -2,9 +2,12 @@ package dev.privatelink.forwarder;
 
 import dev.privatelink.forwarder.config.ForwarderConfig;
 import dev.privatelink.forwarder.config.ForwarderConfig.ProxyProtocol;
+import dev.privatelink.forwarder.config.ForwarderConfig.RemoteGateway;
 import dev.privatelink.forwarder.config.ForwarderConfig.Route;
 import dev.privatelink.forwarder.config.ForwarderConfig.RouteState;
 import dev.privatelink.forwarder.config.ForwarderConfig.Upstream;
+import dev.privatelink.pki.CredentialWatch;
+import dev.privatelink.pki.HeldCredentials;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.util.NetUtil;
@@ -12,10 +15,13 @@ import io.quarkus.runtime.Quarkus;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -39,6 +45,7 @@ import picocli.CommandLine.Spec;
             "In a cluster:  forwarder --config-map NAME [--namespace NS] [--consumer-namespace NS]",
             "Standalone:    forwarder --listen HOST:PORT --upstream HOST:PORT[,HOST:PORT...] "
                     + "[--proxy-protocol v2 --endpoint-id ID]",
+            "               [--gateway-credentials DIR --gateway-trust-domain TD --endpoint-id ID]",
             "HTTP (metrics /q/metrics, health /q/health) listens on 8080; set -Dquarkus.http.port=N "
                     + "(0 = any free port)."
         })
@@ -47,6 +54,9 @@ public class ForwarderCommand implements Callable<Integer> {
     private static final Logger LOG = Logger.getLogger(ForwarderCommand.class);
 
     static final String STANDALONE_ENDPOINT_ID = "standalone";
+
+    /** How often the gateway credentials are read: a mounted Secret changes by a symlink swap, which no event reports. */
+    static final Duration CREDENTIALS_POLL_INTERVAL = Duration.ofSeconds(2);
 
     @Spec
     CommandSpec spec;
@@ -114,6 +124,24 @@ public class ForwarderCommand implements Callable<Integer> {
             paramLabel = "ID",
             description = "Standalone: the endpoint ID for the PROXY v2 TLV and the metrics.")
     String endpointId;
+
+    @Option(
+            names = "--gateway-credentials",
+            paramLabel = "DIR",
+            description = "For routes to other clusters' gateways: " + HeldCredentials.CHAIN
+                    + " (this consumer namespace's certificate chain, PEM, leaf first), " + HeldCredentials.KEY
+                    + " (its PKCS#8 key) and one " + HeldCredentials.PEER_PREFIX + "<trustDomain>"
+                    + HeldCredentials.PEER_SUFFIX + " per peer (its roots). Read again when they change: new"
+                    + " connections use the new files, live ones are left alone, and an unusable set keeps the last"
+                    + " good one. Without it such routes reset their connections.")
+    Path gatewayCredentials;
+
+    @Option(
+            names = "--gateway-trust-domain",
+            paramLabel = "TD",
+            description = "Standalone: the upstreams are the gateway of this peer trust domain, dialled with mutual"
+                    + " TLS 1.3 and sent the endpoint's preamble (needs --gateway-credentials and --endpoint-id).")
+    String gatewayTrustDomain;
 
     @Option(
             names = "--allow-client-proxy-header",
@@ -193,6 +221,10 @@ public class ForwarderCommand implements Callable<Integer> {
         if (proxyProtocol == ProxyProtocol.V2 && (endpointId == null || endpointId.isBlank())) {
             throw new ParameterException(spec.commandLine(), "--proxy-protocol v2 needs --endpoint-id");
         }
+        if (gatewayTrustDomain != null && (gatewayCredentials == null || endpointId == null)) {
+            throw new ParameterException(
+                    spec.commandLine(), "--gateway-trust-domain needs --gateway-credentials and --endpoint-id");
+        }
         String id = endpointId == null ? STANDALONE_ENDPOINT_ID : endpointId;
         HostPort listen = standalone.listen;
         Route route = new Route(
@@ -203,15 +235,21 @@ public class ForwarderCommand implements Callable<Integer> {
                         .map(u -> new Upstream(u.host(), u.port(), 1))
                         .toList(),
                 proxyProtocol,
-                RouteState.ACTIVE);
+                RouteState.ACTIVE,
+                null,
+                null,
+                gatewayTrustDomain == null ? null : new RemoteGateway(gatewayTrustDomain),
+                null);
         Forwarder forwarder = new Forwarder(settings(listen.host()), registry);
+        List<AutoCloseable> sources = new ArrayList<>();
+        watchGatewayCredentials(forwarder).ifPresent(sources::add);
         Forwarder.Applied applied = forwarder.apply(new ForwarderConfig(List.of(route)));
         if (!applied.complete()) {
             forwarder.close();
             spec.commandLine().getErr().println("forwarder: " + String.join("; ", applied.failures()));
             return 1;
         }
-        runtime.serve(forwarder, drainTimeout, List.of());
+        runtime.serve(forwarder, drainTimeout, sources);
         Quarkus.waitForExit();
         return 0;
     }
@@ -233,12 +271,24 @@ public class ForwarderCommand implements Callable<Integer> {
         LOG.infof("admitting connections from %s", policy);
         Forwarder forwarder =
                 new Forwarder(settings(bindAddress), registry, Transport.best(), null, policy, consumerNamespace);
+        watchGatewayCredentials(forwarder).ifPresent(sources::add);
         ConfigMapSource<ForwarderConfig> source = ConfigMapSource.forwarder(client, ns, configMap, forwarder::apply);
         sources.add(0, source);
         runtime.serve(forwarder, drainTimeout, sources);
         source.start();
         Quarkus.waitForExit();
         return 0;
+    }
+
+    /** Loads the gateway credentials once now, so that the first config's routes have them, then watches them. */
+    private Optional<CredentialWatch> watchGatewayCredentials(Forwarder forwarder) {
+        if (gatewayCredentials == null) {
+            return Optional.empty();
+        }
+        CredentialWatch watch = GatewayClient.watch(gatewayCredentials, forwarder, registry, Clock.systemUTC());
+        watch.poll();
+        watch.start(CREDENTIALS_POLL_INTERVAL);
+        return Optional.of(watch);
     }
 
     ForwarderSettings settings(String address) {

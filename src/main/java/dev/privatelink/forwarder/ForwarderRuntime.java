@@ -46,7 +46,7 @@ public class ForwarderRuntime {
     }
 
     /** The role is the first argument that is not an option. */
-    static String role(String[] args) {
+    public static String role(String[] args) {
         return Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse("");
     }
 

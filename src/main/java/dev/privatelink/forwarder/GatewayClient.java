@@ -1,12 +1,17 @@
 package dev.privatelink.forwarder;
 
 import dev.privatelink.pki.Credential;
+import dev.privatelink.pki.CredentialWatch;
+import dev.privatelink.pki.HeldCredentials;
 import dev.privatelink.pki.MutualTls;
+import dev.privatelink.pki.RunwayGauge;
 import dev.privatelink.pki.SpiffeTrustManager;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.ssl.SslContext;
+import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.List;
@@ -30,6 +35,27 @@ public final class GatewayClient {
         this.credential = credential;
         this.roots = Map.copyOf(roots);
         this.clock = clock;
+    }
+
+    /**
+     * Keeps {@code forwarder} on the credentials in {@code directory} (a mounted Secret: tls.crt,
+     * tls.key, peer-&lt;trustDomain&gt;.pem): every usable new set becomes a new client, used by new
+     * connections only. Exports the runway of what it holds. Not started: {@link CredentialWatch#poll}
+     * once, then {@link CredentialWatch#start}.
+     */
+    public static CredentialWatch watch(Path directory, Forwarder forwarder, MeterRegistry registry, Clock clock) {
+        CredentialWatch watch = new CredentialWatch(
+                "forwarder",
+                CredentialWatch.directory(directory),
+                held -> forwarder.useGatewayClient(new GatewayClient(held.credential(), held.peerRoots(), clock)),
+                registry,
+                clock);
+        RunwayGauge.register(
+                registry,
+                "forwarder",
+                () -> watch.current().map(HeldCredentials::certificates).orElse(List.of()),
+                clock);
+        return watch;
     }
 
     /** The client context for the gateway of {@code trustDomain}; null when that domain is no peer's. */

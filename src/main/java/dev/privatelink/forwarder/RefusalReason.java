@@ -6,7 +6,7 @@ import java.util.Locale;
  * Why a forwarder reset a connection as soon as it was accepted (before dialling any upstream),
  * or on its first bytes ({@link #CLIENT_PROXY_HEADER}); a tag of the refused counter.
  */
-enum RefusalReason {
+public enum RefusalReason {
     /** The route is being removed or suspended. */
     ROUTE_CLOSING,
     /** The route has as many connections as it may. */

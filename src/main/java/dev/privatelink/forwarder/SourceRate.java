@@ -12,7 +12,7 @@ import java.util.function.LongSupplier;
  * connections in a loop would otherwise pass its flood on to the owner's load balancer and take
  * the forwarder's CPU from every other client (SEC-08). Called from any event loop.
  */
-final class SourceRate {
+public final class SourceRate {
 
     /** Buckets beyond this many are swept of the full ones (a full bucket is the same as none). */
     private static final int SWEEP_ABOVE = 4096;
@@ -22,7 +22,7 @@ final class SourceRate {
     private final Map<InetAddress, Bucket> buckets = new ConcurrentHashMap<>();
 
     /** {@code perSecond} 0 or less: no limit. */
-    SourceRate(int perSecond, LongSupplier nanoClock) {
+    public SourceRate(int perSecond, LongSupplier nanoClock) {
         this.perSecond = perSecond;
         this.nanoClock = nanoClock;
     }

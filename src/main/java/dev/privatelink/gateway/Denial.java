@@ -27,7 +27,13 @@ public enum Denial {
     /** The endpoint is suspended (or not accepted). */
     ENDPOINT_SUSPENDED,
     /** The service offers no such port. */
-    PORT_NOT_OFFERED;
+    PORT_NOT_OFFERED,
+    /** The gateway has as many connections as it may hold (before the handshake). */
+    GATEWAY_LIMIT,
+    /** This source address opens connections faster than one source may (before the handshake). */
+    SOURCE_RATE,
+    /** The gateway has no usable certificate yet: nothing to handshake with. */
+    NO_CREDENTIAL;
 
     public String tag() {
         return name().toLowerCase(Locale.ROOT);

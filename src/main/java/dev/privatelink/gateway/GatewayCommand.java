@@ -5,14 +5,10 @@ import dev.privatelink.forwarder.ForwarderCommand.HostPortConverter;
 import dev.privatelink.forwarder.HostPort;
 import dev.privatelink.forwarder.UpstreamOptions;
 import dev.privatelink.gateway.config.GatewayConfigFile;
-import dev.privatelink.pki.Credential;
-import dev.privatelink.pki.Pem;
+import dev.privatelink.pki.CredentialWatch;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Quarkus;
 import jakarta.inject.Inject;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -56,21 +52,23 @@ public class GatewayCommand implements Callable<Integer> {
             paramLabel = "DURATION",
             defaultValue = "1s",
             converter = DurationConverter.class,
-            description = "How often the config file is read (default: ${DEFAULT-VALUE}).")
+            description = "How often the config file and the certificate files are read (default: ${DEFAULT-VALUE}).")
     Duration configPollInterval;
 
     @Option(
             names = "--certificate-chain",
             paramLabel = "FILE",
             required = true,
-            description = "PEM: the gateway's certificate, then its intermediate.")
+            description = "PEM: the gateway's certificate, then its intermediate. Read again when it changes (as"
+                    + " --config is): new handshakes present the new certificate, live connections keep theirs.")
     Path certificateChain;
 
     @Option(
             names = "--private-key",
             paramLabel = "FILE",
             required = true,
-            description = "PEM (PKCS#8): the gateway's EC private key.")
+            description = "PEM (PKCS#8): the gateway's EC private key, read again with the chain; a pair that does"
+                    + " not match keeps the last good one.")
     Path privateKey;
 
     @Option(
@@ -90,24 +88,46 @@ public class GatewayCommand implements Callable<Integer> {
                     + " operator). Unset: those are treated as any other.")
     HostPort peeringUpstream;
 
+    @Option(
+            names = "--max-connections",
+            paramLabel = "N",
+            defaultValue = "" + GatewayLimits.DEFAULT_MAX_CONNECTIONS,
+            description = "Refuse (reset, before the handshake) connections beyond this many in all: size it to the"
+                    + " memory limit (default: ${DEFAULT-VALUE}).")
+    int maxConnections;
+
+    @Option(
+            names = "--max-new-connections-per-source",
+            paramLabel = "N",
+            defaultValue = "" + GatewayLimits.DEFAULT_MAX_NEW_CONNECTIONS_PER_SOURCE_PER_SECOND,
+            description = "Refuse (reset, before the handshake) new connections from one source address beyond this"
+                    + " many a second, after a burst of as many; 0: no limit (default: ${DEFAULT-VALUE}).")
+    int maxNewConnectionsPerSource;
+
     @Mixin
     UpstreamOptions upstream;
 
     @Inject
     MeterRegistry registry;
 
+    @Inject
+    GatewayRuntime runtime;
+
     @Override
-    public Integer call() throws IOException {
-        Credential credential = new Credential(
-                Pem.parsePrivateKey(Files.readString(privateKey, StandardCharsets.US_ASCII)),
-                Pem.parseCertificates(Files.readString(certificateChain, StandardCharsets.US_ASCII)));
+    public Integer call() {
+        Clock clock = Clock.systemUTC();
         GatewaySettings settings = GatewaySettings.defaults()
                 .withListen(listen.host(), listen.port())
                 .withTimeouts(preambleTimeout, upstream.connectTimeout, upstream.idleTimeout)
                 .withUpstreamGuard(upstream.guard())
                 .withPeeringUpstream(peeringUpstream);
-        try (Gateway gateway = new Gateway(settings, credential, registry, Clock.systemUTC());
+        GatewayLimits limits = new GatewayLimits(maxConnections, maxNewConnectionsPerSource);
+        // no credential yet: the watch's first read, just below, brings it (until then: not ready)
+        try (Gateway gateway = new Gateway(settings, limits, null, registry, clock);
+                CredentialWatch credentials = gateway.watchCredential(certificateChain, privateKey, registry);
                 GatewayConfigFile source = new GatewayConfigFile(config, gateway::apply)) {
+            runtime.serve(gateway);
+            credentials.start(configPollInterval);
             source.start(configPollInterval);
             Quarkus.waitForExit();
         }

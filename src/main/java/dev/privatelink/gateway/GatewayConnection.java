@@ -16,6 +16,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -288,7 +289,15 @@ final class GatewayConnection implements Relay.Events, UpstreamDialer.Callback {
         if (channel.isActive() && outputOpen) {
             channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         } else {
-            channel.close();
+            // its FIN is sent (or it is gone): no close_notify can follow it, so the close starts
+            // below TLS, rather than have the TLS handler fail to write one (an exception with its
+            // stack trace per connection, measured in the conn benchmark)
+            ChannelHandlerContext first = channel.pipeline().firstContext();
+            if (first != null) {
+                first.close();
+            } else {
+                channel.close();
+            }
         }
     }
 }

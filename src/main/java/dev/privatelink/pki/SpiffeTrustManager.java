@@ -4,9 +4,14 @@ import java.net.Socket;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
 
@@ -26,10 +31,32 @@ public final class SpiffeTrustManager extends X509ExtendedTrustManager {
         void check(SpiffeId peer) throws CertificateException;
     }
 
+    /**
+     * Chains remembered (a few KiB each): about one per peer consumer namespace and leaf rotation;
+     * when full, expired ones go, and if that is not enough the cache starts over.
+     */
+    private static final int CACHED_CHAINS = 1024;
+
     private final ChainVerifier.Bundles bundles;
     private final Clock clock;
     private final boolean trustsClients;
     private final Expectation expected;
+    private final Map<List<X509Certificate>, Verified> verified = new ConcurrentHashMap<>();
+
+    /**
+     * A chain that validated against these roots, and the time within which every certificate of
+     * it is valid: PKIX (without revocation) would say the same again for the same chain, roots and
+     * a time in that window, so a repeat handshake skips the signature checks. Every connection of
+     * a forwarder presents the same chain, and the JDK's PKIX is most of a handshake's CPU.
+     */
+    private record Verified(SpiffeId id, Collection<X509Certificate> roots, Instant notBefore, Instant notAfter) {
+
+        boolean holds(Collection<X509Certificate> currentRoots, Instant now) {
+            return !now.isBefore(notBefore)
+                    && !now.isAfter(notAfter)
+                    && (currentRoots == roots || Objects.equals(currentRoots, roots));
+        }
+    }
 
     private SpiffeTrustManager(
             ChainVerifier.Bundles bundles, Clock clock, boolean trustsClients, Expectation expected) {
@@ -55,7 +82,32 @@ public final class SpiffeTrustManager extends X509ExtendedTrustManager {
     }
 
     private void verify(X509Certificate[] chain) throws CertificateException {
-        expected.check(ChainVerifier.verify(chain == null ? List.of() : Arrays.asList(chain), bundles, clock));
+        List<X509Certificate> path = chain == null ? List.of() : Arrays.asList(chain);
+        Instant now = clock.instant();
+        Verified hit = verified.get(path);
+        if (hit != null && hit.holds(bundles.rootsOf(hit.id().trustDomain()), now)) {
+            expected.check(hit.id());
+            return;
+        }
+        // the roots it is verified against are the ones cached with it, even if the bundle changes meanwhile
+        Map<String, Collection<X509Certificate>> used = new HashMap<>(2);
+        SpiffeId id = ChainVerifier.verify(path, td -> used.computeIfAbsent(td, bundles::rootsOf), clock);
+        if (verified.size() >= CACHED_CHAINS) {
+            verified.values().removeIf(v -> now.isAfter(v.notAfter()));
+            if (verified.size() >= CACHED_CHAINS) {
+                verified.clear();
+            }
+        }
+        Instant notBefore = Instant.MIN;
+        Instant notAfter = Instant.MAX;
+        for (X509Certificate certificate : path) {
+            Instant from = certificate.getNotBefore().toInstant();
+            Instant until = certificate.getNotAfter().toInstant();
+            notBefore = from.isAfter(notBefore) ? from : notBefore;
+            notAfter = until.isBefore(notAfter) ? until : notAfter;
+        }
+        verified.put(List.copyOf(path), new Verified(id, used.get(id.trustDomain()), notBefore, notAfter));
+        expected.check(id);
     }
 
     private void verifyClient(X509Certificate[] chain) throws CertificateException {

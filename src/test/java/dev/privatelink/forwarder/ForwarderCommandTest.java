@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.privatelink.forwarder.config.ForwarderConfig.ProxyProtocol;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -110,5 +111,17 @@ class ForwarderCommandTest {
                 .parseArgs("--listen", "127.0.0.1:1", "--upstream", "127.0.0.1:2", "--proxy-protocol", "v2");
 
         assertThatThrownBy(command::call).hasMessageContaining("--endpoint-id");
+    }
+
+    @Test
+    void gatewayCredentialsAreADirectoryAndAStandaloneGatewayRouteNeedsThemAndAnEndpointId() {
+        new CommandLine(command)
+                .parseArgs("--config-map", "forwarder-a", "--gateway-credentials", "/etc/privatelink/gateway-client");
+        assertThat(command.gatewayCredentials).isEqualTo(Path.of("/etc/privatelink/gateway-client"));
+
+        ForwarderCommand standalone = new ForwarderCommand();
+        new CommandLine(standalone)
+                .parseArgs("--listen", "127.0.0.1:1", "--upstream", "127.0.0.1:2", "--gateway-trust-domain", "east");
+        assertThatThrownBy(standalone::call).hasMessageContaining("--gateway-credentials");
     }
 }

@@ -29,6 +29,9 @@ class GatewayCommandTest {
         assertThat(command.peeringUpstream)
                 .as("no peering pass-through unless asked")
                 .isNull();
+        assertThat(command.maxConnections).isEqualTo(GatewayLimits.DEFAULT_MAX_CONNECTIONS);
+        assertThat(command.maxNewConnectionsPerSource)
+                .isEqualTo(GatewayLimits.DEFAULT_MAX_NEW_CONNECTIONS_PER_SOURCE_PER_SECOND);
 
         assertThatThrownBy(() -> new CommandLine(new GatewayCommand()).parseArgs("--config", "gateway.json"))
                 .isInstanceOf(CommandLine.MissingParameterException.class)

@@ -51,11 +51,16 @@ final class Peers {
     final Credential shop = west.issue(SpiffeId.consumer("west", "shop"), CertificateAuthority.LEAF_VALIDITY);
 
     Gateway startGateway(MeterRegistry registry) {
+        return startGateway(registry, GatewayLimits.defaults(), gateway, Duration.ofSeconds(350));
+    }
+
+    /** @param credential what it presents; null for none yet */
+    Gateway startGateway(MeterRegistry registry, GatewayLimits limits, Credential credential, Duration idleTimeout) {
         GatewaySettings settings = GatewaySettings.defaults()
                 .withListen("127.0.0.1", 0)
-                .withTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofSeconds(350))
+                .withTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(5), idleTimeout)
                 .withUpstreamGuard(UpstreamGuard.SAME_HOST);
-        return new Gateway(settings, gateway, registry, clock);
+        return new Gateway(settings, limits, credential, registry, clock);
     }
 
     /** East's config: west is a peer, and its namespace {@code shop} has the endpoint, on {@code port}. */
