@@ -1,21 +1,30 @@
 package dev.privatelink.gateway;
 
+import dev.privatelink.forwarder.ConfigMapSource;
 import dev.privatelink.forwarder.ForwarderCommand.DurationConverter;
 import dev.privatelink.forwarder.ForwarderCommand.HostPortConverter;
 import dev.privatelink.forwarder.HostPort;
 import dev.privatelink.forwarder.UpstreamOptions;
+import dev.privatelink.gateway.config.GatewayConfig;
 import dev.privatelink.gateway.config.GatewayConfigFile;
 import dev.privatelink.pki.CredentialWatch;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Quarkus;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** The provider side of cross-cluster endpoints: one TLS port for peer clusters' consumers. */
 @Command(
@@ -46,6 +55,21 @@ public class GatewayCommand implements Callable<Integer> {
             description = "The gateway config (JSON: peers and endpoints), read again when it changes; a bad one"
                     + " leaves the last good one in force.")
     Path config;
+
+    @Option(
+            names = "--config-map",
+            paramLabel = "NAME",
+            description = "Also watch this ConfigMap (key " + GatewayConfig.KEY + ") through the API, in --namespace:"
+                    + " an owner's decision reaches the gateway in one watch event rather than with the kubelet's"
+                    + " refresh of the mounted file. Once the watch has delivered, the file is not applied again;"
+                    + " until then (the API server away at start) the file serves.")
+    String configMap;
+
+    @Option(
+            names = "--namespace",
+            paramLabel = "NS",
+            description = "Namespace of --config-map (default: the client's namespace, i.e. the pod's).")
+    String namespace;
 
     @Option(
             names = "--config-poll-interval",
@@ -107,14 +131,20 @@ public class GatewayCommand implements Callable<Integer> {
     @Mixin
     UpstreamOptions upstream;
 
+    @Spec
+    CommandSpec spec;
+
     @Inject
     MeterRegistry registry;
 
     @Inject
     GatewayRuntime runtime;
 
+    @Inject
+    Instance<KubernetesClient> kubernetes;
+
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         Clock clock = Clock.systemUTC();
         GatewaySettings settings = GatewaySettings.defaults()
                 .withListen(listen.host(), listen.port())
@@ -124,13 +154,56 @@ public class GatewayCommand implements Callable<Integer> {
         GatewayLimits limits = new GatewayLimits(maxConnections, maxNewConnectionsPerSource);
         // no credential yet: the watch's first read, just below, brings it (until then: not ready)
         try (Gateway gateway = new Gateway(settings, limits, null, registry, clock);
-                CredentialWatch credentials = gateway.watchCredential(certificateChain, privateKey, registry);
-                GatewayConfigFile source = new GatewayConfigFile(config, gateway::apply)) {
-            runtime.serve(gateway);
-            credentials.start(configPollInterval);
-            source.start(configPollInterval);
-            Quarkus.waitForExit();
+                CredentialWatch credentials = gateway.watchCredential(certificateChain, privateKey, registry)) {
+            ConfigPrecedence configs = new ConfigPrecedence(gateway::apply);
+            try (GatewayConfigFile file = new GatewayConfigFile(config, configs::fromFile);
+                    AutoCloseable watch = watch(configs)) {
+                runtime.serve(gateway);
+                credentials.start(configPollInterval);
+                file.start(configPollInterval);
+                Quarkus.waitForExit();
+            }
         }
         return 0;
+    }
+
+    /** The ConfigMap watch, when asked for; nothing otherwise. */
+    private AutoCloseable watch(ConfigPrecedence configs) {
+        if (configMap == null) {
+            return () -> {};
+        }
+        KubernetesClient client = kubernetes.get();
+        String ns = namespace != null ? namespace : client.getNamespace();
+        if (ns == null) {
+            throw new ParameterException(spec.commandLine(), "no --namespace and no namespace from the client");
+        }
+        ConfigMapSource<GatewayConfig> source =
+                new ConfigMapSource<>(client, ns, configMap, GatewayConfig::from, configs::fromWatch);
+        source.start();
+        return source;
+    }
+
+    /**
+     * The watch, once it has delivered, is the gateway's one source: the mounted file lags it by
+     * the kubelet's refresh and would otherwise put an older config back for a while.
+     */
+    static final class ConfigPrecedence {
+        private final Consumer<GatewayConfig> sink;
+        private final AtomicBoolean watched = new AtomicBoolean();
+
+        ConfigPrecedence(Consumer<GatewayConfig> sink) {
+            this.sink = sink;
+        }
+
+        void fromFile(GatewayConfig config) {
+            if (!watched.get()) {
+                sink.accept(config);
+            }
+        }
+
+        void fromWatch(GatewayConfig config) {
+            watched.set(true);
+            sink.accept(config);
+        }
     }
 }

@@ -3,8 +3,11 @@ package dev.privatelink.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.privatelink.gateway.config.GatewayConfig;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -55,5 +58,33 @@ class GatewayCommandTest {
         assertThat(command.peeringUpstream.host())
                 .isEqualTo("kube-privatelink-operator-peering.kube-privatelink-system.svc");
         assertThat(command.peeringUpstream.port()).isEqualTo(8444);
+    }
+
+    @Test
+    void onceTheWatchHasDeliveredTheLaggingFileIsNotAppliedAgain() {
+        List<GatewayConfig> applied = new ArrayList<>();
+        GatewayCommand.ConfigPrecedence configs = new GatewayCommand.ConfigPrecedence(applied::add);
+        GatewayConfig older = new GatewayConfig(List.of(), List.of());
+        GatewayConfig newer = new GatewayConfig(null, null);
+
+        configs.fromFile(older);
+        configs.fromWatch(newer);
+        configs.fromFile(older);
+
+        assertThat(applied).containsExactly(older, newer);
+    }
+
+    @Test
+    void watchesAConfigMapWhenAsked() {
+        GatewayCommand command = new GatewayCommand();
+        new CommandLine(command)
+                .parseArgs(
+                        "--config", "/etc/gateway/gateway.json",
+                        "--certificate-chain", "tls.crt",
+                        "--private-key", "tls.key",
+                        "--config-map", GatewayConfig.CONFIG_MAP,
+                        "--namespace", "privatelink-system");
+        assertThat(command.configMap).isEqualTo("privatelink-gateway");
+        assertThat(command.namespace).isEqualTo("privatelink-system");
     }
 }

@@ -29,8 +29,6 @@ import dev.privatelink.pki.Pem;
 import dev.privatelink.pki.SpiffeId;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -60,7 +58,7 @@ class CrossClusterTrafficTest {
     Owner owner;
     Forwarder forwarder;
     ConfigMapSource<ForwarderConfig> forwarderConfig;
-    SharedIndexInformer<ConfigMap> gatewayConfig;
+    ConfigMapSource<GatewayConfig> gatewayConfig;
 
     @BeforeEach
     void start() throws IOException {
@@ -75,26 +73,14 @@ class CrossClusterTrafficTest {
                         "east",
                         spec("east", Pem.certificates(clusters.eastTrust.roots()), List.of(clusters.gatewayAddress))))
                 .create();
-        // east's gateway serves what east's operator writes
-        gatewayConfig = clusters.east
-                .configMaps()
-                .inNamespace(TestSettings.OPERATOR_NAMESPACE)
-                .withName(GatewayConfigs.CONFIG_MAP)
-                .inform(new ResourceEventHandler<>() {
-                    @Override
-                    public void onAdd(ConfigMap cm) {
-                        clusters.gateway.apply(
-                                GatewayConfig.fromJson(cm.getData().get(GatewayConfigs.KEY)));
-                    }
-
-                    @Override
-                    public void onUpdate(ConfigMap before, ConfigMap after) {
-                        onAdd(after);
-                    }
-
-                    @Override
-                    public void onDelete(ConfigMap cm, boolean unknown) {}
-                });
+        // east's gateway serves what east's operator writes, watched as the gateway role watches it
+        gatewayConfig = new ConfigMapSource<>(
+                clusters.east,
+                TestSettings.OPERATOR_NAMESPACE,
+                GatewayConfig.CONFIG_MAP,
+                GatewayConfig::from,
+                clusters.gateway::apply);
+        gatewayConfig.start();
         forwarder = new Forwarder(
                 ForwarderSettings.defaults()
                         .withUpstreamGuard(UpstreamGuard.SAME_HOST)
