@@ -508,6 +508,10 @@ class HelmChartTest {
                         "/etc/privatelink/gateway-tls/tls.key",
                         "--listen",
                         "0.0.0.0:8443",
+                        "--config-map",
+                        "privatelink-gateway",
+                        "--namespace",
+                        NAMESPACE,
                         "--peering-upstream",
                         OPERATOR + "-peering." + NAMESPACE + ".svc:8444");
         assertThat(container.getPorts())
@@ -542,7 +546,7 @@ class HelmChartTest {
     }
 
     @Test
-    void theGatewayPodMeetsTheRestrictedPodSecurityStandardAndHasNoApiAccess() {
+    void theGatewayPodMeetsTheRestrictedPodSecurityStandardAndReadsOnlyItsConfigMap() {
         Manifests gateway = template(RELEASE, NAMESPACE, "--set", "gateway.enabled=true");
         var pod = gateway.get(Deployment.class, GATEWAY).getSpec().getTemplate().getSpec();
         var container = gatewayContainer(gateway.get(Deployment.class, GATEWAY)).getSecurityContext();
@@ -553,11 +557,20 @@ class HelmChartTest {
         assertThat(container.getAllowPrivilegeEscalation()).isFalse();
         assertThat(container.getCapabilities().getDrop()).containsExactly("ALL");
         assertThat(pod.getServiceAccountName()).isEqualTo(GATEWAY);
-        assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+        assertThat(pod.getAutomountServiceAccountToken()).isTrue();
         assertThat(gateway.get(ServiceAccount.class, GATEWAY).getAutomountServiceAccountToken())
                 .isFalse();
-        assertThat(gateway.all(RoleBinding.class).flatMap(b -> b.getSubjects().stream()))
-                .noneMatch(subject -> subject.getName().equals(GATEWAY));
+        // one binding, to one Role that reads one ConfigMap
+        assertThat(gateway.all(RoleBinding.class)
+                        .filter(b -> b.getSubjects().stream()
+                                .anyMatch(subject -> subject.getName().equals(GATEWAY))))
+                .singleElement()
+                .satisfies(b -> assertThat(b.getRoleRef().getName()).isEqualTo(GATEWAY));
+        assertThat(gateway.get(Role.class, GATEWAY).getRules()).singleElement().satisfies(rule -> {
+            assertThat(rule.getResources()).containsExactly("configmaps");
+            assertThat(rule.getResourceNames()).containsExactly("privatelink-gateway");
+            assertThat(rule.getVerbs()).containsExactlyInAnyOrder("get", "list", "watch");
+        });
         assertThat(gateway.all(ClusterRoleBinding.class).flatMap(b -> b.getSubjects().stream()))
                 .noneMatch(subject -> subject.getName().equals(GATEWAY));
     }
@@ -601,13 +614,17 @@ class HelmChartTest {
                     .satisfies(p -> assertThat(p.getPort()).isEqualTo(new IntOrString("gateway")));
         });
         assertThat(policy.getSpec().getEgress())
-                .singleElement()
-                .satisfies(rule -> assertThat(rule.getTo()).singleElement().satisfies(peer -> {
+                .hasSize(2)
+                .anySatisfy(rule -> assertThat(rule.getTo()).singleElement().satisfies(peer -> {
                     assertThat(peer.getIpBlock())
-                            .as("nothing outside the cluster")
+                            .as("pods of the cluster, on any port")
                             .isNull();
                     assertThat(peer.getNamespaceSelector()).isNotNull();
-                }));
+                }))
+                // the API server (its config ConfigMap's watch), on its ports only
+                .anySatisfy(rule -> assertThat(rule.getPorts())
+                        .extracting(p -> p.getPort().getIntVal())
+                        .containsExactlyInAnyOrder(443, 6443));
     }
 
     @Test

@@ -112,7 +112,7 @@ class KustomizeTest {
                 .toList();
 
         assertThat(defaults.kindsAndNames()).noneMatch(o -> o.contains("gateway"));
-        assertThat(chartGateway).hasSize(5);
+        assertThat(chartGateway).hasSize(7);
         assertThat(gateway.kindsAndNames())
                 .containsExactlyInAnyOrderElementsOf(
                         chartGateway.stream().map(Manifests::kindAndName).toList());
