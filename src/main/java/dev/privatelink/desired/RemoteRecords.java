@@ -69,11 +69,14 @@ public final class RemoteRecords {
     /** The namespace holding a peer's records: {@code pl-peer-<peer>}, shortened with a hash where too long. */
     public static String namespaceOf(String peer) {
         String name = NAMESPACE_PREFIX + peer;
-        if (name.length() <= NAMESPACE_MAX) {
+        if (name.length() <= NAMESPACE_MAX && !peer.contains(".")) {
             return name;
         }
+        // a ClusterPeer's name may hold dots, a namespace's may not: those are told apart by the hash
+        name = name.replace('.', '-');
         String hash = Ids.shortHash(peer, 8);
-        String stem = name.substring(0, NAMESPACE_MAX - hash.length() - 1).replaceAll("-+$", "");
+        String stem = name.substring(0, Math.min(name.length(), NAMESPACE_MAX - hash.length() - 1))
+                .replaceAll("-+$", "");
         return stem + "-" + hash;
     }
 

@@ -36,6 +36,9 @@ class RemoteRecordsTest {
                 .startsWith("pl-peer-p")
                 .matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?")
                 .isNotEqualTo(RemoteRecords.namespaceOf("p".repeat(62) + "q"));
+        assertThat(RemoteRecords.namespaceOf("east.prod"))
+                .matches("pl-peer-east-prod-[0-9a-f]{8}")
+                .isNotEqualTo(RemoteRecords.namespaceOf("east-prod"));
     }
 
     @Test
