@@ -156,10 +156,17 @@ public final class RemoteRecords {
      * What to change so that the records match a peer's snapshot. A record whose remote UID
      * differs is replaced (the consumer recreated its endpoint: a new connection, a new ID), as is
      * one whose service changed (immutable); one whose ports changed is updated; records the
-     * snapshot does not list are deleted: the snapshot is the peer's whole list.
+     * snapshot does not list are absent: the snapshot is the peer's whole list, but the caller
+     * deletes them only once they stay absent (a peer's operator that just took over may send a
+     * snapshot from a cache still filling).
+     *
+     * @param delete the records replaced by a new one (in {@code create})
      */
     public record Changes(
-            List<InterfaceEndpoint> create, List<InterfaceEndpoint> update, List<InterfaceEndpoint> delete) {}
+            List<InterfaceEndpoint> create,
+            List<InterfaceEndpoint> update,
+            List<InterfaceEndpoint> delete,
+            List<InterfaceEndpoint> absent) {}
 
     public static Changes changes(String peer, Snapshot snapshot, List<InterfaceEndpoint> existing) {
         Map<String, InterfaceEndpoint> byName = existing.stream()
@@ -167,6 +174,7 @@ public final class RemoteRecords {
         List<InterfaceEndpoint> create = new ArrayList<>();
         List<InterfaceEndpoint> update = new ArrayList<>();
         List<InterfaceEndpoint> delete = new ArrayList<>();
+        List<InterfaceEndpoint> absent = new ArrayList<>();
         Map<String, InterfaceEndpoint> wanted = new LinkedHashMap<>();
         for (RequestedEndpoint requested : snapshot.endpoints()) {
             InterfaceEndpoint record = desired(peer, requested);
@@ -188,10 +196,10 @@ public final class RemoteRecords {
         }
         for (InterfaceEndpoint current : existing) {
             if (!wanted.containsKey(current.getMetadata().getName())) {
-                delete.add(current);
+                absent.add(current);
             }
         }
-        return new Changes(create, update, delete);
+        return new Changes(create, update, delete, absent);
     }
 
     private static boolean sameConnection(InterfaceEndpoint current, InterfaceEndpoint wanted) {

@@ -11,9 +11,14 @@ import dev.privatelink.peering.PeeringService;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
@@ -29,9 +34,13 @@ public final class PeerEndpointRecords implements PeeringService {
     /** More than any namespace quota allows; a peer sending more is refused whole. */
     static final int MAX_ENDPOINTS = 10_000;
 
+    /** How long a record must stay out of a peer's snapshots before it goes. */
+    static final Duration ABSENCE_GRACE = Duration.ofSeconds(20);
+
     private final KubernetesClient client;
     private final PeerContacts contacts;
     private final Clock clock;
+    private final Absences absences = new Absences(ABSENCE_GRACE);
 
     public PeerEndpointRecords(KubernetesClient client, PeerContacts contacts, Clock clock) {
         this.client = client;
@@ -53,7 +62,10 @@ public final class PeerEndpointRecords implements PeeringService {
                     peer,
                     snapshot,
                     records.withLabel(RemoteRecords.PEER, peer).list().getItems());
-            for (InterfaceEndpoint gone : changes.delete()) {
+            for (InterfaceEndpoint replaced : changes.delete()) {
+                records.withName(replaced.getMetadata().getName()).delete();
+            }
+            for (InterfaceEndpoint gone : absences.stillAbsent(peer, changes.absent(), clock.instant())) {
                 records.withName(gone.getMetadata().getName()).delete();
             }
             for (InterfaceEndpoint record : changes.create()) {
@@ -83,6 +95,37 @@ public final class PeerEndpointRecords implements PeeringService {
             return new Answer(answers);
         } catch (KubernetesClientException e) {
             throw new PeeringException("the provider's API server: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Records a peer's snapshots left out, and since when. A record goes once it has been left
+     * out for the grace period: a snapshot from a consumer operator that just took over, its
+     * cache still filling, must not delete connections (a record recreated later is a new
+     * connection with a new endpoint ID, and the gateway would cut the old one).
+     */
+    static final class Absences {
+        private final Duration grace;
+        private final Map<String, Instant> since = new ConcurrentHashMap<>();
+
+        Absences(Duration grace) {
+            this.grace = grace;
+        }
+
+        List<InterfaceEndpoint> stillAbsent(String peer, List<InterfaceEndpoint> absent, Instant now) {
+            Set<String> keys = new HashSet<>();
+            List<InterfaceEndpoint> due = new ArrayList<>();
+            for (InterfaceEndpoint record : absent) {
+                String key = peer + "/" + record.getMetadata().getUid();
+                keys.add(key);
+                Instant first = since.computeIfAbsent(key, k -> now);
+                if (!now.isBefore(first.plus(grace))) {
+                    due.add(record);
+                }
+            }
+            // back in a snapshot, or gone: forget
+            since.keySet().removeIf(k -> k.startsWith(peer + "/") && !keys.contains(k));
+            return due;
         }
     }
 

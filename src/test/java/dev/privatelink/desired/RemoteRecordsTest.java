@@ -97,15 +97,16 @@ class RemoteRecordsTest {
 
         assertThat(names(changes.create())).containsExactlyInAnyOrder("shop.again", "shop.fresh");
         assertThat(names(changes.update())).containsExactly("shop.ports");
-        assertThat(names(changes.delete())).containsExactlyInAnyOrder("shop.again", "shop.gone");
+        assertThat(names(changes.delete())).containsExactly("shop.again");
+        assertThat(names(changes.absent())).containsExactly("shop.gone");
     }
 
     @Test
-    void anEmptySnapshotDeletesEveryRecordButNoSnapshotIsNeverSent() {
+    void anEmptySnapshotLeavesEveryRecordAbsentAndReplacesNone() {
         InterfaceEndpoint record = stored(RemoteRecords.desired("p", requested("shop", "a", "u1")), "b1");
-        assertThat(names(RemoteRecords.changes("p", new Snapshot(List.of()), List.of(record))
-                        .delete()))
-                .containsExactly("shop.a");
+        RemoteRecords.Changes changes = RemoteRecords.changes("p", new Snapshot(List.of()), List.of(record));
+        assertThat(names(changes.absent())).containsExactly("shop.a");
+        assertThat(changes.delete()).isEmpty();
     }
 
     @Test

@@ -219,9 +219,12 @@ class CrossClusterEndpointsTest {
         Awaits.eventually().until(() -> "True/Exchanged".equals(connected(west, "east")));
         awaitWest("shop", "api", ConnectionState.Suspended);
 
-        // deleted in west: its record goes at the next exchange, and with it the gateway's entry
+        // deleted in west: its record goes, and with it the gateway's entry
         west.resource(westEndpoint("shop", "api")).delete();
-        Awaits.eventually().until(() -> record() == null);
+        // once it has stayed out of west's snapshots for the grace period
+        Awaits.eventually()
+                .atMost(PeerEndpointRecords.ABSENCE_GRACE.plusSeconds(30))
+                .until(() -> record() == null);
         Awaits.eventually().until(() -> gatewayConfig().endpoints().isEmpty());
     }
 
