@@ -91,13 +91,22 @@ public final class PeerSync implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
-            executor.scheduleWithFixedDelay(this::tick, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
+            executor.scheduleWithFixedDelay(this::tickSafely, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
     /** Asks for an exchange with {@code peer} soon (an endpoint naming it changed). */
     public void wanted(String peer) {
         dirty.add(peer);
+    }
+
+    /** A task that throws is never run again by its executor: nothing may end the sync. */
+    private void tickSafely() {
+        try {
+            tick();
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "peer sync pass failed; trying again");
+        }
     }
 
     private void tick() {
