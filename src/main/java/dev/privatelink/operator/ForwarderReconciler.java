@@ -394,7 +394,14 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
                 ctx);
     }
 
+    /**
+     * The event sources start together: one may hand over its first objects before this one's
+     * is running. Nothing is lost then: every primary is reconciled once the operator has started.
+     */
     private Set<ResourceID> consumersOf(EndpointService es) {
+        if (!endpoints.isRunning()) {
+            return Set.of();
+        }
         return endpoints
                 .byIndex(
                         Indexes.SERVICE_NAME,
@@ -405,6 +412,9 @@ public class ForwarderReconciler implements Reconciler<Namespace> {
     }
 
     private Set<ResourceID> everyForwarder() {
+        if (!deployments.isRunning()) {
+            return Set.of(); // as in consumersOf
+        }
         return deployments
                 .list(settings.namespace())
                 .flatMap(d -> consumerNamespace(d).stream())

@@ -340,7 +340,10 @@ public class InterfaceEndpointReconciler implements Reconciler<InterfaceEndpoint
                 InformerEventSourceConfiguration.from(ServicePermission.class, InterfaceEndpoint.class)
                         .withItemStore(new LeanItemStore<>())
                         .withSecondaryToPrimaryMapper(
-                                p -> p.getSpec() == null || p.getSpec().getEndpointService() == null
+                                // endpointServices may not run yet: every endpoint is reconciled at start anyway
+                                p -> p.getSpec() == null
+                                                || p.getSpec().getEndpointService() == null
+                                                || !endpointServices.isRunning()
                                         ? Set.of()
                                         : endpointServices
                                                 .get(new ResourceID(
