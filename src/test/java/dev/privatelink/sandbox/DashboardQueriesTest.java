@@ -92,7 +92,7 @@ class DashboardQueriesTest {
                 .withNet(ThreadLocalRandom.current().nextInt(200, 250))
                 .withServicePort(freePort())
                 .withKubeconfig(dir.resolve("kubeconfig")));
-        InterfaceEndpoint endpoint = sandbox.awaitEndpoint(Duration.ofSeconds(30));
+        InterfaceEndpoint endpoint = sandbox.awaitEndpoint(Duration.ofSeconds(90));
         String shop = sandbox.clientAddress(SandboxOptions.CONSUMER_NAMESPACE, Duration.ofSeconds(30));
         String address = endpoint.getStatus().getAddress();
         int port = sandbox.options().servicePort();

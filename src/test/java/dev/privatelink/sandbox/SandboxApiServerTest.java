@@ -53,7 +53,7 @@ class SandboxApiServerTest {
                 .withServicePort(servicePort)
                 .withForwarderReplicas(1)
                 .withKubeconfig(dir.resolve("kubeconfig")));
-        sandbox.awaitEndpoint(Duration.ofSeconds(30));
+        sandbox.awaitEndpoint(Duration.ofSeconds(90));
     }
 
     @AfterAll

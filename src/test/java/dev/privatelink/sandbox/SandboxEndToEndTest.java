@@ -64,7 +64,7 @@ class SandboxEndToEndTest {
         Metrics.addRegistry(operatorMeters);
         sandbox = Sandbox.start(options);
         client = sandbox.client();
-        endpoint = sandbox.awaitEndpoint(Duration.ofSeconds(30));
+        endpoint = sandbox.awaitEndpoint(Duration.ofSeconds(90));
         shop = sandbox.clientAddress(SandboxOptions.CONSUMER_NAMESPACE, Duration.ofSeconds(30));
     }
 

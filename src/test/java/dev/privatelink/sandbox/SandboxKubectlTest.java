@@ -48,7 +48,7 @@ class SandboxKubectlTest {
                 .withServicePort(servicePort)
                 .withForwarderReplicas(1)
                 .withKubeconfig(dir.resolve("kubeconfig")));
-        endpoint = sandbox.awaitEndpoint(Duration.ofSeconds(30));
+        endpoint = sandbox.awaitEndpoint(Duration.ofSeconds(90));
     }
 
     @AfterAll
