@@ -7,6 +7,7 @@ import dev.privatelink.api.ConnectionDecision;
 import dev.privatelink.api.ConnectionState;
 import dev.privatelink.api.InterfaceEndpoint;
 import dev.privatelink.api.InterfaceEndpointSpec;
+import dev.privatelink.install.Tools;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -85,6 +86,14 @@ class TwoClusterSandboxTest {
                 }
             }
         }
+    }
+
+    private static String kubectl(TwoClusterSandbox sandbox, String... args) {
+        String[] all = new String[args.length + 2];
+        all[0] = "--kubeconfig";
+        all[1] = sandbox.kubeconfig().toString();
+        System.arraycopy(args, 0, all, 2, args.length);
+        return Tools.run(Tools.kubectl(), all).outOrFail();
     }
 
     private static ConnectionState state(TwoClusterSandbox sandbox) {
