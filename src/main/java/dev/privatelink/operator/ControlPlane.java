@@ -37,9 +37,10 @@ public final class ControlPlane implements AutoCloseable {
             crdResource(ClusterPeer.class));
 
     /**
-     * This cluster's side of peering: its trust domain and certificates, what answers a peer's
-     * sync (null: the operator's own records of the peers' endpoints), the clock enrolment
-     * decides expiry by, and how this cluster's sync reaches a peer (null: the peering client,
+     * This cluster's side of peering: its trust domain and certificates (null: the cluster's
+     * Secret-backed {@link ClusterTrust}, which its gateway's and forwarders' certificates come
+     * from), what answers a peer's sync (null: the operator's own records of the peers'
+     * endpoints), the clock enrolment decides expiry by, and how this cluster's sync reaches a peer (null: the peering client,
      * through the peer's gateway). Given to {@link #start(KubernetesClient, OperatorSettings,
      * Peering)}, it also starts the operator's peering server.
      */
