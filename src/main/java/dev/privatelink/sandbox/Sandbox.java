@@ -93,9 +93,9 @@ public final class Sandbox implements AutoCloseable {
 
     /**
      * This sandbox as one of several clusters on the machine ({@link TwoClusterSandbox}): its name
-     * (its trust domain, and what its peer calls it), its operator's peering port, and whether it
-     * provides the sample service (with a gateway at {@code gateway}, which it
-     * publishes to {@code peer}) or consumes it.
+     * (its trust domain, and what its peer calls it), the peer's, its operator's peering port, and
+     * whether it provides the sample service to the peer's namespace {@code shop}, through its
+     * gateway at {@code gateway}, or consumes it (gateway null).
      */
     record Cluster(String name, String peer, boolean provider, int peeringPort, HostPort gateway) {
         String gatewayAddress() {
