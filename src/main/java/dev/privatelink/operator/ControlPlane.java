@@ -37,9 +37,10 @@ public final class ControlPlane implements AutoCloseable {
             crdResource(ClusterPeer.class));
 
     /**
-     * This cluster's side of peering: its trust domain and certificates, what answers a peer's
-     * sync (null: the operator's own records of the peers' endpoints), the clock enrolment
-     * decides expiry by, and how this cluster's sync reaches a peer (null: the peering client,
+     * This cluster's side of peering: its trust domain and certificates (null: the cluster's
+     * Secret-backed {@link ClusterTrust}, which its gateway's and forwarders' certificates come
+     * from), what answers a peer's sync (null: the operator's own records of the peers'
+     * endpoints), the clock enrolment decides expiry by, and how this cluster's sync reaches a peer (null: the peering client,
      * through the peer's gateway). Given to {@link #start(KubernetesClient, OperatorSettings,
      * Peering)}, it also starts the operator's peering server.
      */
@@ -110,6 +111,20 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     /**
+     * As {@link #start(KubernetesClient, OperatorSettings, Metrics, MeterRegistry)}, as a peer; a
+     * {@code peering} without a trust uses this cluster's Secret-backed one ({@link #trust()}),
+     * the one its gateway's and forwarders' certificates come from.
+     */
+    public static ControlPlane start(
+            KubernetesClient client,
+            OperatorSettings settings,
+            Metrics metrics,
+            MeterRegistry meters,
+            Peering peering) {
+        return start(client, settings, metrics, meters, null, peering);
+    }
+
+    /**
      * One replica of several, as in production: it reconciles only while it holds the Lease that
      * {@code leaderElection} names (production's is {@link LeaderElection}'s).
      */
@@ -141,9 +156,14 @@ public final class ControlPlane implements AutoCloseable {
         ConnectionNotifications notifications = new ConnectionNotifications();
         operator.register(new EndpointServiceReconciler(settings, Clock.systemUTC(), usage, notifications));
         operator.register(new ServicePermissionReconciler());
+        ClusterTrust trust = new ClusterTrust(client, settings);
         // without a peering side of its own, a control plane still enrols static peers and
         // invites under a trust domain held in memory
-        Peering peer = peering != null ? peering : new Peering(PeeringBeans.inMemoryTrust(), null, Clock.systemUTC());
+        Peering peer = peering == null
+                ? new Peering(PeeringBeans.inMemoryTrust(), null, Clock.systemUTC())
+                : peering.trust() == null
+                        ? new Peering(trust, peering.service(), peering.clock(), peering.link())
+                        : peering;
         PeerLink link = peer.link() != null ? peer.link() : new PeeringClient(peer.trust(), peer.clock());
         PeerContacts contacts = new PeerContacts();
         PeeringService service =
@@ -157,16 +177,14 @@ public final class ControlPlane implements AutoCloseable {
         operator.start();
         usage.start(client, settings);
         notifications.start(client, settings);
-        ClusterTrust trust = new ClusterTrust(client, settings);
         CertificateRotation certificates = new CertificateRotation(trust);
         certificates.start(client, settings);
         // after the start, which waits for the caches: a snapshot from a half-filled one would delete records
         peerSync.start();
         GatewayConfigWriter gatewayConfig = new GatewayConfigWriter(client, settings.namespace());
         gatewayConfig.start();
-        PeeringEndpoint endpoint = peering == null
-                ? null
-                : PeeringEndpoint.start(client, settings, peering.trust(), peering.clock(), service);
+        PeeringEndpoint endpoint =
+                peering == null ? null : PeeringEndpoint.start(client, settings, peer.trust(), peer.clock(), service);
         return new ControlPlane(
                 operator, usage, notifications, peerSync, gatewayConfig, service, endpoint, trust, certificates);
     }

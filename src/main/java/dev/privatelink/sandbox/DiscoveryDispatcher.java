@@ -5,11 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.privatelink.api.Api;
+import dev.privatelink.api.ClusterPeer;
 import dev.privatelink.api.EndpointService;
 import dev.privatelink.api.InterfaceEndpoint;
 import dev.privatelink.api.ServicePermission;
 import dev.privatelink.operator.ControlPlane;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionNames;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -110,10 +112,14 @@ final class DiscoveryDispatcher extends Dispatcher {
         columns.put("events.k8s.io/events", BuiltInColumns.EVENTS);
         List<Map<String, Object>> privatelink = new ArrayList<>();
         for (Class<? extends HasMetadata> kind :
-                List.of(EndpointService.class, ServicePermission.class, InterfaceEndpoint.class)) {
+                List.of(EndpointService.class, ServicePermission.class, InterfaceEndpoint.class, ClusterPeer.class)) {
             CustomResourceDefinitionNames names = crd(kind).getSpec().getNames();
-            privatelink.add(
-                    resource(names.getPlural(), names.getKind(), true, names.getShortNames(), names.getCategories()));
+            privatelink.add(resource(
+                    names.getPlural(),
+                    names.getKind(),
+                    Namespaced.class.isAssignableFrom(kind),
+                    names.getShortNames(),
+                    names.getCategories()));
             columns.put(HasMetadata.getGroup(kind) + "/" + names.getPlural(), TableView.columns(kind));
         }
         groups.put(HasMetadata.getApiVersion(EndpointService.class), privatelink);

@@ -7,11 +7,13 @@ import dev.privatelink.forwarder.ConfigMapSource;
 import dev.privatelink.forwarder.ConsumerNamespacePods;
 import dev.privatelink.forwarder.Forwarder;
 import dev.privatelink.forwarder.ForwarderSettings;
+import dev.privatelink.forwarder.GatewayClient;
 import dev.privatelink.forwarder.SourcePolicy;
 import dev.privatelink.forwarder.Transport;
 import dev.privatelink.forwarder.UpstreamGuard;
 import dev.privatelink.forwarder.config.ForwarderConfig;
 import dev.privatelink.operator.ControlPlane;
+import dev.privatelink.pki.CredentialWatch;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerPort;
@@ -35,6 +37,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheus.PrometheusConfig;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
 import io.netty.channel.EventLoopGroup;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -422,6 +425,8 @@ final class Kubelet implements AutoCloseable {
         private final ConfigMapSource<ForwarderConfig> source;
         private final ConsumerNamespacePods sourceCheck;
         private final Optional<HttpServer> metricsServer;
+        // with a peer: its client credential for the peers' gateways, from the Secret its volume names
+        private final Optional<CredentialWatch> gatewayCredentials;
         private Consumer<Boolean> ready;
 
         ForwarderWorkload(String pod, String ip, Deployment deployment) {
@@ -447,6 +452,14 @@ final class Kubelet implements AutoCloseable {
                     consumerNamespace.orElse(null));
             this.source = ConfigMapSource.forwarder(
                     client, argument(deployment, "--namespace"), argument(deployment, "--config-map"), this::apply);
+            this.gatewayCredentials = optionalArgument(deployment, "--gateway-credentials")
+                    .map(path -> new CredentialWatch(
+                            "forwarder",
+                            SecretFiles.of(client, namespace, secretMountedAt(deployment, path)),
+                            held -> forwarder.useGatewayClient(
+                                    new GatewayClient(held.credential(), held.peerRoots(), Clock.systemUTC())),
+                            meters,
+                            Clock.systemUTC()));
         }
 
         @Override
@@ -455,6 +468,10 @@ final class Kubelet implements AutoCloseable {
             if (sourceCheck != null) {
                 sourceCheck.start();
             }
+            gatewayCredentials.ifPresent(watch -> {
+                watch.poll();
+                watch.start(Duration.ofSeconds(1));
+            });
             source.start();
         }
 
@@ -481,6 +498,7 @@ final class Kubelet implements AutoCloseable {
         @Override
         public void close() {
             source.close();
+            gatewayCredentials.ifPresent(CredentialWatch::close);
             forwarder.close();
             if (sourceCheck != null) {
                 sourceCheck.close();
@@ -509,7 +527,15 @@ final class Kubelet implements AutoCloseable {
         @Override
         public void start(Consumer<Boolean> ready) {
             try {
-                controlPlane = ControlPlane.start(client, Settings.ofEnvironment(environment), operatorMetrics, meters);
+                // with a peering port, as the two-cluster sandbox sets it: a peer, under its cluster's own trust
+                controlPlane = ControlPlane.start(
+                        client,
+                        Settings.ofEnvironment(environment),
+                        operatorMetrics,
+                        meters,
+                        environment.containsKey("PRIVATELINK_PEERING_PORT")
+                                ? new ControlPlane.Peering(null, null, Clock.systemUTC())
+                                : null);
                 ready.accept(true);
             } catch (RuntimeException e) {
                 LOG.errorf(e, "operator pod %s/%s failed to start", namespace, pod);
@@ -535,6 +561,20 @@ final class Kubelet implements AutoCloseable {
             metricsServer.ifPresent(server -> server.stop(0));
             meters.close();
         }
+    }
+
+    /** The Secret of the volume the Deployment's container mounts at {@code path}. */
+    private static String secretMountedAt(Deployment deployment, String path) {
+        String volume = container(deployment).getVolumeMounts().stream()
+                .filter(m -> path.equals(m.getMountPath()))
+                .map(m -> m.getName())
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("no volume is mounted at " + path));
+        return deployment.getSpec().getTemplate().getSpec().getVolumes().stream()
+                .filter(v -> volume.equals(v.getName()) && v.getSecret() != null)
+                .map(v -> v.getSecret().getSecretName())
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("volume " + volume + " is no Secret's"));
     }
 
     /** The container's environment: plain values, and the pod fields the downward API gives. */

@@ -19,9 +19,19 @@ import dev.privatelink.api.LoadBalancerRef;
 import dev.privatelink.api.Principal;
 import dev.privatelink.api.ServicePermission;
 import dev.privatelink.api.ServicePermissionSpec;
+import dev.privatelink.desired.Certificates;
 import dev.privatelink.desired.Labels;
+import dev.privatelink.forwarder.ConfigMapSource;
+import dev.privatelink.forwarder.HostPort;
 import dev.privatelink.forwarder.Transport;
+import dev.privatelink.forwarder.UpstreamGuard;
+import dev.privatelink.gateway.Gateway;
+import dev.privatelink.gateway.GatewayLimits;
+import dev.privatelink.gateway.GatewaySettings;
+import dev.privatelink.gateway.config.GatewayConfig;
 import dev.privatelink.operator.ControlPlane;
+import dev.privatelink.pki.CredentialWatch;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -47,9 +57,11 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
@@ -79,15 +91,29 @@ public final class Sandbox implements AutoCloseable {
     /** How often the sandbox's operator reads the forwarders' counters into usage (the lowest the chart allows). */
     static final int USAGE_INTERVAL_SECONDS = 5;
 
+    /**
+     * This sandbox as one of several clusters on the machine ({@link TwoClusterSandbox}): its name
+     * (its trust domain, and what its peer calls it), the peer's, its operator's peering port, and
+     * whether it provides the sample service to the peer's namespace {@code shop}, through its
+     * gateway at {@code gateway}, or consumes it (gateway null).
+     */
+    record Cluster(String name, String peer, boolean provider, int peeringPort, HostPort gateway) {
+        String gatewayAddress() {
+            return gateway.host() + ":" + gateway.port();
+        }
+    }
+
     private final SandboxOptions options;
+    private final Cluster cluster;
     private final Deque<AutoCloseable> running = new ArrayDeque<>();
     private KubernetesMockServer server;
     private ApiServerFront front;
     private KubernetesClient client;
     private Kubelet kubelet;
 
-    private Sandbox(SandboxOptions options) {
+    private Sandbox(SandboxOptions options, Cluster cluster) {
         this.options = options;
+        this.cluster = cluster;
     }
 
     /** Starts everything and creates the sample objects; returns without waiting for the endpoint. */
@@ -102,7 +128,12 @@ public final class Sandbox implements AutoCloseable {
 
     /** As {@link #start(SandboxOptions, MeterRegistry)}, with every operator pod reporting to {@code operatorMetrics}. */
     public static Sandbox start(SandboxOptions options, MeterRegistry registry, Metrics operatorMetrics) {
-        Sandbox sandbox = new Sandbox(options);
+        return start(options, null, registry, operatorMetrics);
+    }
+
+    /** One cluster of several ({@code cluster}), or the sandbox alone (null). */
+    static Sandbox start(SandboxOptions options, Cluster cluster, MeterRegistry registry, Metrics operatorMetrics) {
+        Sandbox sandbox = new Sandbox(options, cluster);
         try {
             sandbox.startAll(registry, operatorMetrics);
             return sandbox;
@@ -132,7 +163,13 @@ public final class Sandbox implements AutoCloseable {
         running.push(clientPods);
         clientPods.start();
         // kube-system as every cluster has it: its UID is the cluster's (the default trust domain)
-        for (String ns : List.of(KUBE_SYSTEM, options.operatorNamespace(), PROVIDER_NAMESPACE, CONSUMER_NAMESPACE)) {
+        List<String> namespaces = cluster == null
+                ? List.of(KUBE_SYSTEM, options.operatorNamespace(), PROVIDER_NAMESPACE, CONSUMER_NAMESPACE)
+                : List.of(
+                        KUBE_SYSTEM,
+                        options.operatorNamespace(),
+                        cluster.provider() ? PROVIDER_NAMESPACE : CONSUMER_NAMESPACE);
+        for (String ns : namespaces) {
             namespace(ns);
         }
 
@@ -156,10 +193,48 @@ public final class Sandbox implements AutoCloseable {
         ControlPlane.installCrds(client);
         client.resource(operatorDeployment()).create();
 
-        running.push(new SampleProvider(options.providerAddress(), options.servicePort()));
-        createProvider();
-        createEndpoint(awaitServiceName(Duration.ofSeconds(30)));
-        writeKubeconfig();
+        if (cluster == null) {
+            running.push(new SampleProvider(options.providerAddress(), options.servicePort()));
+            createProvider(Principal.namespace(CONSUMER_NAMESPACE));
+            createEndpoint(awaitServiceName(Duration.ofSeconds(30)), null);
+            writeKubeconfig();
+        } else if (cluster.provider()) {
+            running.push(new SampleProvider(options.providerAddress(), options.servicePort()));
+            startGateway(group);
+            createProvider(Principal.cluster(cluster.peer()).inNamespace(CONSUMER_NAMESPACE));
+        }
+    }
+
+    /**
+     * The cluster's gateway, as its Deployment would run: on the cluster's loopback range, serving
+     * what the operator writes to its ConfigMap, with the credential the operator issues into its
+     * Secret, passing peering through to the operator's peering port. Its upstreams are load
+     * balancers on loopback, as the forwarders' are here.
+     */
+    private void startGateway(EventLoopGroup group) {
+        Gateway gateway = new Gateway(
+                GatewaySettings.defaults()
+                        .withListen(cluster.gateway().host(), cluster.gateway().port())
+                        .withUpstreamGuard(UpstreamGuard.SAME_HOST)
+                        .withPeeringUpstream(new HostPort("127.0.0.1", cluster.peeringPort())),
+                GatewayLimits.defaults(),
+                null,
+                new SimpleMeterRegistry(),
+                Clock.systemUTC());
+        running.push(gateway);
+        CredentialWatch credential = new CredentialWatch(
+                "gateway",
+                SecretFiles.of(client, options.operatorNamespace(), Certificates.GATEWAY_SECRET),
+                held -> gateway.useCredential(held.credential()),
+                new SimpleMeterRegistry(),
+                Clock.systemUTC());
+        running.push(credential);
+        credential.start(Duration.ofSeconds(1));
+        ConfigMapSource<GatewayConfig> config = new ConfigMapSource<>(
+                client, options.operatorNamespace(), GatewayConfig.CONFIG_MAP, GatewayConfig::from, gateway::apply);
+        running.push(config);
+        config.start();
+        LOG.infof("gateway of cluster %s listening on %s", cluster.name(), cluster.gatewayAddress());
     }
 
     /**
@@ -243,6 +318,7 @@ public final class Sandbox implements AutoCloseable {
                 .withName("PRIVATELINK_USAGE_INTERVAL_SECONDS")
                 .withValue(String.valueOf(USAGE_INTERVAL_SECONDS))
                 .endEnv()
+                .addAllToEnv(peeringEnvironment())
                 .endContainer()
                 .endSpec()
                 .endTemplate()
@@ -250,8 +326,25 @@ public final class Sandbox implements AutoCloseable {
                 .build();
     }
 
+    /**
+     * As one of several clusters: its trust domain, the peering port (which makes the kubelet run
+     * the operator as a peer) and, for the provider, its gateway's address, which invites carry.
+     */
+    private List<EnvVar> peeringEnvironment() {
+        if (cluster == null) {
+            return List.of();
+        }
+        List<EnvVar> env = new ArrayList<>();
+        env.add(new EnvVar("PRIVATELINK_TRUST_DOMAIN", cluster.name(), null));
+        env.add(new EnvVar("PRIVATELINK_PEERING_PORT", String.valueOf(cluster.peeringPort()), null));
+        if (cluster.provider()) {
+            env.add(new EnvVar("PRIVATELINK_PEERING_GATEWAY_ADDRESSES", cluster.gatewayAddress(), null));
+        }
+        return env;
+    }
+
     /** The sample provider's Service, with the slice a Deployment's pods would give it. */
-    private void createProvider() {
+    private void createProvider(Principal consumer) {
         client.services()
                 .resource(new ServiceBuilder()
                         .withNewMetadata()
@@ -315,7 +408,7 @@ public final class Sandbox implements AutoCloseable {
 
         ServicePermissionSpec permissionSpec = new ServicePermissionSpec();
         permissionSpec.setEndpointService(ENDPOINT_SERVICE);
-        permissionSpec.setPrincipals(List.of(Principal.namespace(CONSUMER_NAMESPACE)));
+        permissionSpec.setPrincipals(List.of(consumer));
         ServicePermission permission = new ServicePermission();
         permission.setMetadata(new ObjectMetaBuilder()
                 .withNamespace(PROVIDER_NAMESPACE)
@@ -325,9 +418,11 @@ public final class Sandbox implements AutoCloseable {
         client.resource(permission).create();
     }
 
-    private void createEndpoint(String serviceName) {
+    /** The sample endpoint, to {@code serviceName} of this cluster (serviceCluster null) or of a peer. */
+    void createEndpoint(String serviceName, String serviceCluster) {
         InterfaceEndpointSpec spec = new InterfaceEndpointSpec();
         spec.setServiceName(serviceName);
+        spec.setServiceCluster(serviceCluster);
         InterfaceEndpoint ep = new InterfaceEndpoint();
         ep.setMetadata(new ObjectMetaBuilder()
                 .withNamespace(CONSUMER_NAMESPACE)
@@ -350,7 +445,7 @@ public final class Sandbox implements AutoCloseable {
                 .createOr(n -> n.update());
     }
 
-    private String awaitServiceName(Duration timeout) {
+    String awaitServiceName(Duration timeout) {
         return await(
                 timeout,
                 "the endpoint service's name",
@@ -505,7 +600,7 @@ public final class Sandbox implements AutoCloseable {
                 });
     }
 
-    private static <T> T await(Duration timeout, String what, Supplier<Optional<T>> probe) {
+    static <T> T await(Duration timeout, String what, Supplier<Optional<T>> probe) {
         Instant deadline = Instant.now().plus(timeout);
         while (true) {
             Optional<T> value = probe.get();

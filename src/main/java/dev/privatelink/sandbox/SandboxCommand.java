@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** The sandbox role: Kubernetes, the operator and the data plane on this machine, until Ctrl-C. */
@@ -57,6 +58,15 @@ public class SandboxCommand implements Callable<Integer> {
     int replicas;
 
     @Option(
+            names = "--clusters",
+            paramLabel = "N",
+            defaultValue = "1",
+            description = "1: one cluster with the provider and the endpoint. 2: two clusters, east (the provider,"
+                    + " on --net and --api-port) and west (the endpoint to it, on the next of each), peered,"
+                    + " with contexts east and west in one kubeconfig (default: ${DEFAULT-VALUE}).")
+    int clusters;
+
+    @Option(
             names = "--kubeconfig",
             paramLabel = "FILE",
             defaultValue = "target/sandbox/kubeconfig",
@@ -74,7 +84,25 @@ public class SandboxCommand implements Callable<Integer> {
                 .withNet(net)
                 .withForwarderReplicas(replicas)
                 .withKubeconfig(kubeconfig);
+        if (clusters == 2) {
+            return twoClusters(options);
+        }
+        if (clusters != 1) {
+            throw new ParameterException(spec.commandLine(), "--clusters must be 1 or 2");
+        }
         try (Sandbox sandbox = Sandbox.start(options, registry)) {
+            InterfaceEndpoint endpoint = sandbox.awaitEndpoint(Duration.ofSeconds(60));
+            sandbox.awaitServing(endpoint, Duration.ofSeconds(60));
+            PrintWriter out = spec.commandLine().getOut();
+            out.println(SandboxGuide.text(sandbox, endpoint));
+            out.flush();
+            Quarkus.waitForExit();
+        }
+        return 0;
+    }
+
+    private int twoClusters(SandboxOptions options) {
+        try (TwoClusterSandbox sandbox = TwoClusterSandbox.start(options, registry)) {
             InterfaceEndpoint endpoint = sandbox.awaitEndpoint(Duration.ofSeconds(60));
             sandbox.awaitServing(endpoint, Duration.ofSeconds(60));
             PrintWriter out = spec.commandLine().getOut();

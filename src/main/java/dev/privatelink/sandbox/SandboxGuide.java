@@ -8,6 +8,7 @@ import static dev.privatelink.sandbox.SandboxOptions.PROVIDER_NAMESPACE;
 
 import dev.privatelink.api.InterfaceEndpoint;
 import dev.privatelink.desired.Labels;
+import dev.privatelink.operator.ClusterPeerReconciler;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -127,6 +128,67 @@ final class SandboxGuide {
                         url,
                         metricsCommands(sandbox),
                         Sandbox.USAGE_INTERVAL_SECONDS);
+    }
+
+    /** What the two-cluster sandbox prints once west's endpoint to east's service is Available. */
+    static String text(TwoClusterSandbox sandbox, InterfaceEndpoint endpoint) {
+        Sandbox east = sandbox.east();
+        Sandbox west = sandbox.west();
+        String id = endpoint.getStatus().getEndpointId();
+        String shop = west.clientAddress(CONSUMER_NAMESPACE, Duration.ofSeconds(30));
+        String curl = "curl --interface " + shop + " http://"
+                + endpoint.getStatus().getAddress() + ":" + west.options().servicePort() + "/";
+        String key = TwoClusterSandbox.consumerKey();
+        return """
+
+                ================================================================================
+                The kube-privatelink sandbox is running with two clusters. Ctrl-C stops everything.
+
+                  east: %1$s  the provider: endpoint service %3$s/%4$s, and its gateway
+                  west: %2$s  the consumer: endpoint %5$s/%6$s to %4$s in cluster east
+                Each has its own API server, operator and loopback range; one kubeconfig has both:
+                  export KUBECONFIG=%7$s
+                  kubectl --context east get clusterpeers,epsvc -A
+                  kubectl --context west get clusterpeers,vpce -A
+
+                They were peered as README.md "Peering two clusters" tells two admins to:
+                  east: a ClusterPeer west with spec.invite; its token is in Secret %8$s/%9$s, key token
+                  west: that token in Secret %10$s/%11$s, and a ClusterPeer east with spec.join.tokenSecretRef
+                Only public keys crossed: each ClusterPeer's status has the other's trust bundle.
+
+                From west's client pod of %5$s (%12$s), through west's forwarder and east's gateway (mutual
+                TLS), to east's sample provider, which reads east's endpoint ID from the PROXY v2 header:
+                  %13$s
+                  -> hello from payments: client=... endpoint=%14$s
+
+                East's owner decides, in east, naming the endpoint by its consumer key %15$s: suspend it
+                  kubectl --context east -n %3$s patch epsvc %4$s --type=json \\
+                    -p '[{"op":"add","path":"/spec/connections","value":[{"consumer":"%15$s","decision":"Suspend"}]}]'
+                  kubectl --context west -n %5$s get vpce %6$s      # STATE Suspended, at west's next sync (5 s)
+                  %13$s      # refused: east's gateway lets nothing through
+                Resume it (remove the decision, or make it Accept), then, once west's endpoint is Available again, curl:
+                  kubectl --context east -n %3$s patch epsvc %4$s --type=json -p '[{"op":"remove","path":"/spec/connections"}]'
+                  kubectl --context west -n %5$s get vpce %6$s -w
+                  %13$s
+
+                See README.md, section "Across clusters".
+                ================================================================================
+                """.formatted(
+                        east.apiUrl(),
+                        west.apiUrl(),
+                        PROVIDER_NAMESPACE,
+                        ENDPOINT_SERVICE,
+                        CONSUMER_NAMESPACE,
+                        ENDPOINT,
+                        sandbox.kubeconfig(),
+                        east.options().operatorNamespace(),
+                        ClusterPeerReconciler.inviteSecretName(TwoClusterSandbox.WEST),
+                        west.options().operatorNamespace(),
+                        TwoClusterSandbox.TOKEN_SECRET,
+                        shop,
+                        curl,
+                        id,
+                        key);
     }
 
     /** One curl per forwarder pod's metrics URL, showing the byte counters. */
