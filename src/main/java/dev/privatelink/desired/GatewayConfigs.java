@@ -36,11 +36,6 @@ import java.util.function.Function;
  */
 public final class GatewayConfigs {
 
-    /** The ConfigMap, in the operator's namespace, that the gateway serves, and its key. */
-    public static final String CONFIG_MAP = GatewayConfig.CONFIG_MAP;
-
-    public static final String KEY = GatewayConfig.KEY;
-
     private GatewayConfigs() {}
 
     /**

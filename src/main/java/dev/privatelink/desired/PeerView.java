@@ -1,9 +1,6 @@
 package dev.privatelink.desired;
 
-import static dev.privatelink.api.ConditionTypes.READY;
-
 import dev.privatelink.api.ClusterPeer;
-import dev.privatelink.api.Condition;
 import dev.privatelink.api.ConditionTypes.Reasons;
 import java.util.List;
 import java.util.Map;
@@ -65,11 +62,5 @@ public record PeerView(String name, String problem, String message, String trust
 
     private static PeerView problem(String name, String reason, String message) {
         return new PeerView(name, reason, message, null, List.of());
-    }
-
-    /** Whether a ClusterPeer reports itself Ready (for the operator's own use; endpoints need only {@link #usable}). */
-    static boolean ready(ClusterPeer peer) {
-        return peer.getStatus() != null
-                && peer.getStatus().condition(READY).map(Condition::isTrue).orElse(false);
     }
 }

@@ -97,7 +97,7 @@ public final class GatewayConfigWriter implements AutoCloseable {
         scheduled.set(false);
         try {
             List<ClusterPeer> clusterPeers = peers.getStore().list();
-            var configMaps = client.configMaps().inNamespace(namespace).withName(GatewayConfigs.CONFIG_MAP);
+            var configMaps = client.configMaps().inNamespace(namespace).withName(GatewayConfig.CONFIG_MAP);
             ConfigMap current = configMaps.get();
             if (clusterPeers.isEmpty() && current == null) {
                 return;
@@ -109,16 +109,16 @@ public final class GatewayConfigWriter implements AutoCloseable {
             GatewayConfig config = GatewayConfigs.of(
                     clusterPeers, records.getStore().list(), name -> Optional.ofNullable(byServiceName.get(name)));
             String json = config.toJson();
-            if (current != null && Objects.equals(current.getData(), Map.of(GatewayConfigs.KEY, json))) {
+            if (current != null && Objects.equals(current.getData(), Map.of(GatewayConfig.KEY, json))) {
                 return;
             }
             ConfigMap desired = new ConfigMapBuilder()
                     .withNewMetadata()
                     .withNamespace(namespace)
-                    .withName(GatewayConfigs.CONFIG_MAP)
+                    .withName(GatewayConfig.CONFIG_MAP)
                     .withLabels(Labels.managed(Labels.COMPONENT_GATEWAY_CONFIG))
                     .endMetadata()
-                    .withData(Map.of(GatewayConfigs.KEY, json))
+                    .withData(Map.of(GatewayConfig.KEY, json))
                     .build();
             if (current == null) {
                 client.configMaps().inNamespace(namespace).resource(desired).create();

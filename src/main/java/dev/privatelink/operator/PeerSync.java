@@ -11,6 +11,7 @@ import dev.privatelink.peering.PeeringMessages.Snapshot;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
@@ -149,23 +150,20 @@ public final class PeerSync implements AutoCloseable {
 
     /** Every endpoint naming the peer whose namespace the ClusterPeer lets in. */
     private static Snapshot snapshot(Source s, ClusterPeer peer, String name) {
-        List<RequestedEndpoint> endpoints = s.endpointsNaming(name).stream()
-                .filter(ep -> PeerView.of(
-                                name,
-                                Optional.of(peer),
-                                s.namespaceLabels(ep.getMetadata().getNamespace()))
-                        .usable())
-                .sorted(Comparator.comparing(
-                                (InterfaceEndpoint ep) -> ep.getMetadata().getNamespace())
-                        .thenComparing(ep -> ep.getMetadata().getName()))
-                .map(ep -> new RequestedEndpoint(
+        List<RequestedEndpoint> endpoints = new ArrayList<>();
+        for (InterfaceEndpoint ep : s.endpointsNaming(name)) {
+            Map<String, String> labels = s.namespaceLabels(ep.getMetadata().getNamespace());
+            if (PeerView.of(name, Optional.of(peer), labels).usable()) {
+                endpoints.add(new RequestedEndpoint(
                         ep.getMetadata().getNamespace(),
                         ep.getMetadata().getName(),
                         ep.getMetadata().getUid(),
                         ep.getSpec().getServiceName(),
                         ep.getSpec().getPorts(),
-                        s.namespaceLabels(ep.getMetadata().getNamespace())))
-                .toList();
+                        labels));
+            }
+        }
+        endpoints.sort(Comparator.comparing(RequestedEndpoint::namespace).thenComparing(RequestedEndpoint::name));
         return new Snapshot(endpoints);
     }
 

@@ -65,7 +65,10 @@ class GatewayCommandTest {
         List<GatewayConfig> applied = new ArrayList<>();
         GatewayCommand.ConfigPrecedence configs = new GatewayCommand.ConfigPrecedence(applied::add);
         GatewayConfig older = new GatewayConfig(List.of(), List.of());
-        GatewayConfig newer = new GatewayConfig(null, null);
+        // told apart by their content (the constructor does not check it)
+        GatewayConfig newer = new GatewayConfig(
+                List.of(),
+                List.of(new GatewayConfig.Endpoint("vpce-0123456789abcdef0", "west", "shop", null, null, null)));
 
         configs.fromFile(older);
         configs.fromWatch(newer);

@@ -14,7 +14,6 @@ import dev.privatelink.api.InterfaceEndpoint;
 import dev.privatelink.api.InterfaceEndpointSpec;
 import dev.privatelink.api.Principal;
 import dev.privatelink.desired.ForwarderResources;
-import dev.privatelink.desired.GatewayConfigs;
 import dev.privatelink.desired.Labels;
 import dev.privatelink.desired.RemoteRecords;
 import dev.privatelink.forwarder.config.ForwarderConfig;
@@ -389,11 +388,11 @@ class CrossClusterEndpointsTest {
     private GatewayConfig gatewayConfig() {
         ConfigMap cm = east.configMaps()
                 .inNamespace(TestSettings.OPERATOR_NAMESPACE)
-                .withName(GatewayConfigs.CONFIG_MAP)
+                .withName(GatewayConfig.CONFIG_MAP)
                 .get();
         return cm == null
                 ? GatewayConfig.EMPTY
-                : GatewayConfig.fromJson(cm.getData().get(GatewayConfigs.KEY));
+                : GatewayConfig.fromJson(cm.getData().get(GatewayConfig.KEY));
     }
 
     private List<ForwarderConfig.Route> routes(String consumerNamespace) {

@@ -14,7 +14,6 @@ import dev.privatelink.api.InterfaceEndpoint;
 import dev.privatelink.api.InterfaceEndpointSpec;
 import dev.privatelink.api.Principal;
 import dev.privatelink.desired.ForwarderResources;
-import dev.privatelink.desired.GatewayConfigs;
 import dev.privatelink.forwarder.ConfigMapSource;
 import dev.privatelink.forwarder.Forwarder;
 import dev.privatelink.forwarder.ForwarderSettings;
@@ -177,10 +176,10 @@ class CrossClusterTrafficTest {
         ConfigMap cm = clusters.east
                 .configMaps()
                 .inNamespace(TestSettings.OPERATOR_NAMESPACE)
-                .withName(GatewayConfigs.CONFIG_MAP)
+                .withName(GatewayConfig.CONFIG_MAP)
                 .get();
         return cm != null
-                && GatewayConfig.fromJson(cm.getData().get(GatewayConfigs.KEY))
+                && GatewayConfig.fromJson(cm.getData().get(GatewayConfig.KEY))
                         .endpoint(endpointId)
                         .map(e -> e.state() == GatewayConfig.EndpointState.AVAILABLE)
                         .orElse(false);
