@@ -56,14 +56,14 @@ print(json.dumps({
                    "ports": [{"port": port, "upstreams": [{"host": host, "port": int(upstream_port)}]}],
                    "proxyProtocol": "NONE"}]}))
 EOF
-        flags=$(cat "$WORK/jvm-flags")
+        flags=$(cat "$WORK/jvm-flags") java=$(cat "$WORK/java")
         # shellcheck disable=SC2086
-        java $flags ${GATEWAY_JVM_EXTRA:-} -jar "$JAR" gateway --listen "127.0.0.1:$inner" --config "$dir/gateway.json" \
+        "$java" $flags ${GATEWAY_JVM_EXTRA:-} -jar "$JAR" gateway --listen "127.0.0.1:$inner" --config "$dir/gateway.json" \
             --certificate-chain "$WORK/gateway.crt" --private-key "$WORK/gateway.key" \
             --allow-loopback-upstreams --max-new-connections-per-source 0 &
         wait_port "$inner" $! || exit 1
         # shellcheck disable=SC2086
-        exec java $flags -jar "$JAR" forwarder --listen "127.0.0.1:$listen" --upstream "127.0.0.1:$inner" \
+        exec "$java" $flags -jar "$JAR" forwarder --listen "127.0.0.1:$listen" --upstream "127.0.0.1:$inner" \
             --gateway-credentials "$WORK/forwarder" --gateway-trust-domain east --endpoint-id "$ENDPOINT_ID" \
             --allow-loopback-upstreams --drain-timeout 1s --max-new-connections-per-source 0
         ;;
@@ -132,11 +132,14 @@ if [[ ! -f $JAR ]]; then
     mvn -B -o -q package -DskipTests
 fi
 certificates
-# the JVM options as deployed, and the class-data archive they name (made as bench/forwarder.sh does)
+# the JVM as deployed (the image's release, the options), and the class-data archive they name
+# (made as bench/forwarder.sh does)
 "$ROOT/bench/forwarder.sh" --print-jvm-flags >"$WORK/jvm-flags"
+"$ROOT/bench/forwarder.sh" --print-java >"$WORK/java"
+OPTIONS=$ROOT/src/main/resources/forwarder-jvm.options
 CDS_ARCHIVE=$ROOT/target/forwarder-cds.jsa
-if [[ ! -f $CDS_ARCHIVE ]] || [[ -n $(find "$ROOT/target/quarkus-app" -newer "$CDS_ARCHIVE" -print -quit) ]]; then
-    "$ROOT/bin/forwarder-cds-archive" "$JAR" "$ROOT/src/main/resources/forwarder-jvm.options" "$CDS_ARCHIVE" \
+if [[ ! -f $CDS_ARCHIVE ]] || [[ -n $(find "$ROOT/target/quarkus-app" "$OPTIONS" -newer "$CDS_ARCHIVE" -print -quit) ]]; then
+    JAVA=$(cat "$WORK/java") "$ROOT/bin/forwarder-cds-archive" "$JAR" "$OPTIONS" "$CDS_ARCHIVE" \
         >"$ROOT/target/cds-training.log" 2>&1
 fi
 

@@ -136,7 +136,7 @@ public interface OperatorSettings {
 
         /**
          * Room for ForwarderSettings.DEFAULT_MAX_CONNECTIONS idle connections with the JVM options
-         * of forwarder-jvm.options: ~95 MiB base, the heap's growth (~2.8 KiB per connection) and
+         * of forwarder-jvm.options: ~103 MiB base, the heap's growth (~2.8 KiB per connection) and
          * the kernel's sockets (~8 KiB per proxied connection, which cgroup v2 charges to the pod),
          * about 310 MiB at 20,000 (BENCHMARKS.md, "Memory as deployed"); AsDeployedTest checks it.
          */

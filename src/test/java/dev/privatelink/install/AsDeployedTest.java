@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The forwarder runs as it was benchmarked (issue 10): its JVM options have one definition,
@@ -96,6 +97,29 @@ class AsDeployedTest {
     }
 
     /**
+     * The options are written for the image's Java release (25: Java 17 refuses compact object
+     * headers), so the benchmarks run that release too: bin/image-java reads it from the
+     * Dockerfile and takes a java of that release only.
+     */
+    @Test
+    void theBenchmarkRunsTheImagesJavaRelease(@TempDir Path dir) throws IOException {
+        String major =
+                Tools.run(Path.of("bin/image-java"), "--major").outOrFail().strip();
+        assertThat(Files.readString(Path.of("Dockerfile"))).contains("FROM eclipse-temurin:" + major + "-jre");
+        assertThat(ForwarderJvm.defaults()).contains("-XX:+UseCompactObjectHeaders");
+        assertThat(Integer.parseInt(major))
+                .as("compact object headers need 24+")
+                .isGreaterThanOrEqualTo(24);
+
+        Path theImages = fakeJava(dir, "image", major);
+        Path older = fakeJava(dir, "older", "17");
+        assertThat(imageJava(theImages)).isEqualTo(theImages.toString());
+        assertThat(imageJava(older)).as("another release is passed over").isNotEqualTo(older.toString());
+        assertThat(Files.readString(Path.of("bench/forwarder.sh")))
+                .contains("JAVA=$(\"$ROOT/bin/image-java\")", "--proxy-cmd \"$JAVA $JVM_FLAGS");
+    }
+
+    /**
      * The heap holds the connections the forwarder admits, and the pod's memory limit the JVM and
      * the kernel's sockets at that count; the figures are measured (BENCHMARKS.md, "Memory as
      * deployed").
@@ -105,7 +129,7 @@ class AsDeployedTest {
         int connections = ForwarderSettings.DEFAULT_MAX_CONNECTIONS;
         double heapAtStartMiB = 10; // live after GC, idle forwarder
         double heapPerConnectionKiB = 2.8; // live after GC, per proxied connection (two channels)
-        double baseRssMiB = 95; // idle forwarder with these options, heap included
+        double baseRssMiB = 103; // idle forwarder with these options on Java 25, heap included
         double kernelPerConnectionKiB = 8; // two idle TCP sockets: sock, inode, dentry, file, epoll item
         double heapNeededMiB = heapAtStartMiB + connections * heapPerConnectionKiB / 1024;
         double youngMiB = mebibytes(option("-Xmn"));
@@ -127,6 +151,20 @@ class AsDeployedTest {
     }
 
     // --- helpers ---
+
+    /** A java that only tells its release, as {@code -XshowSettings:properties -version} does. */
+    static Path fakeJava(Path dir, String name, String release) throws IOException {
+        Path java = dir.resolve(name);
+        Files.writeString(java, "#!/bin/sh\necho '    java.specification.version = " + release + "' >&2\n");
+        assertThat(java.toFile().setExecutable(true)).isTrue();
+        return java;
+    }
+
+    static String imageJava(Path candidate) {
+        return Tools.run(Path.of("bash"), "-c", "IMAGE_JAVA=" + candidate + " bin/image-java")
+                .out()
+                .strip();
+    }
 
     static List<String> argfile(String text) {
         List<String> options = new ArrayList<>();
