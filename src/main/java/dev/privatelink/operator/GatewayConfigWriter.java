@@ -46,6 +46,11 @@ public final class GatewayConfigWriter implements AutoCloseable {
     private SharedIndexInformer<ClusterPeer> peers;
     private SharedIndexInformer<InterfaceEndpoint> records;
     private SharedIndexInformer<EndpointService> services;
+    // the last pass found no ClusterPeer and no ConfigMap: while there are still no peers, there is
+    // nothing to write or clear, and no reason to read the ConfigMap again (a single-cluster
+    // install would otherwise GET a missing ConfigMap after every burst of endpoint changes).
+    // Only the executor's one thread reads and writes it.
+    private boolean absentWithoutPeers;
 
     public GatewayConfigWriter(KubernetesClient client, String namespace) {
         this.client = client;
@@ -97,9 +102,15 @@ public final class GatewayConfigWriter implements AutoCloseable {
         scheduled.set(false);
         try {
             List<ClusterPeer> clusterPeers = peers.getStore().list();
-            var configMaps = client.configMaps().inNamespace(namespace).withName(GatewayConfig.CONFIG_MAP);
-            ConfigMap current = configMaps.get();
-            if (clusterPeers.isEmpty() && current == null) {
+            if (clusterPeers.isEmpty() && absentWithoutPeers) {
+                return;
+            }
+            ConfigMap current = client.configMaps()
+                    .inNamespace(namespace)
+                    .withName(GatewayConfig.CONFIG_MAP)
+                    .get();
+            absentWithoutPeers = clusterPeers.isEmpty() && current == null;
+            if (absentWithoutPeers) {
                 return;
             }
             Map<String, EndpointService> byServiceName = services.getStore().list().stream()
