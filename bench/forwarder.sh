@@ -6,7 +6,8 @@
 # JVM_FLAGS=... overrides the JVM flags below (to compare settings); --print-jvm-flags prints them.
 # The JVM is the image's release (bin/image-java: Java 25; IMAGE_JAVA=... to name one); --print-java
 # prints its command.
-# Needs: apt-get install -y haproxy nginx libnginx-mod-stream socat iperf3 wrk
+# Needs: apt-get install -y haproxy nginx libnginx-mod-stream socat iperf3 wrk, and a JDK of the
+# image's release (25; bin/image-java looks under /usr/lib/jvm, or set IMAGE_JAVA).
 # Do not run it next to a Maven build: on two cores they measure each other.
 set -euo pipefail
 cd "$(dirname "$0")/.."
