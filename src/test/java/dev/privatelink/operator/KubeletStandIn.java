@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * forwarder pods itself creates them before its first endpoint). No forwarder process runs.
  */
 final class KubeletStandIn implements AutoCloseable {
-    private final AtomicInteger lastOctet = new AtomicInteger(100);
+    private final AtomicInteger lastPod = new AtomicInteger(100);
     private final SharedIndexInformer<Deployment> informer;
 
     KubeletStandIn(KubernetesClient client, String operatorNamespace) {
@@ -37,7 +37,7 @@ final class KubeletStandIn implements AutoCloseable {
                                     operatorNamespace,
                                     consumer,
                                     deployment.getMetadata().getName() + "-0",
-                                    "10.244.9." + lastOctet.incrementAndGet(),
+                                    podAddress(lastPod.incrementAndGet()),
                                     "node-a",
                                     true);
                         }
@@ -54,5 +54,11 @@ final class KubeletStandIn implements AutoCloseable {
     @Override
     public void close() {
         informer.close();
+    }
+
+    /** The n-th pod's address in 10.244.0.0/16 (10.244.9.1 onwards), valid beyond 255 pods. */
+    static String podAddress(int n) {
+        int host = 9 * 256 + n;
+        return "10.244." + (host / 256) + "." + (host % 256);
     }
 }
