@@ -132,16 +132,11 @@ if [[ ! -f $JAR ]]; then
     mvn -B -o -q package -DskipTests
 fi
 certificates
-# the JVM as deployed (the image's release, the options), and the class-data archive they name
-# (made as bench/forwarder.sh does)
+# the JVM as deployed (the image's release, the options), and the class-data archive they name,
+# all from bench/forwarder.sh
 "$ROOT/bench/forwarder.sh" --print-jvm-flags >"$WORK/jvm-flags"
 "$ROOT/bench/forwarder.sh" --print-java >"$WORK/java"
-OPTIONS=$ROOT/src/main/resources/forwarder-jvm.options
-CDS_ARCHIVE=$ROOT/target/forwarder-cds.jsa
-if [[ ! -f $CDS_ARCHIVE ]] || [[ -n $(find "$ROOT/target/quarkus-app" "$OPTIONS" -newer "$CDS_ARCHIVE" -print -quit) ]]; then
-    JAVA=$(cat "$WORK/java") "$ROOT/bin/forwarder-cds-archive" "$JAR" "$OPTIONS" "$CDS_ARCHIVE" \
-        >"$ROOT/target/cds-training.log" 2>&1
-fi
+"$ROOT/bench/forwarder.sh" --make-archive
 
 exec "$BENCH" --peers none --ref haproxy-tls --ready-timeout 90 --tests bulk1,rr,conn --warmup 20 \
     --proxy-name privatelink --proxy-cmd "$SELF --launch privatelink {LISTEN} {UPSTREAM}" \

@@ -84,7 +84,7 @@ import org.jboss.logging.Logger;
  * path it takes in a cluster: client → endpoint Service → forwarder pod → load balancer Service
  * → provider.
  */
-public final class Sandbox implements AutoCloseable {
+public final class Sandbox implements RunningSandbox {
     private static final Logger LOG = Logger.getLogger(Sandbox.class);
     /** The image the sandbox's Deployments name; the kubelet stand-in runs the classes in this JVM instead. */
     static final String IMAGE = "kube-privatelink:sandbox";
@@ -458,6 +458,7 @@ public final class Sandbox implements AutoCloseable {
     }
 
     /** Waits until the sample endpoint is Available and has its address. */
+    @Override
     public InterfaceEndpoint awaitEndpoint(Duration timeout) {
         return await(
                 timeout,
@@ -473,6 +474,7 @@ public final class Sandbox implements AutoCloseable {
     }
 
     /** Waits until the sample endpoint's address takes connections (its slices list a ready forwarder). */
+    @Override
     public void awaitServing(InterfaceEndpoint endpoint, Duration timeout) {
         InetSocketAddress address = new InetSocketAddress(endpoint.getStatus().getAddress(), options.servicePort());
         await(timeout, "a connection to " + address, () -> {
@@ -660,6 +662,11 @@ public final class Sandbox implements AutoCloseable {
     }
 
     /** Stops everything, in the reverse order of starting; leaves no thread or socket behind. */
+    @Override
+    public String guide(InterfaceEndpoint endpoint) {
+        return SandboxGuide.text(this, endpoint);
+    }
+
     @Override
     public void close() {
         while (!running.isEmpty()) {

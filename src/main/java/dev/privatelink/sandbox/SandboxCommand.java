@@ -84,29 +84,15 @@ public class SandboxCommand implements Callable<Integer> {
                 .withNet(net)
                 .withForwarderReplicas(replicas)
                 .withKubeconfig(kubeconfig);
-        if (clusters == 2) {
-            return twoClusters(options);
-        }
-        if (clusters != 1) {
+        if (clusters != 1 && clusters != 2) {
             throw new ParameterException(spec.commandLine(), "--clusters must be 1 or 2");
         }
-        try (Sandbox sandbox = Sandbox.start(options, registry)) {
+        try (RunningSandbox sandbox =
+                clusters == 2 ? TwoClusterSandbox.start(options, registry) : Sandbox.start(options, registry)) {
             InterfaceEndpoint endpoint = sandbox.awaitEndpoint(Duration.ofSeconds(60));
             sandbox.awaitServing(endpoint, Duration.ofSeconds(60));
             PrintWriter out = spec.commandLine().getOut();
-            out.println(SandboxGuide.text(sandbox, endpoint));
-            out.flush();
-            Quarkus.waitForExit();
-        }
-        return 0;
-    }
-
-    private int twoClusters(SandboxOptions options) {
-        try (TwoClusterSandbox sandbox = TwoClusterSandbox.start(options, registry)) {
-            InterfaceEndpoint endpoint = sandbox.awaitEndpoint(Duration.ofSeconds(60));
-            sandbox.awaitServing(endpoint, Duration.ofSeconds(60));
-            PrintWriter out = spec.commandLine().getOut();
-            out.println(SandboxGuide.text(sandbox, endpoint));
+            out.println(sandbox.guide(endpoint));
             out.flush();
             Quarkus.waitForExit();
         }

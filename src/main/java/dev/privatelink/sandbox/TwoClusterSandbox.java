@@ -33,7 +33,7 @@ import org.jboss.logging.Logger;
  * invite in east, its token handed to west in a Secret, a ClusterPeer in west that joins with it.
  * One kubeconfig has a context for each.
  */
-public final class TwoClusterSandbox implements AutoCloseable {
+public final class TwoClusterSandbox implements RunningSandbox {
     private static final Logger LOG = Logger.getLogger(TwoClusterSandbox.class);
 
     public static final String EAST = "east";
@@ -135,11 +135,13 @@ public final class TwoClusterSandbox implements AutoCloseable {
     }
 
     /** Waits until west's sample endpoint is Available and has its address. */
+    @Override
     public InterfaceEndpoint awaitEndpoint(Duration timeout) {
         return west.awaitEndpoint(timeout);
     }
 
     /** Waits until west's sample endpoint's address takes connections. */
+    @Override
     public void awaitServing(InterfaceEndpoint endpoint, Duration timeout) {
         west.awaitServing(endpoint, timeout);
     }
@@ -207,6 +209,11 @@ public final class TwoClusterSandbox implements AutoCloseable {
     }
 
     /** Stops west, then east. */
+    @Override
+    public String guide(InterfaceEndpoint endpoint) {
+        return SandboxGuide.text(this, endpoint);
+    }
+
     @Override
     public void close() {
         for (Sandbox sandbox : new Sandbox[] {west, east}) {
